@@ -1,0 +1,10 @@
+/**
+ * The command table. Each command module exports `register(program, io)`, which adds its subcommand to
+ * commander and returns it. Commands stay thin: parse options, call the typed core, render.
+ */
+import type { Command } from 'commander';
+import type { CliIO } from '../cli/main.js';
+
+export type RegisterCommand = (program: Command, io: CliIO) => Command;
+
+export const COMMANDS: RegisterCommand[] = [];

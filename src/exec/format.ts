@@ -1,0 +1,18 @@
+/** Render argv (and env/cwd) as a copy-pasteable POSIX shell line. Pure. */
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+export function shellQuote(s: string): string {
+  if (s !== '' && SAFE.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function formatCommand(
+  argv: readonly string[],
+  opts: { cwd?: string | undefined; env?: Record<string, string | undefined> | undefined } = {},
+): string {
+  const envPart = Object.entries(opts.env ?? {})
+    .filter((e): e is [string, string] => e[1] !== undefined)
+    .map(([k, v]) => `${k}=${shellQuote(v)}`);
+  const line = [...envPart, ...argv.map(shellQuote)].join(' ');
+  return opts.cwd ? `(cd ${shellQuote(opts.cwd)} && ${line})` : line;
+}

@@ -1,0 +1,268 @@
+/**
+ * The single subprocess chokepoint (shared/STYLE.md §2, §4, §6, §12). Only this folder imports execa.
+ * Every call says whether it reads or writes; under dry-run, reads run and writes are printed as
+ * copy-pasteable shell lines. Output is streamed line by line (to a log file, a callback and a bounded
+ * tail), never buffered whole unless the caller asks for `capture`.
+ */
+import { execa } from 'execa';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { ToolError, InterruptedError } from '../errors.js';
+import { formatCommand } from './format.js';
+
+export { formatCommand, shellQuote } from './format.js';
+export { which, whichAll } from './which.js';
+
+/** Named timeouts per kind of call (ms). `null` = no wall limit (still cancellable). */
+export const TIMEOUTS = {
+  /** `tool --version` and similar: must never hang doctor. */
+  versionProbe: 4_000,
+  /** Short local queries (git rev-parse, python -c, bazel info in batch mode). */
+  query: 20_000,
+  /** Network git (clone/fetch of a TensorFlow tag). */
+  networkGit: 60 * 60_000,
+  /** pip/venv work. */
+  install: 15 * 60_000,
+  /** ./configure. */
+  configure: 10 * 60_000,
+  /** A bazel build: hours; no wall limit, but cancellable. */
+  build: null,
+} as const;
+export type TimeoutName = keyof typeof TIMEOUTS;
+
+export type Effect = 'read' | 'write';
+
+export interface RunSpec {
+  cmd: string;
+  args: readonly string[];
+  /** read: safe under --dry-run. write: printed, not run, under --dry-run. */
+  effect: Effect;
+  timeout: TimeoutName | number;
+  cwd?: string;
+  /** Extra environment (merged over process.env unless `extendEnv` is false). `undefined` deletes a variable. */
+  env?: Record<string, string | undefined>;
+  extendEnv?: boolean;
+  /** Text fed to stdin; otherwise stdin is closed (never inherit: a child must not prompt). */
+  input?: string;
+  /** Append all output (both streams) to this file. */
+  logFile?: string;
+  /** Called for each output line as it arrives. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Keep stdout/stderr in memory in the result (default true). Turn off for long outputs. */
+  capture?: boolean;
+  /** Throw ToolError on non-zero exit, signal or timeout (default true). */
+  reject?: boolean;
+  /** Cancels the whole child process tree. */
+  signal?: AbortSignal;
+  /** Lines of output kept for errors (default 30). */
+  tailLines?: number;
+  /** Shown by ToolError: what to do when this call fails. */
+  hint?: string;
+  /** Short human description, used in errors and dry-run output. */
+  title?: string;
+}
+
+export interface RunResult {
+  command: string[];
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** The last lines of combined output. */
+  tail: string[];
+  durationMs: number;
+  timedOut: boolean;
+  cancelled: boolean;
+  dryRun: boolean;
+  /** The child could not be started (ENOENT, EACCES). */
+  spawnError?: string;
+}
+
+export interface ExecContext {
+  dryRun: boolean;
+  /** Where dry-run writes are printed. */
+  printDryRun: (line: string) => void;
+  /** Every process started (for tests and `--verbose`). */
+  onSpawn?: (command: string[], cwd: string | undefined) => void;
+}
+
+let context: ExecContext = { dryRun: false, printDryRun: (l) => process.stdout.write(l + '\n') };
+
+export function configureExec(next: Partial<ExecContext>): void {
+  context = { ...context, ...next };
+}
+export function getExecContext(): Readonly<ExecContext> {
+  return context;
+}
+
+/** Live child process groups, so an interrupt can stop them all. */
+const live = new Set<number>();
+export function liveProcessGroups(): number[] {
+  return [...live];
+}
+
+const KILL_GRACE_MS = 3_000;
+
+function killGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Stop every live child tree: SIGTERM, then SIGKILL after a grace period. Resolves when sent. */
+export async function killAllChildren(graceMs = KILL_GRACE_MS): Promise<void> {
+  const pids = [...live];
+  for (const pid of pids) killGroup(pid, 'SIGTERM');
+  if (pids.length === 0) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && [...live].length > 0) await new Promise((r) => setTimeout(r, 50));
+  for (const pid of live) killGroup(pid, 'SIGKILL');
+}
+
+function resolveTimeout(t: TimeoutName | number): number | null {
+  return typeof t === 'number' ? t : TIMEOUTS[t];
+}
+
+function pumpLines(
+  stream: Readable | null,
+  name: 'stdout' | 'stderr',
+  sink: (line: string, stream: 'stdout' | 'stderr') => void,
+): Promise<void> {
+  if (!stream) return Promise.resolve();
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: stream, crlfDelay: Infinity });
+    rl.on('line', (line) => sink(line, name));
+    rl.on('close', () => resolve());
+    stream.on('error', () => resolve());
+  });
+}
+
+/** Run a program. argv arrays only; never a shell string. */
+export async function run(spec: RunSpec): Promise<RunResult> {
+  const command = [spec.cmd, ...spec.args];
+  const started = Date.now();
+  if (context.dryRun && spec.effect === 'write') {
+    context.printDryRun(formatCommand(command, { cwd: spec.cwd, env: spec.env }));
+    return { command, exitCode: 0, signal: null, stdout: '', stderr: '', tail: [], durationMs: 0, timedOut: false, cancelled: false, dryRun: true };
+  }
+  if (spec.signal?.aborted) {
+    throw new InterruptedError('SIGINT', `Cancelled before starting ${spec.title ?? spec.cmd}.`);
+  }
+  context.onSpawn?.(command, spec.cwd);
+
+  const capture = spec.capture ?? true;
+  const tailMax = spec.tailLines ?? 30;
+  const tail: string[] = [];
+  const out: string[] = [];
+  const err: string[] = [];
+  let log: WriteStream | undefined;
+  if (spec.logFile) {
+    mkdirSync(dirname(spec.logFile), { recursive: true });
+    log = createWriteStream(spec.logFile, { flags: 'a' });
+  }
+  const sink = (line: string, stream: 'stdout' | 'stderr') => {
+    if (capture) (stream === 'stdout' ? out : err).push(line);
+    tail.push(line);
+    if (tail.length > tailMax) tail.shift();
+    log?.write(line + '\n');
+    spec.onLine?.(line, stream);
+  };
+
+  const env = spec.env ?? {};
+  const child = execa(spec.cmd, [...spec.args], {
+    cwd: spec.cwd,
+    env,
+    extendEnv: spec.extendEnv ?? true,
+    input: spec.input,
+    stdin: spec.input === undefined ? 'ignore' : 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    reject: false,
+    // Own process group, so a timeout or Ctrl-C stops the whole tree (configure → python → bazel client).
+    detached: true,
+    cleanup: true,
+    windowsHide: true,
+  });
+  const pid = child.pid;
+  if (pid !== undefined) live.add(pid);
+
+  let timedOut = false;
+  let cancelled = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (pid === undefined) return;
+    killGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
+    killTimer.unref();
+  };
+  const limit = resolveTimeout(spec.timeout);
+  const timer = limit === null ? undefined : setTimeout(() => { timedOut = true; stop(); }, limit);
+  const onAbort = () => { cancelled = true; stop(); };
+  spec.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const pumps = Promise.all([pumpLines(child.stdout, 'stdout', sink), pumpLines(child.stderr, 'stderr', sink)]);
+  const res = await child;
+  await pumps;
+  if (timer) clearTimeout(timer);
+  if (killTimer) clearTimeout(killTimer);
+  spec.signal?.removeEventListener('abort', onAbort);
+  if (pid !== undefined) {
+    // The group may still hold grandchildren (e.g. a daemonised helper): make sure no compile keeps running.
+    if (timedOut || cancelled) killGroup(pid, 'SIGKILL');
+    live.delete(pid);
+  }
+  if (log) await new Promise<void>((r) => log!.end(r));
+
+  const spawnError = res.failed && res.exitCode === undefined && !res.signal && !timedOut && !cancelled
+    ? (res.cause instanceof Error ? res.cause.message : String(res.shortMessage ?? 'could not start'))
+    : undefined;
+  const result: RunResult = {
+    command,
+    exitCode: res.exitCode ?? null,
+    signal: res.signal ?? null,
+    stdout: out.join('\n'),
+    stderr: err.join('\n'),
+    tail,
+    durationMs: Date.now() - started,
+    timedOut,
+    cancelled,
+    dryRun: false,
+    ...(spawnError === undefined ? {} : { spawnError }),
+  };
+  if (cancelled) {
+    throw new InterruptedError('SIGINT', `Stopped ${spec.title ?? spec.cmd}.`);
+  }
+  if ((spec.reject ?? true) && (result.exitCode !== 0 || timedOut)) {
+    throw toolErrorFor(spec, result);
+  }
+  return result;
+}
+
+export function toolErrorFor(spec: RunSpec, r: RunResult): ToolError {
+  const what = spec.title ?? spec.cmd;
+  const why = r.spawnError
+    ? `could not be started (${r.spawnError})`
+    : r.timedOut
+      ? `timed out after ${resolveTimeout(spec.timeout)} ms`
+      : r.signal
+        ? `was killed by ${r.signal}`
+        : `exited with code ${r.exitCode}`;
+  return new ToolError(`${what} ${why}.`, {
+    command: r.command,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    tail: r.tail,
+    ...(spec.hint === undefined ? {} : { hint: spec.hint }),
+    ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * The recipe schema: one YAML file per TensorFlow release line under recipes/. Data, not code: a wrong fact is
+ * fixed by editing the file. `schema/recipe.schema.json` is generated from this (kept in sync by a test).
+ *
+ * Template variables usable in configure env values and build repo_env values (see TEMPLATE_VARS):
+ *   {python} {pythonLib} {pythonVersion} {cudaVersion} {cudaPath} {cudnnVersion} {cudnnPath}
+ *   {computeCapabilities} {hostCompiler} {clang} {ccOptFlags} {wheelName}
+ */
+import semver from 'semver';
+import { z } from 'zod';
+
+export const TEMPLATE_VARS = [
+  'python',
+  'pythonLib',
+  'pythonVersion',
+  'cudaVersion',
+  'cudaPath',
+  'cudnnVersion',
+  'cudnnPath',
+  'computeCapabilities',
+  'hostCompiler',
+  'clang',
+  'ccOptFlags',
+  'wheelName',
+] as const;
+export type TemplateVar = (typeof TEMPLATE_VARS)[number];
+
+const semverRange = z
+  .string()
+  .refine((s) => semver.validRange(s) !== null, { message: 'not a valid semver range (e.g. ">=0.5.4 <0.10.0")' });
+
+const releaseVersion = z.string().regex(/^\d+\.\d+\.\d+$/, 'a release version like "1.4.0"');
+
+const when = z.enum(['always', 'cpu', 'gpu']).default('always').describe('apply to every build, CPU-only builds, or GPU builds');
+
+export const EnvEntrySchema = z
+  .object({
+    name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).describe('environment variable read by ./configure'),
+    value: z.string().optional().describe('literal or template value, e.g. "{cudaPath}"; mutually exclusive with bool'),
+    bool: z
+      .union([z.boolean(), z.enum(['gpu', 'cpu'])])
+      .optional()
+      .describe('a boolean answer, rendered per configure.boolFormat; "gpu" = true for GPU builds'),
+    when,
+    description: z.string().optional(),
+  })
+  .strict()
+  .refine((e) => (e.value === undefined) !== (e.bool === undefined), { message: 'give exactly one of value or bool' });
+export type EnvEntry = z.infer<typeof EnvEntrySchema>;
+
+export const RepoEnvSchema = z
+  .object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string(), when })
+  .strict()
+  .describe('a --repo_env=NAME=VALUE passed to bazel');
+
+export const BazelFlagRuleSchema = z
+  .object({
+    bazel: semverRange.describe('bazel versions this applies to'),
+    flags: z.array(z.string()).describe('extra bazel build flags for those versions'),
+    reason: z.string(),
+  })
+  .strict();
+
+export const PackagingSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('build_pip_package'),
+      script: z.string().describe('the built script, run with the output dir as its argument'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('wheel-rule'),
+      dir: z.string().describe('where the wheel rule leaves the wheel (relative to the source root)'),
+    })
+    .strict(),
+]);
+
+export const RecipeSchema = z
+  .object({
+    $schema: z.string().optional(),
+    version: releaseVersion.describe('the documented release of this line, e.g. "1.4.0"'),
+    line: z.string().regex(/^r\d+\.\d+$/, 'a release line like "r1.4"').describe('release line, e.g. "r1.4"'),
+    tags: z
+      .object({
+        default: z.string().describe('git tag built when the user names only the line, e.g. "v1.4.1"'),
+        known: z.array(z.string()).min(1).describe('every known git tag of this line'),
+      })
+      .strict(),
+    tested: z
+      .object({
+        python: z.string(),
+        compiler: z.string(),
+        bazel: z.string(),
+        cudnn: z.string(),
+        cuda: z.string(),
+      })
+      .strict()
+      .describe("the docs' tested build configuration, verbatim"),
+    python: z
+      .object({
+        range: semverRange.describe('python versions that can build this release'),
+        preferred: z.string().describe('the python to pick when several qualify, e.g. "3.6"'),
+        hermetic: z.boolean().describe('2.14+: bazel downloads its own python; the wheel tag follows --repo_env=TF_PYTHON_VERSION'),
+        hermeticVersions: z.array(z.string()).optional().describe('python versions the hermetic rule accepts'),
+      })
+      .strict(),
+    compiler: z
+      .object({
+        kind: z.enum(['gcc', 'clang']).describe('the compiler the release was tested with'),
+        range: semverRange.describe('compiler versions known to build it (CPU)'),
+        gpuRange: semverRange.optional().describe('host-compiler versions nvcc of this CUDA accepts'),
+      })
+      .strict(),
+    bazel: z
+      .object({
+        tested: z.string(),
+        range: semverRange.describe('bazel versions that build this release'),
+        useBazelversionFile: z.boolean().describe("the tag has a .bazelversion: prefer it (bazelisk reads it)"),
+        flagRules: z.array(BazelFlagRuleSchema).default([]),
+        broken: z
+          .array(z.object({ bazel: semverRange, reason: z.string() }).strict())
+          .default([])
+          .describe('versions known to fail, with the reason shown to the user'),
+      })
+      .strict(),
+    jdk: z
+      .object({ range: semverRange.describe('JDK major versions for that bazel, e.g. "8.x"') })
+      .strict()
+      .nullable()
+      .describe('null when bazel embeds its own JDK'),
+    gpu: z
+      .object({
+        cuda: z.object({ tested: z.string(), range: semverRange }).strict(),
+        cudnn: z.object({ tested: z.string(), range: semverRange }).strict(),
+        hermetic: z.boolean().describe('2.18+: bazel downloads CUDA/cuDNN itself'),
+        computeCapabilities: z
+          .object({
+            default: z.string().describe('e.g. "3.5,5.2"'),
+            min: z.string().describe('lowest capability the release accepts'),
+            max: z.string().optional().describe('highest capability its CUDA can target'),
+          })
+          .strict(),
+      })
+      .strict()
+      .nullable(),
+    configure: z
+      .object({
+        era: z.enum(['bash', 'configure.py']),
+        boolFormat: z.enum(['01', 'yn', 'truefalse']).describe('how booleans are written: r1.4 needs 0/1'),
+        exitsZeroOnBazelFailure: z.boolean().describe('r1.4 configure.py exits 0 when bazel is missing/too old'),
+        env: z.array(EnvEntrySchema).describe('every variable that configure would otherwise ask for'),
+      })
+      .strict(),
+    build: z
+      .object({
+        era: z.enum(['E1', 'E2', 'E3', 'E4', 'E5']),
+        target: z.string(),
+        flags: z.array(z.string()).describe('always passed'),
+        gpuFlags: z.array(z.string()),
+        cpuFlags: z.array(z.string()).default([]),
+        repoEnv: z.array(RepoEnvSchema).default([]),
+        packaging: PackagingSchema,
+        wheelName: z.object({ cpu: z.string(), gpu: z.string() }).strict().describe('the wheel project name'),
+      })
+      .strict(),
+    patches: z.array(z.string()).default([]).describe('ids of patches/<id>.yaml to apply'),
+    containers: z
+      .object({ cpu: z.string(), gpu: z.string().nullable() })
+      .strict()
+      .describe('docker/ image generations for CPU and GPU builds'),
+    verify: z.object({ era: z.enum(['graph', 'eager']) }).strict(),
+    estimates: z
+      .object({
+        diskGiB: z.number().positive(),
+        cpuHours: z.number().positive(),
+        ramPerJobMiB: z.number().int().positive(),
+      })
+      .strict(),
+    notes: z.array(z.string()).default([]),
+    unconfirmed: z.array(z.string()).default([]).describe('facts not checked against a primary source'),
+  })
+  .strict();
+
+export type Recipe = z.infer<typeof RecipeSchema>;
+export type RecipeInput = z.input<typeof RecipeSchema>;
