@@ -1,4 +1,6 @@
-/** Render argv (and env/cwd) as a copy-pasteable POSIX shell line. Pure. */
+/** Render argv (and env/cwd) as a copy-pasteable POSIX shell line. Registered secrets are masked (redact.ts). */
+import { redact } from './redact.js';
+
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 export function shellQuote(s: string): string {
@@ -14,5 +16,5 @@ export function formatCommand(
     .filter((e): e is [string, string] => e[1] !== undefined)
     .map(([k, v]) => `${k}=${shellQuote(v)}`);
   const line = [...envPart, ...argv.map(shellQuote)].join(' ');
-  return opts.cwd ? `(cd ${shellQuote(opts.cwd)} && ${line})` : line;
+  return redact(opts.cwd ? `(cd ${shellQuote(opts.cwd)} && ${line})` : line);
 }

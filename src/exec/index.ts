@@ -12,9 +12,11 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { ToolError, InterruptedError } from '../errors.js';
 import { formatCommand } from './format.js';
+import { redact, redactArgs } from './redact.js';
 
 export { formatCommand, shellQuote } from './format.js';
 export { which, whichAll } from './which.js';
+export { registerSecret, registerSecrets, redact, redactArgs, redactValue, clearSecrets } from './redact.js';
 
 /** Named timeouts per kind of call (ms). `null` = no wall limit (still cancellable). */
 export const TIMEOUTS = {
@@ -169,7 +171,9 @@ export async function run(spec: RunSpec): Promise<RunResult> {
     mkdirSync(dirname(spec.logFile), { recursive: true });
     log = createWriteStream(spec.logFile, { flags: 'a' });
   }
-  const sink = (line: string, stream: 'stdout' | 'stderr') => {
+  const sink = (raw: string, stream: 'stdout' | 'stderr') => {
+    // Secrets (remote-cache tokens) never reach captures, tails, logs or callbacks.
+    const line = redact(raw);
     if (capture) (stream === 'stdout' ? out : err).push(line);
     tail.push(line);
     if (tail.length > tailMax) tail.shift();
@@ -257,8 +261,8 @@ export function toolErrorFor(spec: RunSpec, r: RunResult): ToolError {
       : r.signal
         ? `was killed by ${r.signal}`
         : `exited with code ${r.exitCode}`;
-  return new ToolError(`${what} ${why}.`, {
-    command: r.command,
+  return new ToolError(redact(`${what} ${why}.`), {
+    command: redactArgs(r.command),
     exitCode: r.exitCode,
     signal: r.signal,
     tail: r.tail,
