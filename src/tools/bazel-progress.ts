@@ -1,0 +1,83 @@
+/**
+ * Pure, incremental parser of bazel's action counter. Bazel prints `[12 / 34] Compiling foo.cc` (4.x, with
+ * --curses=no), plain `[12 / 34]` on older releases, and groups digits in big builds: `[1,234 / 5,678]`.
+ * Constant memory: only the latest counter and a few rate samples are kept.
+ */
+
+export interface BazelProgress {
+  done: number;
+  total: number;
+  /** 0..100, one decimal. */
+  percent: number;
+  /** Seconds left at the recent rate; null until there is a rate. */
+  etaSeconds: number | null;
+}
+
+// Anchored at the line start (after optional bazel "INFO:"-less prefix) so "[1 / 2]" inside a path does not match.
+const COUNTER = /^\s*\[\s*([\d,]+)\s*\/\s*([\d,]+)\s*\]/;
+
+/** `[1,234 / 5,678] …` → {done: 1234, total: 5678}; null for other lines. */
+export function parseActionCounter(line: string): { done: number; total: number } | null {
+  const m = COUNTER.exec(line);
+  if (!m?.[1] || !m[2]) return null;
+  const done = Number(m[1].replace(/,/g, ''));
+  const total = Number(m[2].replace(/,/g, ''));
+  if (!Number.isFinite(done) || !Number.isFinite(total) || total <= 0) return null;
+  return { done, total };
+}
+
+const WINDOW = 8;
+
+export interface ProgressTracker {
+  /** Feed one output line; returns the new progress when the line carried a counter. */
+  push(line: string, nowMs?: number): BazelProgress | null;
+  current(): BazelProgress | null;
+}
+
+/**
+ * Tracks the counter and estimates the time left from the rate over the last few samples. Bazel's total grows as
+ * it discovers actions, so the ETA uses the latest total.
+ */
+export function createProgressTracker(): ProgressTracker {
+  // Ring of (time, done) samples: constant size.
+  const times = new Array<number>(WINDOW).fill(0);
+  const dones = new Array<number>(WINDOW).fill(0);
+  let count = 0;
+  let last: BazelProgress | null = null;
+  return {
+    push(line, nowMs = Date.now()) {
+      // Cheap pre-check: most lines do not start with '['.
+      const c = line.charCodeAt(0);
+      if (c !== 91 /* [ */ && c !== 32 /* space */) return null;
+      const p = parseActionCounter(line);
+      if (!p) return null;
+      const slot = count % WINDOW;
+      times[slot] = nowMs;
+      dones[slot] = p.done;
+      count++;
+      const oldest = count > WINDOW ? count % WINDOW : 0;
+      const dt = (nowMs - (times[oldest] ?? nowMs)) / 1000;
+      const dd = p.done - (dones[oldest] ?? p.done);
+      const remaining = Math.max(0, p.total - p.done);
+      const etaSeconds = remaining === 0 ? 0 : dt > 0 && dd > 0 ? Math.round((remaining * dt) / dd) : null;
+      last = { done: p.done, total: p.total, percent: Math.round((p.done / p.total) * 1000) / 10, etaSeconds };
+      return last;
+    },
+    current: () => last,
+  };
+}
+
+/** `[####......] 42.0% 420/1000 ETA 3m05s` */
+export function formatProgress(p: BazelProgress, width = 20): string {
+  const filled = Math.min(width, Math.round((p.percent / 100) * width));
+  const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
+  return `[${bar}] ${p.percent.toFixed(1)}% ${p.done}/${p.total}${p.etaSeconds === null ? '' : ` ETA ${formatDuration(p.etaSeconds)}`}`;
+}
+
+export function formatDuration(s: number): string {
+  if (s < 60) return `${s}s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
+}

@@ -1,0 +1,127 @@
+/**
+ * git adapter: typed verbs over src/exec. Read-only queries use the `query` timeout; a clone uses `networkGit`
+ * (TensorFlow's repository is large even shallow). Every failure is a ToolError with a hint.
+ */
+import { run, type RunResult } from '../exec/index.js';
+import { EnvironmentError } from '../errors.js';
+
+const GIT = 'git';
+/** git prints localised messages otherwise; porcelain output is stable but errors are parsed by humans and tests. */
+const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' } as const;
+
+/** `git version 2.39.5` → "2.39.5"; null when git is missing. */
+export async function gitVersion(): Promise<string | null> {
+  const r = await run({ cmd: GIT, args: ['--version'], effect: 'read', timeout: 'versionProbe', env: GIT_ENV, reject: false });
+  if (r.spawnError || r.exitCode !== 0) return null;
+  return parseGitVersion(r.stdout);
+}
+
+export function parseGitVersion(text: string): string | null {
+  const m = /git version (\d+\.\d+(?:\.\d+)?)/.exec(text);
+  return m?.[1] ?? null;
+}
+
+/** Throws an EnvironmentError naming the package when git is not installed. */
+export async function verifyGit(): Promise<string> {
+  const v = await gitVersion();
+  if (v === null) throw new EnvironmentError('git is not installed.', { hint: 'Install it: sudo apt-get install -y git' });
+  return v;
+}
+
+async function gitQuery(dir: string, args: string[], title: string, hint?: string): Promise<RunResult> {
+  return run({
+    cmd: GIT,
+    args: ['-C', dir, ...args],
+    effect: 'read',
+    timeout: 'query',
+    env: GIT_ENV,
+    title,
+    hint: hint ?? `Check that ${dir} is a git checkout (git -C ${dir} status).`,
+  });
+}
+
+/** True when `dir` is inside a git work tree. Never throws for a missing or plain directory. */
+export async function isGitRepo(dir: string): Promise<boolean> {
+  const r = await run({
+    cmd: GIT,
+    args: ['-C', dir, 'rev-parse', '--is-inside-work-tree'],
+    effect: 'read',
+    timeout: 'query',
+    env: GIT_ENV,
+    reject: false,
+  });
+  return r.exitCode === 0 && r.stdout.trim() === 'true';
+}
+
+/** Full 40-hex commit of HEAD. */
+export async function headCommit(dir: string): Promise<string> {
+  return revParse(dir, 'HEAD');
+}
+
+/** `git rev-parse --verify REF^{commit}`: the full commit a ref (tag, branch, sha) points at. */
+export async function revParse(dir: string, ref: string): Promise<string> {
+  const r = await gitQuery(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], `git rev-parse ${ref}`,
+    `"${ref}" is not a commit in ${dir}: check the tag/branch name (git -C ${dir} tag --list).`);
+  return r.stdout.trim();
+}
+
+/** Tags pointing at HEAD (annotated or lightweight), sorted. */
+export async function tagsAtHead(dir: string): Promise<string[]> {
+  const r = await gitQuery(dir, ['tag', '--points-at', 'HEAD'], 'git tag --points-at HEAD');
+  return splitLines(r.stdout).sort();
+}
+
+/**
+ * Paths with uncommitted changes (tracked modifications, staged files, untracked files that are not ignored).
+ * Ignored files (bazel-* symlinks, .tf_configure.bazelrc when ignored) do not count.
+ */
+export async function dirtyFiles(dir: string): Promise<string[]> {
+  const r = await gitQuery(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all'], 'git status');
+  return parsePorcelainZ(r.stdout);
+}
+
+/** Parses `git status --porcelain=v1 -z`: entries are NUL-separated; a rename/copy is followed by its source path. */
+export function parsePorcelainZ(text: string): string[] {
+  const parts = text.split('\0');
+  const files: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const entry = parts[i];
+    if (!entry || entry.length < 4) continue;
+    const xy = entry.slice(0, 2);
+    files.push(entry.slice(3));
+    if (xy.includes('R') || xy.includes('C')) i++; // skip the "from" path
+  }
+  return files;
+}
+
+export interface CloneTagSpec {
+  /** A URL, or the path of a local (bare) repository. */
+  url: string;
+  tag: string;
+  dest: string;
+  logFile?: string;
+  signal?: AbortSignal;
+}
+
+/** Shallow clone of one tag: `git clone --depth 1 --branch TAG URL DEST`. */
+export async function cloneTag(spec: CloneTagSpec): Promise<RunResult> {
+  // A plain path is turned into file:// so --depth is honoured (git ignores it for local paths and warns).
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(spec.url) || /^[^/]+@[^:]+:/.test(spec.url) ? spec.url : `file://${spec.url}`;
+  return run({
+    cmd: GIT,
+    args: ['-c', 'advice.detachedHead=false', 'clone', '--depth', '1', '--branch', spec.tag, '--', url, spec.dest],
+    effect: 'write',
+    timeout: 'networkGit',
+    env: GIT_ENV,
+    capture: false,
+    title: `git clone ${spec.tag}`,
+    hint: `Check that ${spec.url} is reachable and has the tag ${spec.tag} (git ls-remote --tags ${spec.url}); ` +
+      `remove ${spec.dest} if a half-finished clone is left.`,
+    ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
+    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+  });
+}
+
+function splitLines(s: string): string[] {
+  return s.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+}

@@ -1,0 +1,195 @@
+/**
+ * python/pip/venv adapter. Installs go into a virtual environment or a python the user named; tfbuild never runs
+ * `sudo pip` and never installs into an externally managed (PEP 668) system python behind the user's back.
+ */
+import { join } from 'node:path';
+import { run, type RunResult, type TimeoutName } from '../exec/index.js';
+import { EnvironmentError, ToolError } from '../errors.js';
+
+export interface PythonInfo {
+  /** What was asked for (a name on PATH or a path). */
+  python: string;
+  /** sys.executable */
+  executable: string;
+  /** "3.11.7" */
+  version: string;
+  major: number;
+  minor: number;
+  /** pip importable in this interpreter. */
+  hasPip: boolean;
+  pipVersion: string | null;
+  /** Running inside a venv (sys.prefix != sys.base_prefix). */
+  isVenv: boolean;
+  /** purelib of the default scheme: where `pip install` puts packages. */
+  sitePackages: string;
+  /** The venv and ensurepip modules exist (Debian splits ensurepip into python3-venv). */
+  hasVenv: boolean;
+  /** Debian/Ubuntu EXTERNALLY-MANAGED marker (PEP 668): pip refuses to install outside a venv. */
+  externallyManaged: boolean;
+  /** e.g. "cp311" */
+  abiTag: string;
+}
+
+// Prints one JSON line; works on any python 3 (no f-strings beyond 3.6 features used elsewhere).
+const INFO_SCRIPT = `
+import json, os, sys, sysconfig, importlib.util as u
+pipv = None
+if u.find_spec('pip') is not None:
+    try:
+        import importlib.metadata as md
+        pipv = md.version('pip')
+    except Exception:
+        pipv = 'unknown'
+stdlib = sysconfig.get_paths().get('stdlib', '')
+print(json.dumps({
+  'executable': sys.executable,
+  'version': '%d.%d.%d' % sys.version_info[:3],
+  'major': sys.version_info[0], 'minor': sys.version_info[1],
+  'hasPip': pipv is not None, 'pipVersion': pipv,
+  'isVenv': sys.prefix != getattr(sys, 'base_prefix', sys.prefix),
+  'sitePackages': sysconfig.get_paths()['purelib'],
+  'hasVenv': u.find_spec('venv') is not None and u.find_spec('ensurepip') is not None,
+  'externallyManaged': sys.prefix == getattr(sys, 'base_prefix', sys.prefix) and os.path.exists(os.path.join(stdlib, 'EXTERNALLY-MANAGED')),
+  'abiTag': 'cp%d%d' % sys.version_info[:2],
+}))
+`;
+
+/** Facts about an interpreter. Throws EnvironmentError when it cannot run. */
+export async function readPythonInfo(python: string): Promise<PythonInfo> {
+  const r = await run({
+    cmd: python,
+    args: ['-c', INFO_SCRIPT],
+    effect: 'read',
+    timeout: 'query',
+    reject: false,
+    env: { PYTHONNOUSERSITE: '1' },
+    title: `${python} (probe)`,
+  });
+  if (r.exitCode !== 0) {
+    throw new EnvironmentError(`${python} could not be run (${r.spawnError ?? r.tail.slice(-1)[0] ?? `exit ${r.exitCode}`}).`, {
+      hint: 'Pass a working python 3 with --python PATH (e.g. /usr/bin/python3).',
+    });
+  }
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  return { python, ...(JSON.parse(last) as Omit<PythonInfo, 'python'>) };
+}
+
+export function venvPython(dir: string): string {
+  return join(dir, 'bin', 'python');
+}
+
+const VENV_HINT = 'Install the venv module: sudo apt-get install -y python3-venv (or python3.X-venv for that version), or pass another --python.';
+
+/** `python -m venv DIR` → the venv's python. EnvironmentError when the interpreter lacks venv/ensurepip. */
+export async function createVenv(spec: { python: string; dir: string; signal?: AbortSignal }): Promise<{ python: string }> {
+  const info = await readPythonInfo(spec.python);
+  if (!info.hasVenv) {
+    throw new EnvironmentError(`${spec.python} (${info.version}) has no venv/ensurepip module, so it cannot create a virtual environment.`, {
+      hint: VENV_HINT,
+    });
+  }
+  const r = await run({
+    cmd: spec.python,
+    args: ['-m', 'venv', spec.dir],
+    effect: 'write',
+    timeout: 'install',
+    reject: false,
+    title: `python -m venv ${spec.dir}`,
+    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+  });
+  if (r.dryRun) return { python: venvPython(spec.dir) };
+  if (r.exitCode !== 0) {
+    const text = r.tail.join('\n');
+    // Debian: "The virtual environment was not successfully created because ensurepip is not available."
+    if (/ensurepip is not available|No module named (?:venv|ensurepip)/.test(text)) {
+      throw new EnvironmentError(`${spec.python} cannot create a virtual environment: ensurepip is not available.`, {
+        hint: VENV_HINT,
+        details: r.tail.slice(-5),
+      });
+    }
+    throw new ToolError(`python -m venv ${spec.dir} exited with code ${r.exitCode}.`, {
+      command: r.command, exitCode: r.exitCode, signal: r.signal, tail: r.tail,
+      hint: `Check that ${spec.dir} is writable and not an existing non-venv directory.`,
+    });
+  }
+  return { python: venvPython(spec.dir) };
+}
+
+export interface PipInstallSpec {
+  python: string;
+  wheel: string;
+  /** Offline: never reach an index (default true). */
+  noIndex?: boolean;
+  noDeps?: boolean;
+  /** Directories of wheels to satisfy dependencies from (`--find-links`). */
+  findLinks?: readonly string[];
+  logFile?: string;
+  signal?: AbortSignal;
+}
+
+/** `python -m pip install [--no-index] [--no-deps] WHEEL`. Never with sudo. */
+export async function pipInstall(spec: PipInstallSpec): Promise<RunResult> {
+  const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input'];
+  if (spec.noIndex ?? true) args.push('--no-index');
+  if (spec.noDeps) args.push('--no-deps');
+  for (const d of spec.findLinks ?? []) args.push('--find-links', d);
+  args.push(spec.wheel);
+  const r = await run({
+    cmd: spec.python,
+    args,
+    effect: 'write',
+    timeout: 'install',
+    reject: false,
+    env: { PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' },
+    title: `pip install ${spec.wheel}`,
+    ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
+    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+  });
+  if (r.dryRun || r.exitCode === 0) return r;
+  const text = r.tail.join('\n');
+  if (/externally-managed-environment/.test(text)) {
+    throw new EnvironmentError(`${spec.python} is an externally managed system python (PEP 668): pip refuses to install into it.`, {
+      hint: 'Install into a virtual environment instead (the default), or pass --install-into with a venv python. Never use sudo pip.',
+    });
+  }
+  if (/No module named pip/.test(text)) {
+    throw new EnvironmentError(`${spec.python} has no pip.`, {
+      hint: 'Install it (sudo apt-get install -y python3-pip) or let tfbuild create a venv, which brings its own pip.',
+    });
+  }
+  const hint = /is not a supported wheel on this platform/.test(text)
+    ? 'The wheel was built for another python or platform: build with the same python you install into (--python).'
+    : /No matching distribution|Could not find a version/.test(text)
+      ? 'A dependency is not available offline: install it first, or pass --no-deps.'
+      : 'Read the pip output above; re-run with the same python to reproduce.';
+  throw new ToolError(`pip install ${spec.wheel} exited with code ${r.exitCode}.`, {
+    command: r.command, exitCode: r.exitCode, signal: r.signal, tail: r.tail, hint,
+    ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
+  });
+}
+
+export interface RunPythonSpec {
+  python: string;
+  code: string;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  timeout?: TimeoutName | number;
+  /** Throw a ToolError on a non-zero exit (default false: verify inspects the failure). */
+  reject?: boolean;
+  hint?: string;
+}
+
+/** `python -c CODE`, stdout/stderr captured. A failed snippet is a value (exitCode ≠ 0) unless `reject`. */
+export async function runPython(spec: RunPythonSpec): Promise<RunResult> {
+  return run({
+    cmd: spec.python,
+    args: ['-c', spec.code],
+    effect: 'read',
+    timeout: spec.timeout ?? 'query',
+    reject: spec.reject ?? false,
+    title: `${spec.python} -c …`,
+    hint: spec.hint ?? 'Run the same python snippet by hand to see the full traceback.',
+    ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
+    ...(spec.env === undefined ? {} : { env: spec.env }),
+  });
+}
