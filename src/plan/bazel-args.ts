@@ -1,0 +1,66 @@
+/** bazel startup and build flags for a recipe era, in a stable order (an unchanged rebuild re-executes nothing). */
+import semver from 'semver';
+import type { Recipe } from '../recipes/schema.js';
+import { expandTemplate, isWanted, type TemplateValues } from './configure-env.js';
+
+export interface BazelArgsInput {
+  recipe: Recipe;
+  gpu: boolean;
+  /** Known bazel release, or null (Debian's bazel-bootstrap prints `no_version`). */
+  bazelVersion: string | null;
+  copts: string[];
+  jobs: number;
+  localRamMiB: number;
+  diskCache: string | null;
+  extraFlags: string[];
+  /** Cache/remote flags from the scale-out options. */
+  remoteFlags: string[];
+  vars: TemplateValues;
+}
+
+function atLeast(version: string | null, min: string): boolean {
+  // An unknown release is a current bazel (the only unversioned builds are distro bootstraps of 4.x and later).
+  if (version === null) return true;
+  const v = semver.coerce(version);
+  return v === null ? true : semver.gte(v, min);
+}
+
+export function getFlagRuleFlags(recipe: Recipe, bazelVersion: string | null): string[] {
+  if (bazelVersion === null) return [];
+  const v = semver.coerce(bazelVersion);
+  if (v === null) return [];
+  return recipe.bazel.flagRules.filter((r) => semver.satisfies(v, r.bazel)).flatMap((r) => r.flags);
+}
+
+export function buildBazelArgs(i: BazelArgsInput): string[] {
+  const flags: string[] = [];
+  flags.push(...i.recipe.build.flags);
+  if (!i.recipe.build.flags.includes('--config=opt')) flags.unshift('--config=opt');
+  if (i.gpu) {
+    flags.push(...i.recipe.build.gpuFlags);
+    if (!flags.includes('--config=cuda')) flags.push('--config=cuda');
+  } else {
+    flags.push(...i.recipe.build.cpuFlags);
+  }
+  flags.push(...getFlagRuleFlags(i.recipe, i.bazelVersion));
+  for (const r of i.recipe.build.repoEnv) {
+    if (isWanted(r.when, i.gpu)) {
+      flags.push(`--repo_env=${r.name}=${expandTemplate(r.value, i.vars, `recipe ${i.recipe.line} repoEnv ${r.name}`)}`);
+    }
+  }
+  for (const c of i.copts) flags.push(`--copt=${c}`);
+  flags.push(`--jobs=${i.jobs}`);
+  // --local_ram_resources arrived in bazel 0.17; older releases take --local_resources=RAM,CPU,IO.
+  if (atLeast(i.bazelVersion, '0.17.0')) flags.push(`--local_ram_resources=${i.localRamMiB}`);
+  else flags.push(`--local_resources=${i.localRamMiB},${i.jobs},1.0`);
+  // --disk_cache arrived in bazel 0.14 (r1.4's bazel 0.5.4 rejects it).
+  if (i.diskCache !== null && atLeast(i.bazelVersion, '0.14.0')) flags.push(`--disk_cache=${i.diskCache}`);
+  flags.push(...i.remoteFlags);
+  flags.push(...i.extraFlags);
+  // De-duplicate while keeping the first position: the same flag twice changes nothing but the action keys' order.
+  return [...new Set(flags)];
+}
+
+export function buildStartupArgs(outputUserRoot: string): string[] {
+  return [`--output_user_root=${outputUserRoot}`];
+}

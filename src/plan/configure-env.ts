@@ -1,0 +1,60 @@
+/** The complete ./configure environment of a recipe era: every variable it would otherwise ask for. */
+import { ConfigError } from '../errors.js';
+import { TEMPLATE_VARS, type Recipe, type TemplateVar } from '../recipes/schema.js';
+
+export type TemplateValues = Partial<Record<TemplateVar, string>>;
+
+/** Children run with a UTF-8 locale whatever the user's is: configure.py and bazel choke on non-UTF-8 paths. */
+export const CHILD_LOCALE = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } as const;
+
+export function formatBool(value: boolean, format: Recipe['configure']['boolFormat']): string {
+  switch (format) {
+    case '01':
+      return value ? '1' : '0';
+    case 'yn':
+      return value ? 'y' : 'n';
+    case 'truefalse':
+      return value ? 'true' : 'false';
+  }
+}
+
+export function isWanted(when: 'always' | 'cpu' | 'gpu', gpu: boolean): boolean {
+  return when === 'always' || (when === 'gpu') === gpu;
+}
+
+export function expandTemplate(value: string, vars: TemplateValues, where: string): string {
+  return value.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) => {
+    if (!(TEMPLATE_VARS as readonly string[]).includes(name)) {
+      throw new ConfigError(`${where}: unknown template variable ${whole}.`, {
+        hint: `Use one of ${TEMPLATE_VARS.map((v) => `{${v}}`).join(' ')}.`,
+      });
+    }
+    const v = vars[name as TemplateVar];
+    if (v === undefined) {
+      throw new ConfigError(`${where}: ${whole} has no value on this host.`, {
+        hint: name.startsWith('cud') ? 'Pass --cuda-path/--cudnn-path, or build without --gpu.' : 'Pass the matching option (see tfbuild build --help).',
+      });
+    }
+    return v;
+  });
+}
+
+function sortEnv(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function buildConfigureEnv(recipe: Recipe, gpu: boolean, vars: TemplateValues): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const e of recipe.configure.env) {
+    if (!isWanted(e.when, gpu)) continue;
+    if (e.bool !== undefined) {
+      const b = e.bool === 'gpu' ? gpu : e.bool === 'cpu' ? !gpu : e.bool;
+      env[e.name] = formatBool(b, recipe.configure.boolFormat);
+    } else {
+      env[e.name] = expandTemplate(e.value ?? '', vars, `recipe ${recipe.line} configure env ${e.name}`);
+    }
+  }
+  return sortEnv({ ...env, ...CHILD_LOCALE });
+}
+
+export { sortEnv };

@@ -1,0 +1,35 @@
+/** Plan → text: every step with its exact command, working directory and environment. Pure. */
+import { formatCommand } from '../exec/format.js';
+import type { Plan, Step } from './types.js';
+
+function formatStepDetails(s: Step): string[] {
+  const lines: string[] = [];
+  lines.push(`    cwd: ${s.cwd}`);
+  const env = Object.entries(s.env);
+  if (env.length > 0) {
+    lines.push('    env:');
+    for (const [k, v] of env) lines.push(`      ${k}=${v}`);
+  }
+  if (s.pathPrepend.length > 0) lines.push(`    PATH prefix: ${s.pathPrepend.join(':')}`);
+  lines.push(`    $ ${formatCommand([s.cmd, ...s.args])}`);
+  if (s.kind === 'bazel-build') {
+    lines.push(`    jobs ${s.jobs}, RAM budget ${s.localRamMiB} MiB, OOM retries ${s.maxRetries}; bazel range ${s.bazelRange}`);
+    lines.push(`    logs: ${s.logDir}`);
+  }
+  if (s.kind === 'package') lines.push(`    wheel → ${s.outputDir} (never overwritten) + <wheel>.tfbuild.json`);
+  if (s.kind === 'verify' && s.python) {
+    lines.push(`    expects version ${s.expectVersion}, CPU flags [${s.expectFlags.join(', ')}], CUDA ${s.gpu ? 'yes' : 'no'}`);
+  }
+  return lines;
+}
+
+export function formatPlan(plan: Plan): string {
+  const out: string[] = [];
+  out.push(`Plan for TensorFlow ${plan.tag} (${plan.line}, ${plan.gpu ? 'GPU' : 'CPU'}) in ${plan.workdir}`);
+  for (const w of plan.warnings) out.push(`warning: ${w}`);
+  plan.steps.forEach((s, n) => {
+    out.push(`${n + 1}. [${s.kind}] ${s.title}`);
+    out.push(...formatStepDetails(s));
+  });
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,227 @@
+/**
+ * PURE: (HostFacts, Recipe, BuildOptions) → Plan. No process, file or environment access here (shared/STYLE.md §5):
+ * everything the plan depends on comes in as arguments, so a plan for a GPU box can be made on a laptop.
+ */
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { HostFacts } from '../probe/types.js';
+import type { Recipe } from '../recipes/schema.js';
+import { buildBazelArgs, buildStartupArgs } from './bazel-args.js';
+import { buildConfigureEnv, CHILD_LOCALE, sortEnv, type TemplateValues } from './configure-env.js';
+import { formatCcOptFlags, resolveCpuFlags } from './cpu-flags.js';
+import type { BuildOptions } from './options.js';
+import { getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, type PathEnv } from './paths.js';
+import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
+import { PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
+
+export * from './types.js';
+export { formatPlan } from './format.js';
+
+/** What the verdict settled (src/plan/verdict.ts), when it ran; otherwise the plan picks from the facts. */
+export interface PlanChoices {
+  python?: string | undefined;
+  compiler?: string | undefined;
+  bazel?: string | undefined;
+  cudaPath?: string | undefined;
+  cudnnPath?: string | undefined;
+}
+
+export interface PlanInput {
+  facts: HostFacts;
+  recipe: Recipe;
+  /** The recipe file a saved plan can point back to (null: the built-in catalog). */
+  recipeFile: string | null;
+  tag: string;
+  options: BuildOptions;
+  pathEnv: PathEnv;
+  choices?: PlanChoices;
+  /** Cache/remote flags from src/plan/remote.ts, already computed from the options. */
+  remoteFlags?: string[];
+}
+
+/** "v1.4.1" → "1.4.1"; "v2.17.0-rc1" → "2.17.0rc1" (the wheel's PEP 440 version). */
+export function getTagVersion(tag: string): string {
+  return tag.replace(/^v/, '').replace(/-?(rc|a|b)(\d+)$/, '$1$2');
+}
+
+function isBazelisk(path: string): boolean {
+  return basename(path).includes('bazelisk');
+}
+
+function chooseBazel(i: PlanInput): { path: string; version: string | null; bazelisk: boolean } {
+  const explicit = i.options.bazel ?? i.choices?.bazel;
+  if (explicit !== undefined) {
+    const bazelisk = isBazelisk(explicit);
+    const known = i.facts.bazel && i.facts.bazel.path === explicit && !i.facts.bazel.unknownRelease ? i.facts.bazel.version : null;
+    return { path: explicit, version: bazelisk ? i.recipe.bazel.tested : known, bazelisk };
+  }
+  if (i.facts.bazelisk) return { path: i.facts.bazelisk.path, version: i.recipe.bazel.tested, bazelisk: true };
+  if (i.facts.bazel) {
+    const bazelisk = i.facts.bazel.kind === 'bazelisk';
+    return {
+      path: i.facts.bazel.path,
+      version: bazelisk ? i.recipe.bazel.tested : i.facts.bazel.unknownRelease ? null : i.facts.bazel.version,
+      bazelisk,
+    };
+  }
+  return { path: 'bazel', version: null, bazelisk: false };
+}
+
+function majorMinor(v: string): string {
+  return v.split('.').slice(0, 2).join('.');
+}
+
+export function createPlan(i: PlanInput): Plan {
+  const { facts, recipe, options: o, pathEnv } = i;
+  const warnings: string[] = [];
+  const gpu = o.gpu;
+  const workdir = o.workdir !== undefined ? resolvePath(pathEnv, o.workdir) : getDefaultWorkdir(pathEnv, i.tag, gpu);
+  const srcDir = o.source !== undefined ? resolvePath(pathEnv, o.source) : join(workdir, 'src', i.tag);
+  const outputDir = resolvePath(pathEnv, o.output);
+  const locale = { ...CHILD_LOCALE };
+
+  const python = o.python ?? i.choices?.python ?? facts.pythons[0]?.path ?? 'python3';
+  const pyFacts = facts.pythons.find((p) => p.path === python || p.realPath === python);
+  const compiler = o.hostCompiler ?? i.choices?.compiler ?? facts.compilers[0]?.path ?? 'gcc';
+  const clang = facts.compilers.find((c) => c.kind === 'clang')?.path;
+  const bazel = chooseBazel(i);
+  if (bazel.version === null && recipe.bazel.flagRules.length > 0) {
+    warnings.push(`bazel at ${bazel.path} does not report its release: the recipe's version-specific flags are left out.`);
+  }
+
+  const cudaPath = o.cudaPath ?? i.choices?.cudaPath ?? facts.cuda[0]?.path;
+  const cuda = facts.cuda.find((c) => c.path === cudaPath) ?? facts.cuda[0];
+  const cudnnPath = o.cudnnPath ?? i.choices?.cudnnPath ?? facts.cudnn?.path;
+  const probedCaps = [...new Set(facts.gpus.map((g) => g.computeCapability).filter((c): c is string => c !== null))];
+  const caps = o.computeCapabilities ?? (probedCaps.length > 0 ? probedCaps : recipe.gpu?.computeCapabilities.default.split(',') ?? []);
+
+  const cpu = resolveCpuFlags(o.cpuFlags, facts.cpu.isa);
+  if (cpu.foreign.length > 0) {
+    warnings.push(
+      `Building for ${cpu.foreign.join(', ')}, which this host's CPU lacks: the wheel will not run here (import fails with an illegal instruction).`,
+    );
+  }
+  const resources = computeResources(
+    { cores: facts.cpu.cores, availableMiB: facts.memory.availableMiB },
+    recipe.estimates.ramPerJobMiB ?? DEFAULT_RAM_PER_JOB_MIB,
+    { jobs: o.jobs, localRamMiB: o.localRamMiB },
+  );
+  const wheelName = gpu ? recipe.build.wheelName.gpu : recipe.build.wheelName.cpu;
+
+  const vars: TemplateValues = {
+    python,
+    hostCompiler: compiler,
+    ccOptFlags: formatCcOptFlags(cpu),
+    wheelName,
+    computeCapabilities: caps.join(','),
+    ...(pyFacts?.sitePackages ? { pythonLib: pyFacts.sitePackages } : {}),
+    ...(pyFacts ? { pythonVersion: majorMinor(pyFacts.version) } : {}),
+    ...(cudaPath !== undefined ? { cudaPath } : {}),
+    ...(cuda ? { cudaVersion: cuda.version } : {}),
+    ...(cudnnPath !== undefined ? { cudnnPath } : {}),
+    ...(facts.cudnn ? { cudnnVersion: facts.cudnn.version } : {}),
+    ...(clang !== undefined ? { clang } : {}),
+  };
+
+  const diskCache = o.diskCache === false ? null : o.diskCache !== undefined ? resolvePath(pathEnv, o.diskCache) : getDefaultDiskCache(pathEnv);
+  const buildArgs = buildBazelArgs({
+    recipe,
+    gpu,
+    bazelVersion: bazel.version,
+    copts: cpu.copts,
+    jobs: resources.jobs,
+    localRamMiB: resources.localRamMiB,
+    diskCache,
+    extraFlags: o.extraBazelFlags,
+    remoteFlags: i.remoteFlags ?? [],
+    vars,
+  });
+  const startupArgs = buildStartupArgs(getOutputUserRoot(pathEnv));
+  const bazelEnv = sortEnv({ ...locale, ...(bazel.bazelisk ? { USE_BAZEL_VERSION: recipe.bazel.tested } : {}) });
+  const bazelDir = isAbsolute(bazel.path) ? [dirname(bazel.path)] : [];
+
+  const steps: Step[] = [];
+  steps.push(
+    o.source !== undefined
+      ? {
+          id: 'source', kind: 'source', title: `Check the checkout at ${srcDir} is ${i.tag}`, mode: 'existing',
+          cmd: 'git', args: ['-C', srcDir, 'describe', '--tags', '--exact-match', 'HEAD'], cwd: srcDir, env: {}, pathPrepend: [],
+          dir: srcDir, repo: o.repo, tag: i.tag, allowDirty: o.allowDirty,
+        }
+      : {
+          id: 'source', kind: 'source', title: `Clone ${i.tag} (shallow)`, mode: 'clone',
+          cmd: 'git', args: ['clone', '--depth', '1', '--branch', i.tag, '--single-branch', o.repo, srcDir], cwd: workdir, env: {},
+          pathPrepend: [], dir: srcDir, repo: o.repo, tag: i.tag, allowDirty: o.allowDirty,
+        },
+  );
+  if (recipe.patches.length > 0) {
+    steps.push({
+      id: 'patch', kind: 'patch', title: `Apply patches: ${recipe.patches.join(', ')}`,
+      cmd: 'tfbuild', args: ['patch', i.tag, '--source', srcDir, ...(i.recipeFile ? ['--recipe', i.recipeFile] : [])],
+      cwd: srcDir, env: {}, pathPrepend: [], dir: srcDir, patches: recipe.patches,
+    });
+  }
+  steps.push({
+    id: 'configure', kind: 'configure', title: 'Configure (./configure, answers from the environment)',
+    cmd: './configure', args: [], cwd: srcDir, env: buildConfigureEnv(recipe, gpu, vars), pathPrepend: bazelDir,
+    bazelrc: '.tf_configure.bazelrc', exitsZeroOnBazelFailure: recipe.configure.exitsZeroOnBazelFailure,
+  });
+  steps.push({
+    id: 'bazel-build', kind: 'bazel-build', title: `bazel build ${recipe.build.target}`,
+    cmd: bazel.path, args: [...startupArgs, 'build', ...buildArgs, recipe.build.target], cwd: srcDir, env: bazelEnv, pathPrepend: [],
+    startupArgs, buildArgs, target: recipe.build.target, bazelRange: recipe.bazel.range,
+    jobs: resources.jobs, localRamMiB: resources.localRamMiB, maxRetries: o.maxRetries, logDir: join(workdir, 'logs'),
+    foreignFlags: cpu.foreign, copts: cpu.copts,
+  });
+
+  const packaging = recipe.build.packaging;
+  const stagingDir = packaging.kind === 'build_pip_package' ? join(workdir, 'wheel-staging') : join(srcDir, packaging.dir);
+  steps.push({
+    id: 'package', kind: 'package', title: `Package the wheel into ${outputDir}`,
+    ...(packaging.kind === 'build_pip_package'
+      ? { cmd: join(srcDir, packaging.script), args: [stagingDir] }
+      : { cmd: 'cp', args: ['-n', join(stagingDir, '*.whl'), outputDir] }),
+    cwd: srcDir, env: { ...locale }, pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir,
+    metadata: {
+      recipe: { line: recipe.line, version: recipe.version, file: i.recipeFile },
+      tag: i.tag,
+      cpuFlags: cpu.names,
+      copts: cpu.copts,
+      gpu,
+      cuda: gpu && cuda ? cuda.version : null,
+      cudnn: gpu && facts.cudnn ? facts.cudnn.version : null,
+      computeCapabilities: gpu ? caps : [],
+      compiler,
+      bazel: { path: bazel.path, version: bazel.version },
+    },
+  });
+
+  const install = o.install;
+  const venvDir = install.mode === 'venv' ? resolvePath(pathEnv, install.venvDir ?? join(workdir, 'venv')) : null;
+  const target = install.mode === 'venv' ? join(venvDir ?? '', 'bin', 'python') : install.mode === 'into' ? install.python : null;
+  steps.push({
+    id: 'install', kind: 'install', title: install.mode === 'none' ? 'Install: skipped (--no-install)' : `Install the wheel for ${target}`,
+    cmd: install.mode === 'venv' ? python : install.mode === 'into' ? install.python : 'true',
+    args: install.mode === 'venv' ? ['-m', 'venv', venvDir ?? ''] : install.mode === 'into' ? ['-m', 'pip', 'install', '--no-index', '--no-deps', '{wheel}'] : [],
+    cwd: workdir, env: { ...locale }, pathPrepend: [], mode: install.mode, python: install.mode === 'into' ? install.python : python,
+    venvDir, targetPython: target,
+  });
+  steps.push({
+    id: 'verify', kind: 'verify', title: target ? `Verify the installed TensorFlow (${target})` : 'Verify: skipped (nothing installed)',
+    cmd: target ?? 'true', args: target ? ['-c', '<verify script>'] : [], cwd: join(workdir, 'verify'), env: { ...locale }, pathPrepend: [],
+    python: target, expectVersion: getTagVersion(i.tag), expectFlags: cpu.names, gpu, era: recipe.verify.era,
+  });
+
+  return {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    version: o.version,
+    line: recipe.line,
+    tag: i.tag,
+    recipeVersion: recipe.version,
+    recipeFile: i.recipeFile,
+    gpu,
+    workdir,
+    options: o,
+    warnings,
+    steps,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The Plan: a versioned, ordered list of typed steps with the exact commands, working directories and environment
+ * a build runs. Plain JSON (`tfbuild plan --json`), validated with zod when read back (`tfbuild build --plan FILE`).
+ * Bump PLAN_SCHEMA_VERSION on any incompatible change.
+ */
+import { z } from 'zod';
+import { BuildOptionsSchema } from './options.js';
+
+export const PLAN_SCHEMA_VERSION = 1;
+
+export const STEP_KINDS = ['source', 'patch', 'configure', 'bazel-build', 'package', 'install', 'verify'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+const Env = z.record(z.string(), z.string());
+
+/** Fields every step has: the command it runs (or, for steps tfbuild performs itself, the equivalent command). */
+const common = {
+  id: z.string(),
+  title: z.string(),
+  cmd: z.string(),
+  args: z.array(z.string()),
+  cwd: z.string(),
+  /** Exact extra environment, merged over the inherited one; sorted by name. */
+  env: Env,
+  /** Directories put in front of PATH for this step (e.g. the chosen bazel's directory for configure). */
+  pathPrepend: z.array(z.string()).default([]),
+};
+
+export const SourceStepSchema = z
+  .object({
+    ...common,
+    kind: z.literal('source'),
+    mode: z.enum(['existing', 'clone']),
+    dir: z.string(),
+    repo: z.string(),
+    tag: z.string(),
+    allowDirty: z.boolean(),
+  })
+  .strict();
+
+export const PatchStepSchema = z
+  .object({ ...common, kind: z.literal('patch'), dir: z.string(), patches: z.array(z.string()) })
+  .strict();
+
+export const ConfigureStepSchema = z
+  .object({
+    ...common,
+    kind: z.literal('configure'),
+    /** configure's output that proves it finished (r1.4 exits 0 even when bazel is missing). */
+    bazelrc: z.string(),
+    exitsZeroOnBazelFailure: z.boolean(),
+  })
+  .strict();
+
+export const BazelStepSchema = z
+  .object({
+    ...common,
+    kind: z.literal('bazel-build'),
+    startupArgs: z.array(z.string()),
+    /** The build flags after `build` (args = [...startupArgs, 'build', ...buildArgs, target]). */
+    buildArgs: z.array(z.string()),
+    target: z.string(),
+    bazelRange: z.string(),
+    jobs: z.number().int().positive(),
+    localRamMiB: z.number().int().positive(),
+    maxRetries: z.number().int().min(0),
+    logDir: z.string(),
+    /** Flags built for ISA extensions this host lacks: the wheel will not run here. */
+    foreignFlags: z.array(z.string()),
+    copts: z.array(z.string()),
+  })
+  .strict();
+
+export const PackageStepSchema = z
+  .object({
+    ...common,
+    kind: z.literal('package'),
+    packaging: z.enum(['build_pip_package', 'wheel-rule']),
+    /** Where the wheel is first written (a temp dir under the work dir, or the wheel rule's dir). */
+    stagingDir: z.string(),
+    outputDir: z.string(),
+    metadata: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+export const InstallStepSchema = z
+  .object({
+    ...common,
+    kind: z.literal('install'),
+    mode: z.enum(['venv', 'into', 'none']),
+    /** Interpreter that creates the venv (venv) or receives the wheel (into). */
+    python: z.string(),
+    venvDir: z.string().nullable(),
+    /** The interpreter the wheel ends up importable from. */
+    targetPython: z.string().nullable(),
+  })
+  .strict();
+
+export const VerifyStepSchema = z
+  .object({
+    ...common,
+    kind: z.literal('verify'),
+    python: z.string().nullable(),
+    expectVersion: z.string(),
+    expectFlags: z.array(z.string()),
+    gpu: z.boolean(),
+    era: z.enum(['graph', 'eager']),
+  })
+  .strict();
+
+export const StepSchema = z.discriminatedUnion('kind', [
+  SourceStepSchema,
+  PatchStepSchema,
+  ConfigureStepSchema,
+  BazelStepSchema,
+  PackageStepSchema,
+  InstallStepSchema,
+  VerifyStepSchema,
+]);
+
+export type SourceStep = z.infer<typeof SourceStepSchema>;
+export type PatchStep = z.infer<typeof PatchStepSchema>;
+export type ConfigureStep = z.infer<typeof ConfigureStepSchema>;
+export type BazelStep = z.infer<typeof BazelStepSchema>;
+export type PackageStep = z.infer<typeof PackageStepSchema>;
+export type InstallStep = z.infer<typeof InstallStepSchema>;
+export type VerifyStep = z.infer<typeof VerifyStepSchema>;
+export type Step = z.infer<typeof StepSchema>;
+
+export const PlanSchema = z
+  .object({
+    schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
+    version: z.string(),
+    line: z.string(),
+    tag: z.string(),
+    recipeVersion: z.string(),
+    /** The recipe as resolved, so a saved plan runs without the catalog it came from. */
+    recipeFile: z.string().nullable(),
+    gpu: z.boolean(),
+    workdir: z.string(),
+    options: BuildOptionsSchema,
+    warnings: z.array(z.string()),
+    steps: z.array(StepSchema),
+  })
+  .strict();
+export type Plan = z.infer<typeof PlanSchema>;
