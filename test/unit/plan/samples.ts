@@ -81,4 +81,4 @@ export function sampleOptions(over: Partial<BuildOptionsInput> = {}): BuildOptio
   return BuildOptionsSchema.parse({ version: 'r1.4', workdir: '/w', ...over });
 }
 
-export const PATH_ENV = { home: '/home/u', cwd: '/cwd' };
+export const PATH_ENV: { home: string; cwd: string; xdgCacheHome?: string } = { home: '/home/u', cwd: '/cwd' };
