@@ -10,6 +10,7 @@ import { buildConfigureEnv, CHILD_LOCALE, sortEnv, type TemplateValues } from '.
 import { formatCcOptFlags, resolveCpuFlags } from './cpu-flags.js';
 import type { BuildOptions } from './options.js';
 import { getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, type PathEnv } from './paths.js';
+import { remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
 
@@ -34,8 +35,8 @@ export interface PlanInput {
   options: BuildOptions;
   pathEnv: PathEnv;
   choices?: PlanChoices;
-  /** Cache/remote flags from src/plan/remote.ts, already computed from the options. */
-  remoteFlags?: string[];
+  /** The environment TFBUILD_REMOTE_* references are checked against (names only end up in the plan). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** "v1.4.1" → "1.4.1"; "v2.17.0-rc1" → "2.17.0rc1" (the wheel's PEP 440 version). */
@@ -122,7 +123,11 @@ export function createPlan(i: PlanInput): Plan {
     ...(clang !== undefined ? { clang } : {}),
   };
 
-  const diskCache = o.diskCache === false ? null : o.diskCache !== undefined ? resolvePath(pathEnv, o.diskCache) : getDefaultDiskCache(pathEnv);
+  const remote = remoteFlags(
+    { ...o, ...(typeof o.diskCache === 'string' ? { diskCache: resolvePath(pathEnv, o.diskCache) } : {}) },
+    { bazelVersion: bazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {} },
+  );
+  warnings.push(...remote.warnings);
   const buildArgs = buildBazelArgs({
     recipe,
     gpu,
@@ -130,9 +135,9 @@ export function createPlan(i: PlanInput): Plan {
     copts: cpu.copts,
     jobs: resources.jobs,
     localRamMiB: resources.localRamMiB,
-    diskCache,
+    diskCache: null,
     extraFlags: o.extraBazelFlags,
-    remoteFlags: i.remoteFlags ?? [],
+    remoteFlags: remote.flags,
     vars,
   });
   const startupArgs = buildStartupArgs(getOutputUserRoot(pathEnv));
