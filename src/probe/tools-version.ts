@@ -1,0 +1,93 @@
+/**
+ * Client-only version probes for bazel, bazelisk, git and java. `bazel --version` is answered by the client and
+ * never starts a server; Debian's bazel-bootstrap prints `bazel no_version`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { BazelFacts, JavaFacts, ToolFacts } from './types.js';
+import { findOnPath, realpathOrSelf } from './path-scan.js';
+import { probeRun, type ProbeRunOptions } from '../tools/probe-run.js';
+import { parseJavaMajor, parseJavaVersion, readJavaVersion } from '../tools/java.js';
+
+/** `bazel 6.4.0`, `bazel 7.0.0rc2`, `bazel no_version` (Debian), `bazel 0.5.4- (@non-git)`. */
+export function parseBazelVersion(stdout: string): { version: string | null; unknownRelease: boolean } | null {
+  const m = /^bazel\s+(\S+)/m.exec(stdout.trim());
+  if (!m) return null;
+  const v = m[1]!;
+  if (v === 'no_version' || v === 'development') return { version: null, unknownRelease: true };
+  const num = /^(\d+\.\d+\.\d+(?:-?(?:rc|pre)[\w.]*)?)/.exec(v);
+  return num ? { version: num[1]!, unknownRelease: false } : { version: null, unknownRelease: true };
+}
+
+/** `git version 2.39.5`, `git version 2.39.3 (Apple Git-145)`. */
+export function parseGitVersion(stdout: string): string | null {
+  return /git version (\d+\.\d+(?:\.\d+)?)/.exec(stdout)?.[1] ?? null;
+}
+
+function isBazeliskBinary(path: string): boolean {
+  return /bazelisk/i.test(basename(realpathOrSelf(path)));
+}
+
+/** The bazel version a bazelisk would fetch, without running it (running it downloads bazel). */
+export function bazeliskPinnedVersion(env: NodeJS.ProcessEnv, workdir: string): string | null {
+  if (env.USE_BAZEL_VERSION) return env.USE_BAZEL_VERSION;
+  const f = join(workdir, '.bazelversion');
+  if (existsSync(f)) {
+    try {
+      return readFileSync(f, 'utf8').trim() || null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+export async function probeBazel(env: NodeJS.ProcessEnv, workdir: string, o: ProbeRunOptions): Promise<BazelFacts | null> {
+  const path = findOnPath('bazel', env);
+  if (!path) return null;
+  if (isBazeliskBinary(path)) {
+    return { kind: 'bazelisk', path, version: bazeliskPinnedVersion(env, workdir), unknownRelease: false, raw: 'bazel is bazelisk (not run: it would download bazel)' };
+  }
+  const out = await probeRun(path, ['--version'], o);
+  if (!out.ok) throw new Error(out.problem ?? 'bazel --version failed');
+  const parsed = parseBazelVersion(out.stdout);
+  if (!parsed) throw new Error(`bazel --version printed an unrecognised line: ${out.stdout.trim().slice(0, 80)}`);
+  return { kind: 'bazel', path, version: parsed.version, unknownRelease: parsed.unknownRelease, raw: out.stdout.trim() };
+}
+
+export function probeBazelisk(env: NodeJS.ProcessEnv, workdir: string): ToolFacts | null {
+  const path = findOnPath('bazelisk', env);
+  return path ? { path, version: bazeliskPinnedVersion(env, workdir) } : null;
+}
+
+export async function probeGit(env: NodeJS.ProcessEnv, o: ProbeRunOptions): Promise<ToolFacts | null> {
+  const path = findOnPath('git', env);
+  if (!path) return null;
+  const out = await probeRun(path, ['--version'], o);
+  if (!out.ok) throw new Error(out.problem ?? 'git --version failed');
+  return { path, version: parseGitVersion(out.stdout), raw: out.stdout.trim() };
+}
+
+/** A JDK's `release` file (JAVA_VERSION="17.0.15") answers without starting a JVM (~350 ms). */
+export function readJavaReleaseFile(javaPath: string): string | null {
+  const home = dirname(dirname(realpathOrSelf(javaPath)));
+  for (const f of [join(home, 'release'), join(dirname(home), 'release')]) {
+    try {
+      const m = /^JAVA_VERSION="([^"]+)"/m.exec(readFileSync(f, 'utf8'));
+      if (m) return m[1]!;
+    } catch {
+      /* no release file: JRE layouts differ */
+    }
+  }
+  return null;
+}
+
+export async function probeJava(env: NodeJS.ProcessEnv, o: ProbeRunOptions): Promise<JavaFacts | null> {
+  const path = env.JAVA_HOME && existsSync(join(env.JAVA_HOME, 'bin', 'java')) ? join(env.JAVA_HOME, 'bin', 'java') : findOnPath('java', env);
+  if (!path) return null;
+  const fromFile = readJavaReleaseFile(path);
+  if (fromFile) return { path, version: fromFile, major: parseJavaMajor(fromFile), raw: `release file: JAVA_VERSION="${fromFile}"` };
+  const out = await readJavaVersion(path, o);
+  const version = parseJavaVersion(out);
+  return { path, version, major: version ? parseJavaMajor(version) : null, raw: out.trim().split('\n')[0] ?? '' };
+}

@@ -1,0 +1,44 @@
+/** Read-only, time-limited calls used by the host probe: a failure is a value, never a throw. */
+import { run, type RunResult } from '../exec/index.js';
+
+export interface ProbeRunOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  input?: string;
+}
+
+export interface ProbeOutput {
+  ok: boolean;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** Why it did not give an answer, in words (for `facts.problems`). */
+  problem: string | null;
+}
+
+export function describeFailure(cmd: string, r: RunResult, timeoutMs: number): string | null {
+  if (r.spawnError) return `${cmd} could not be started (${r.spawnError})`;
+  if (r.timedOut) return `${cmd} did not answer within ${timeoutMs} ms and was stopped`;
+  if (r.signal) return `${cmd} was killed by ${r.signal}`;
+  if (r.exitCode !== 0) return `${cmd} exited with code ${r.exitCode}${r.tail.length ? `: ${r.tail.slice(-2).join(' / ')}` : ''}`;
+  return null;
+}
+
+export async function probeRun(cmd: string, args: readonly string[], o: ProbeRunOptions): Promise<ProbeOutput> {
+  const r = await run({
+    cmd,
+    args,
+    effect: 'read',
+    timeout: o.timeoutMs,
+    reject: false,
+    ...(o.env ? { env: o.env as Record<string, string | undefined>, extendEnv: false } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.input !== undefined ? { input: o.input } : {}),
+    tailLines: 5,
+    title: cmd,
+  });
+  const problem = describeFailure([cmd, ...args].join(' '), r, o.timeoutMs);
+  return { ok: problem === null, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut, problem };
+}
