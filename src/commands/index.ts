@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/main.js';
+import { register as registerExplain } from './explain.js';
 
 export type RegisterCommand = (program: Command, io: CliIO) => Command;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerExplain];

@@ -38,7 +38,7 @@ export async function diagnoseFile(path: string, kb: CompiledKnowledgeBase = get
       throw new EnvironmentError(`cannot read log ${path}: ${err.message}`, {
         hint:
           err.code === 'ENOENT'
-            ? 'check the path; tfbuild keeps step logs in the work dir under logs/'
+            ? 'check the path (use - to read the log from stdin)'
             : err.code === 'EISDIR'
               ? 'give the path of a log file, not a directory'
               : 'check the file permissions',
