@@ -6,7 +6,7 @@
  */
 import { checkbox, confirm, input, select } from '@inquirer/prompts';
 import { existsSync, statSync } from 'node:fs';
-import { InterruptedError, UsageError } from '../errors.js';
+import { EnvironmentError, InterruptedError, UsageError } from '../errors.js';
 
 export interface PromptContext {
   /** Whether prompts may be shown; when false, wrappers return defaults or fail naming a flag. */
@@ -101,7 +101,7 @@ export async function askCandidate(o: ChooseOpts, ctx: PromptContext): Promise<s
   if (only) return only.value;
   const def = o.default !== undefined && usable.some((c) => c.value === o.default) ? o.default : undefined;
   if (usable.length === 0) {
-    throw new UsageError(`No usable ${o.what} was found.`, {
+    throw new EnvironmentError(`No usable ${o.what} was found.`, {
       hint: `Install one or pass ${o.flag} PATH.`,
       details: o.candidates.map((c) => `${c.label}: ${c.unusable ?? ''}`),
     });

@@ -1,0 +1,326 @@
+/**
+ * Decide first, then do (shared/STYLE.md §7): every build choice is settled here, before the task list renders.
+ * Each decision comes from, in order: a flag → the config file → the probed default (--yes or headless) → a prompt
+ * with that default preselected. A `container` verdict is explained in one paragraph with `tfbuild docker …` as the
+ * default answer; the last screen summarises the plan (steps, key flags, estimated disk and time) and asks to go.
+ */
+import semver from 'semver';
+import { EnvironmentError } from '../errors.js';
+import { AUTO_ISA } from '../plan/cpu-flags.js';
+import { BuildOptionsSchema, type BuildOptions, type BuildOptionsInput } from '../plan/options.js';
+import type { Plan } from '../plan/types.js';
+import type { CompilerFacts, HostFacts, PythonFacts } from '../probe/types.js';
+import type { Recipe } from '../recipes/schema.js';
+import {
+  askCompiler,
+  askComputeCapabilities,
+  askConfirm,
+  askContainerInstead,
+  askCpuFlags,
+  askCudaToolkit,
+  askInstall,
+  askOutputDir,
+  askPython,
+  askSource,
+  missingDecision,
+  type Candidate,
+  type PromptContext,
+} from './prompts.js';
+
+/** The parts of src/plan/verdict.ts's Verdict that deciding reads (structural, so either side can grow). */
+export interface VerdictLike {
+  kind: 'native' | 'native-after-fixes' | 'container' | 'impossible';
+  reasons: ReadonlyArray<unknown>;
+  fixes: ReadonlyArray<unknown>;
+  choices?: { python?: unknown; compiler?: unknown; cuda?: unknown; cudnn?: unknown; bazel?: unknown } | undefined;
+  nextCommand?: string | null | undefined;
+}
+
+export type Origin = 'flag' | 'config' | 'default' | 'prompt';
+
+/** The decided keys, by where each came from (the build's summary and --save-config use it). */
+export type Origins = Partial<Record<keyof BuildOptions, Origin>>;
+
+export interface DecideInput {
+  /** Options given by flags (undefined = not given). */
+  flags: Partial<BuildOptionsInput>;
+  /** Options from the config file (only the keys it sets). */
+  config?: Partial<BuildOptionsInput> | undefined;
+  /** The release asked for (the positional argument). */
+  version: string;
+  tag: string;
+  facts: HostFacts;
+  recipe: Recipe;
+  verdict?: VerdictLike | undefined;
+  ctx: PromptContext;
+  /** --yes: take every default, don't ask. */
+  yes?: boolean;
+  /** The plan the decided options give, for the confirmation screen. */
+  makePlan?: (options: BuildOptions) => Plan;
+  /** Where the paragraph and summary are written (human text; stderr under --json). */
+  print: (s: string) => void;
+  /** A TensorFlow checkout in the cwd, offered as the existing-source suggestion. */
+  cwdCheckout?: string | undefined;
+}
+
+export interface Decision {
+  action: 'build' | 'docker' | 'abort';
+  options: BuildOptions;
+  origins: Origins;
+  /** For action docker: the command to run instead. */
+  dockerCommand?: string;
+  summary: string;
+}
+
+/** Text of a verdict reason or fix, whatever its shape (string, {message}, {title}). */
+export function textOf(x: unknown): string {
+  if (typeof x === 'string') return x;
+  if (x && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    for (const k of ['message', 'text', 'title', 'summary', 'reason']) if (typeof o[k] === 'string') return o[k];
+  }
+  return JSON.stringify(x);
+}
+
+/** A verdict choice as a path: a string, or an object with a path. */
+function pathOf(x: unknown): string | undefined {
+  if (typeof x === 'string') return x;
+  if (x && typeof x === 'object' && typeof (x as { path?: unknown }).path === 'string') return (x as { path: string }).path;
+  return undefined;
+}
+
+function inRange(version: string, range: string): boolean {
+  const v = semver.coerce(version);
+  return v !== null && semver.satisfies(v, range);
+}
+
+export function getPythonCandidates(facts: HostFacts, recipe: Recipe): Candidate[] {
+  const seen = new Set<string>();
+  return facts.pythons
+    .filter((p: PythonFacts) => (seen.has(p.realPath) ? false : (seen.add(p.realPath), true)))
+    .map((p) => ({
+      value: p.path,
+      label: `python ${p.version} (${p.path})`,
+      ...(inRange(p.version, recipe.python.range) ? {} : { unusable: `TensorFlow ${recipe.line} needs python ${recipe.python.range}` }),
+    }));
+}
+
+export function getCompilerCandidates(facts: HostFacts, recipe: Recipe, gpu: boolean): Candidate[] {
+  const range = gpu && recipe.compiler.gpuRange ? recipe.compiler.gpuRange : recipe.compiler.range;
+  return facts.compilers.map((c: CompilerFacts) => ({
+    value: c.path,
+    label: `${c.kind} ${c.version} (${c.path})`,
+    ...(c.kind !== recipe.compiler.kind
+      ? { unusable: `${recipe.line} is built with ${recipe.compiler.kind}` }
+      : inRange(c.version, range)
+        ? {}
+        : { unusable: `${recipe.line} needs ${c.kind} ${range}` }),
+  }));
+}
+
+export function getCudaCandidates(facts: HostFacts, recipe: Recipe): Candidate[] {
+  const range = recipe.gpu?.cuda.range ?? '*';
+  return facts.cuda.map((c) => ({
+    value: c.path,
+    label: `CUDA ${c.version} (${c.path})`,
+    ...(inRange(c.version, range) ? {} : { unusable: `${recipe.line} needs CUDA ${range}` }),
+  }));
+}
+
+/** The paragraph shown when native is off the table. */
+export function formatContainerParagraph(verdict: VerdictLike, recipe: Recipe, dockerCommand: string): string {
+  const reasons = verdict.reasons.map(textOf);
+  const why = reasons.length > 0 ? reasons.join('; ') : 'this host does not meet its toolchain';
+  return (
+    `A native build of TensorFlow ${recipe.line} is not practical here: ${why}. ` +
+    `A container has the toolchain it was released with (${recipe.tested.compiler}, bazel ${recipe.tested.bazel}, python ${recipe.tested.python}), ` +
+    `so \`${dockerCommand}\` builds the same wheel without changing this machine.`
+  );
+}
+
+export function getDockerCommand(verdict: VerdictLike | undefined, version: string, gpu: boolean): string {
+  const next = verdict?.nextCommand;
+  if (typeof next === 'string' && next.startsWith('tfbuild docker')) return next;
+  return `tfbuild docker ${version}${gpu ? ' --gpu' : ''}`;
+}
+
+function hoursText(h: number): string {
+  if (h < 1) return `${Math.max(1, Math.round(h * 60))} min`;
+  return `${h < 10 ? h.toFixed(1) : Math.round(h)} h`;
+}
+
+/** The final screen: what will run, with which key choices, and what it costs. Pure. */
+export function formatSummary(o: {
+  options: BuildOptions;
+  origins: Origins;
+  recipe: Recipe;
+  tag: string;
+  facts: HostFacts;
+  plan?: Plan | undefined;
+  fixes?: string[];
+}): string {
+  const { options: opt, recipe, facts, plan } = o;
+  const lines: string[] = [];
+  lines.push(`TensorFlow ${o.tag} (${recipe.line}, ${opt.gpu ? 'GPU' : 'CPU'})`);
+  if (plan) {
+    lines.push('  steps:');
+    plan.steps.forEach((s, n) => lines.push(`    ${n + 1}. ${s.title}`));
+  }
+  const from = (k: keyof BuildOptions): string => {
+    const src = o.origins[k];
+    return src === undefined || src === 'default' ? '' : ` (${src})`;
+  };
+  const bazelStep = plan?.steps.find((s) => s.kind === 'bazel-build');
+  const pythonStep = plan?.steps.find((s) => s.kind === 'install');
+  lines.push('  key choices:');
+  lines.push(`    python:        ${opt.python ?? (pythonStep && 'python' in pythonStep ? pythonStep.python : 'probed')}${from('python')}`);
+  lines.push(`    compiler:      ${opt.hostCompiler ?? 'probed'}${from('hostCompiler')}`);
+  const cpu = Array.isArray(opt.cpuFlags) ? opt.cpuFlags.join(',') : opt.cpuFlags;
+  const copts = bazelStep?.kind === 'bazel-build' && bazelStep.copts.length > 0 ? ` → ${bazelStep.copts.join(' ')}` : '';
+  lines.push(`    CPU flags:     ${cpu}${copts}${from('cpuFlags')}`);
+  if (opt.gpu) {
+    lines.push(`    CUDA:          ${opt.cudaPath ?? 'probed'}${from('cudaPath')}`);
+    lines.push(`    compute caps:  ${(opt.computeCapabilities ?? []).join(',')}${from('computeCapabilities')}`);
+  }
+  lines.push(`    source:        ${opt.source ?? `clone ${o.tag}`}${from('source')}`);
+  lines.push(`    output:        ${opt.output}${from('output')}`);
+  const inst = opt.install.mode === 'into' ? `into ${opt.install.python}` : opt.install.mode === 'venv' ? 'new venv' : 'none';
+  lines.push(`    install:       ${inst}${from('install')}`);
+  if (bazelStep?.kind === 'bazel-build') lines.push(`    bazel jobs:    ${bazelStep.jobs} (RAM budget ${bazelStep.localRamMiB} MiB)`);
+  const est = recipe.estimates;
+  const cores = Math.max(1, Math.min(opt.jobs ?? facts.cpu.cores, facts.cpu.cores));
+  const disk = facts.disk ? ` (${facts.disk.freeGiB.toFixed(0)} GiB free at ${facts.disk.measured})` : '';
+  lines.push(`  estimated: ${est.diskGiB} GiB disk${disk}, about ${hoursText(est.cpuHours / cores)} on ${cores} core${cores === 1 ? '' : 's'}`);
+  if (facts.disk && facts.disk.freeGiB < est.diskGiB) {
+    lines.push(`  warning: only ${facts.disk.freeGiB.toFixed(1)} GiB free; the build needs about ${est.diskGiB} GiB.`);
+  }
+  for (const f of o.fixes ?? []) lines.push(`  before it runs: ${f}`);
+  for (const w of plan?.warnings ?? []) lines.push(`  warning: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Settle every decision before anything runs. */
+export async function decide(i: DecideInput): Promise<Decision> {
+  const { facts, recipe, ctx } = i;
+  const origins: Origins = {};
+  const settled: Record<string, unknown> = {};
+  // ctx for the defaults-or-ask step: --yes answers every question with its default.
+  const askCtx: PromptContext = i.yes ? { ...ctx, interactive: false, reason: ctx.reason ?? '--yes' } : ctx;
+
+  for (const [k, v] of Object.entries(i.config ?? {})) {
+    if (v !== undefined) {
+      settled[k] = v;
+      origins[k as keyof BuildOptions] = 'config';
+    }
+  }
+  for (const [k, v] of Object.entries(i.flags)) {
+    if (v !== undefined) {
+      settled[k] = v;
+      origins[k as keyof BuildOptions] = 'flag';
+    }
+  }
+  settled.version = i.version;
+  const has = (k: keyof BuildOptions): boolean => settled[k] !== undefined;
+  const set = (k: keyof BuildOptions, v: unknown, asked: boolean): void => {
+    settled[k] = v;
+    origins[k] = asked ? 'prompt' : 'default';
+  };
+  const gpu = settled.gpu === true;
+
+  // Native impossible or unwise: explain, offer the container build first.
+  const verdict = i.verdict;
+  if (verdict && (verdict.kind === 'container' || verdict.kind === 'impossible')) {
+    const dockerCommand = getDockerCommand(verdict, i.version, gpu);
+    const paragraph = formatContainerParagraph(verdict, recipe, dockerCommand);
+    if (verdict.kind === 'impossible' && !ctx.interactive) {
+      throw new EnvironmentError(`TensorFlow ${recipe.line} cannot be built on this host.`, {
+        details: verdict.reasons.map(textOf),
+        hint: verdict.fixes.length > 0 ? verdict.fixes.map(textOf).join('; ') : `Try ${dockerCommand}.`,
+      });
+    }
+    i.print(paragraph + '\n');
+    const answer = await askContainerInstead({ paragraph: 'Native build not recommended.', dockerCommand, nativePossible: verdict.kind === 'container' }, askCtx);
+    if (answer !== 'native') {
+      const options = BuildOptionsSchema.parse(settled);
+      return { action: answer, options, origins, summary: paragraph + '\n', ...(answer === 'docker' ? { dockerCommand } : {}) };
+    }
+  }
+
+  const choices = verdict?.choices;
+  if (!has('python')) {
+    const cands = getPythonCandidates(facts, recipe);
+    const usable = cands.filter((c) => c.unusable === undefined);
+    const preferred = usable.find((c) => c.label.startsWith(`python ${recipe.python.preferred}.`))?.value;
+    const pick = await askPython({ candidates: cands, ...defaultOf(pathOf(choices?.python) ?? preferred) }, askCtx);
+    set('python', pick, askCtx.interactive && usable.length > 1);
+  }
+  if (!has('hostCompiler')) {
+    const cands = getCompilerCandidates(facts, recipe, gpu);
+    if (cands.filter((c) => c.unusable === undefined).length > 1) {
+      const def = pathOf(choices?.compiler) ?? getNewestCompiler(facts, cands);
+      set('hostCompiler', await askCompiler({ candidates: cands, ...defaultOf(def) }, askCtx), askCtx.interactive);
+    }
+  }
+  if (!has('cpuFlags')) {
+    const hostFlags = AUTO_ISA.filter((f) => facts.cpu.isa.includes(f.isa)).map((f) => f.name);
+    const answer = await askCpuFlags({ hostFlags, available: AUTO_ISA.map((f) => f.name) }, askCtx);
+    set('cpuFlags', answer, askCtx.interactive);
+  }
+  if (gpu && recipe.gpu && !recipe.gpu.hermetic && !has('cudaPath')) {
+    const cands = getCudaCandidates(facts, recipe);
+    if (cands.filter((c) => c.unusable === undefined).length > 1) {
+      set('cudaPath', await askCudaToolkit({ candidates: cands, ...defaultOf(pathOf(choices?.cuda)) }, askCtx), askCtx.interactive);
+    }
+  }
+  if (gpu && recipe.gpu && !has('computeCapabilities')) {
+    const detected = [...new Set(facts.gpus.map((g) => g.computeCapability).filter((c): c is string => c !== null))];
+    // No GPU here means no probed default: building for the recipe's default (e.g. 3.5,5.2) silently could make a
+    // wheel that does not run on the GPU it is for, so a headless run must say which.
+    if (detected.length === 0 && !askCtx.interactive) throw missingDecision('CUDA compute capability (no GPU detected)', '--compute-capabilities', askCtx, '8.6');
+    const { min, max } = recipe.gpu.computeCapabilities;
+    const answer = await askComputeCapabilities(
+      {
+        detected,
+        ...(detected.length === 0 ? { default: recipe.gpu.computeCapabilities.default.split(',') } : {}),
+        min,
+        ...(max !== undefined ? { max } : {}),
+      },
+      askCtx,
+    );
+    set('computeCapabilities', answer, askCtx.interactive);
+  }
+  if (!has('source')) {
+    const answer = await askSource({ tag: i.tag, ...(i.cwdCheckout ? { suggestion: i.cwdCheckout } : {}) }, askCtx);
+    if (answer.mode === 'existing') set('source', answer.path, true);
+    else origins.source = askCtx.interactive ? 'prompt' : 'default';
+  }
+  if (!has('output')) set('output', await askOutputDir({ default: './dist' }, askCtx), askCtx.interactive);
+  if (!has('install')) {
+    const pythons = facts.pythons.map((p) => ({ value: p.path, label: `python ${p.version} (${p.path})` }));
+    set('install', await askInstall({ pythons }, askCtx), askCtx.interactive);
+  }
+
+  const parsed = BuildOptionsSchema.safeParse(settled);
+  if (!parsed.success) {
+    // Flags and config were validated before; this is a wrong answer combination, reported like a flag error.
+    throw missingDecision(parsed.error.issues.map((x) => x.path.join('.')).join(', '), 'the matching flags', ctx);
+  }
+  const options = parsed.data;
+  const plan = i.makePlan?.(options);
+  const fixes = verdict?.kind === 'native-after-fixes' ? verdict.fixes.map(textOf) : [];
+  const summary = formatSummary({ options, origins, recipe, tag: i.tag, facts, plan, fixes });
+  i.print(summary);
+  const go = await askConfirm({ message: 'Start the build?', default: true }, askCtx);
+  return { action: go ? 'build' : 'abort', options, origins, summary };
+}
+
+/** Without a verdict choice: the newest compiler the recipe accepts (fewest old-compiler bugs). */
+function getNewestCompiler(facts: HostFacts, cands: Candidate[]): string | undefined {
+  const usable = facts.compilers.filter((c) => cands.some((x) => x.value === c.path && x.unusable === undefined));
+  usable.sort((a, b) => semver.compare(semver.coerce(b.version) ?? '0.0.0', semver.coerce(a.version) ?? '0.0.0'));
+  return usable[0]?.path;
+}
+
+function defaultOf(v: string | undefined): { default?: string } {
+  return v === undefined ? {} : { default: v };
+}
