@@ -1,0 +1,163 @@
+/**
+ * docker/podman adapter: typed verbs over src/exec (version, info, image exists, build, run, stop).
+ * Both CLIs take the same build/run arguments for what tfbuild uses; the differences live in src/docker/run-args.ts.
+ */
+import { existsSync } from 'node:fs';
+import { run, which, type RunResult } from '../exec/index.js';
+import type { ContainerEngineFacts } from '../probe/types.js';
+import type { EngineName } from '../docker/engine.js';
+
+/** Where CDI specs for NVIDIA GPUs are written by `nvidia-ctk cdi generate` (podman's --device nvidia.com/gpu=all). */
+export const CDI_SPEC_PATHS = ['/etc/cdi/nvidia.yaml', '/etc/cdi/nvidia.json', '/var/run/cdi/nvidia.yaml', '/var/run/cdi/nvidia.json'];
+
+/** `Docker version 28.2.2, build e6534b4` / `podman version 4.3.1` → "28.2.2" / "4.3.1". */
+export function parseEngineVersion(text: string): string | null {
+  const m = /version\s+v?(\d+\.\d+(?:\.\d+)?)/i.exec(text);
+  return m?.[1] ?? null;
+}
+
+export interface EngineInfo {
+  works: boolean;
+  problem: string | null;
+  rootless: boolean;
+  /** Runtimes the engine knows (docker: "nvidia" when the NVIDIA Container Toolkit is configured). */
+  runtimes: string[];
+}
+
+/** Reads `docker info` / `podman info` JSON; a client without a daemon gives works=false and the reason. */
+export function parseEngineInfo(engine: EngineName, exitCode: number | null, stdout: string, stderr: string): EngineInfo {
+  const firstErr = stderr.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? null;
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(stdout) as Record<string, unknown>;
+  } catch {
+    /* no JSON: the daemon did not answer */
+  }
+  if (engine === 'docker') {
+    const serverErrors = Array.isArray(json.ServerErrors) ? (json.ServerErrors as string[]) : [];
+    const works = exitCode === 0 && serverErrors.length === 0 && typeof json.ServerVersion === 'string';
+    const runtimes = json.Runtimes && typeof json.Runtimes === 'object' ? Object.keys(json.Runtimes) : [];
+    const secopts = Array.isArray(json.SecurityOptions) ? (json.SecurityOptions as string[]) : [];
+    return {
+      works,
+      problem: works ? null : (serverErrors[0] ?? firstErr ?? `docker info exited with ${exitCode}`),
+      rootless: secopts.some((s) => s.includes('rootless')),
+      runtimes,
+    };
+  }
+  const host = (json.host ?? {}) as { security?: { rootless?: boolean }; ociRuntime?: { name?: string } };
+  const works = exitCode === 0 && Object.keys(json).length > 0;
+  return {
+    works,
+    problem: works ? null : (firstErr ?? `podman info exited with ${exitCode}`),
+    rootless: host.security?.rootless === true,
+    runtimes: host.ociRuntime?.name ? [host.ociRuntime.name] : [],
+  };
+}
+
+export async function engineVersion(engine: EngineName, path: string = engine): Promise<string | null> {
+  const r = await run({ cmd: path, args: ['--version'], effect: 'read', timeout: 'versionProbe', reject: false });
+  return r.exitCode === 0 ? parseEngineVersion(r.stdout) : null;
+}
+
+export async function engineInfo(engine: EngineName, path: string = engine): Promise<EngineInfo> {
+  const r = await run({ cmd: path, args: ['info', '--format', '{{json .}}'], effect: 'read', timeout: 'query', reject: false });
+  if (r.spawnError) return { works: false, problem: r.spawnError, rootless: false, runtimes: [] };
+  if (r.timedOut) return { works: false, problem: `${engine} info did not answer in time`, rootless: false, runtimes: [] };
+  return parseEngineInfo(engine, r.exitCode, r.stdout, r.stderr);
+}
+
+/** HostFacts.containers entry for one engine, or null when it is not on PATH. Never throws. */
+export async function describeEngine(engine: EngineName): Promise<ContainerEngineFacts | null> {
+  const path = await which(engine);
+  if (!path) return null;
+  const [version, info] = await Promise.all([engineVersion(engine, path), engineInfo(engine, path)]);
+  return {
+    name: engine,
+    path,
+    version,
+    works: info.works,
+    nvidia: { runtime: info.runtimes.includes('nvidia'), cdi: CDI_SPEC_PATHS.some((p) => existsSync(p)) },
+    problem: info.problem,
+  };
+}
+
+export async function describeEngines(): Promise<ContainerEngineFacts[]> {
+  const all = await Promise.all([describeEngine('docker'), describeEngine('podman')]);
+  return all.filter((e): e is ContainerEngineFacts => e !== null);
+}
+
+export async function isRootlessEngine(engine: EngineName, path: string = engine): Promise<boolean> {
+  return (await engineInfo(engine, path)).rootless;
+}
+
+/** True when the image is in the engine's local store. */
+export async function hasImage(engine: EngineName, tag: string, path: string = engine): Promise<boolean> {
+  const r = await run({ cmd: path, args: ['image', 'inspect', '--format', '{{.Id}}', tag], effect: 'read', timeout: 'query', reject: false });
+  return r.exitCode === 0 && r.stdout.trim().length > 0;
+}
+
+export interface StreamOptions {
+  logFile?: string;
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  signal?: AbortSignal;
+}
+
+/** `ENGINE build …` (args from buildBuildArgs). Hours for CUDA images; no wall limit, cancellable. */
+export async function buildImage(engine: EngineName, args: string[], o: StreamOptions = {}, path: string = engine): Promise<RunResult> {
+  return run({
+    cmd: path,
+    args,
+    effect: 'write',
+    timeout: 'build',
+    capture: false,
+    tailLines: 40,
+    title: `${engine} build`,
+    hint: 'Read the lines above: a download without a known sha256 names the --build-arg to pass; an apt failure usually means the base image cannot reach its archive (--network host is already used).',
+    ...(o.logFile === undefined ? {} : { logFile: o.logFile }),
+    ...(o.onLine === undefined ? {} : { onLine: o.onLine }),
+    ...(o.signal === undefined ? {} : { signal: o.signal }),
+  });
+}
+
+/** `ENGINE run …` (args from buildRunArgs): the containerised tfbuild, streamed. Never rejects on exit code. */
+export async function runContainer(engine: EngineName, args: string[], o: StreamOptions = {}, path: string = engine): Promise<RunResult> {
+  return run({
+    cmd: path,
+    args,
+    effect: 'write',
+    timeout: 'build',
+    capture: false,
+    tailLines: 40,
+    reject: false,
+    title: `${engine} run`,
+    ...(o.logFile === undefined ? {} : { logFile: o.logFile }),
+    ...(o.onLine === undefined ? {} : { onLine: o.onLine }),
+    ...(o.signal === undefined ? {} : { signal: o.signal }),
+  });
+}
+
+/** `ENGINE stop -t SECONDS NAME`: SIGTERM to the container's tfbuild, which saves its state; SIGKILL after the grace. */
+export async function stopContainer(engine: EngineName, name: string, graceSeconds = 20, path: string = engine): Promise<boolean> {
+  const r = await run({
+    cmd: path,
+    args: ['stop', '--time', String(graceSeconds), name],
+    effect: 'write',
+    timeout: (graceSeconds + 15) * 1000,
+    reject: false,
+    title: `${engine} stop`,
+  });
+  return r.exitCode === 0;
+}
+
+/** `ENGINE image inspect` as JSON (labels, size); null when missing. */
+export async function inspectImage(engine: EngineName, tag: string, path: string = engine): Promise<Record<string, unknown> | null> {
+  const r = await run({ cmd: path, args: ['image', 'inspect', tag], effect: 'read', timeout: 'query', reject: false });
+  if (r.exitCode !== 0) return null;
+  try {
+    const arr = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    return arr[0] ?? null;
+  } catch {
+    return null;
+  }
+}
