@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/main.js';
 import { register as registerExplain } from './explain.js';
+import { register as registerDocker } from './docker.js';
 
 export type RegisterCommand = (program: Command, io: CliIO) => Command;
 
-export const COMMANDS: RegisterCommand[] = [registerExplain];
+export const COMMANDS: RegisterCommand[] = [registerExplain, registerDocker];
