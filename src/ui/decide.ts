@@ -4,7 +4,10 @@
  * with that default preselected. A `container` verdict is explained in one paragraph with `tfbuild docker …` as the
  * default answer; the last screen summarises the plan (steps, key flags, estimated disk and time) and asks to go.
  */
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import semver from 'semver';
+import { loadConfig, writeConfigFile } from '../config/index.js';
 import { EnvironmentError } from '../errors.js';
 import { AUTO_ISA } from '../plan/cpu-flags.js';
 import { BuildOptionsSchema, type BuildOptions, type BuildOptionsInput } from '../plan/options.js';
@@ -22,6 +25,7 @@ import {
   askOutputDir,
   askPython,
   askSource,
+  getPromptContext,
   missingDecision,
   type Candidate,
   type PromptContext,
@@ -323,4 +327,56 @@ function getNewestCompiler(facts: HostFacts, cands: Candidate[]): string | undef
 
 function defaultOf(v: string | undefined): { default?: string } {
   return v === undefined ? {} : { default: v };
+}
+
+/** The flags that say how decisions are made (every command that builds takes them). */
+export interface DecisionFlags {
+  yes?: boolean;
+  nonInteractive?: boolean;
+  json?: boolean;
+  config?: string;
+  saveConfig?: string;
+}
+
+/** Add --yes, --non-interactive, --json, --config FILE, --save-config FILE to a command, skipping any it has. */
+export function addDecisionOptions(cmd: Command): Command {
+  const has = (long: string): boolean => cmd.options.some((o) => o.long === long);
+  if (!has('--yes')) cmd.option('-y, --yes', 'take every probed default without asking');
+  if (!has('--non-interactive')) cmd.option('--non-interactive', 'never prompt; a decision without a default or flag exits 2 naming the flag');
+  if (!has('--json')) cmd.option('--json', 'newline-delimited JSON events on stdout (schema/events.schema.json); human text on stderr');
+  if (!has('--config')) cmd.option('--config <file>', 'options file (default: tfbuild.config.json/.yaml in the cwd); flags win');
+  if (!has('--save-config')) cmd.option('--save-config <file>', "write this run's decisions to FILE (.json/.yaml) to repeat it headless");
+  return cmd;
+}
+
+export interface SettleInput extends Omit<DecideInput, 'config' | 'ctx' | 'print' | 'yes'> {
+  decisionFlags: DecisionFlags;
+  cwd: string;
+  print: (s: string) => void;
+  env?: NodeJS.ProcessEnv;
+  stdinIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
+}
+
+/** Config file → prompt context → decide() → --save-config. Everything a build needs to know before it starts. */
+export async function settleDecisions(i: SettleInput): Promise<Decision & { configFile?: string; savedConfig?: string }> {
+  const f = i.decisionFlags;
+  const loaded = loadConfig({ cwd: i.cwd, ...(f.config !== undefined ? { configFile: f.config } : {}) });
+  const ctx = getPromptContext({
+    yes: f.yes,
+    nonInteractive: f.nonInteractive,
+    json: f.json,
+    stdinIsTTY: i.stdinIsTTY ?? Boolean(process.stdin.isTTY),
+    stdoutIsTTY: i.stdoutIsTTY ?? Boolean(process.stdout.isTTY),
+    env: i.env ?? process.env,
+  });
+  const { decisionFlags: _f, cwd: _c, env: _e, stdinIsTTY: _i, stdoutIsTTY: _o, ...rest } = i;
+  const decision = await decide({ ...rest, config: loaded?.options, ctx, yes: Boolean(f.yes) });
+  const out: Decision & { configFile?: string; savedConfig?: string } = { ...decision };
+  if (loaded) out.configFile = loaded.path;
+  if (f.saveConfig !== undefined && decision.action !== 'docker') {
+    out.savedConfig = writeConfigFile(resolve(i.cwd, f.saveConfig), decision.options);
+    i.print(`Saved these decisions to ${out.savedConfig}; repeat headless with: tfbuild build ${i.version} --config ${out.savedConfig} --yes\n`);
+  }
+  return out;
 }

@@ -179,3 +179,37 @@ describe('decide: guided (real prompts on a fake terminal)', () => {
     expect(i.printed[0]).toContain('tfbuild docker r1.4');
   });
 });
+
+describe('settleDecisions: config file, flags, --save-config', () => {
+  it('reads tfbuild.config.yaml from the cwd, lets flags win, saves decisions that read back the same', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { settleDecisions } = await import('../../src/ui/decide.js');
+    const { readConfigFile } = await import('../../src/config/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'tfb-settle-'));
+    writeFileSync(join(dir, 'tfbuild.config.yaml'), 'python: /opt/py35/bin/python3\ncpuFlags: [avx]\noutput: cfg-out\n');
+    const printed: string[] = [];
+    const d = await settleDecisions({
+      flags: { output: '/flag-out' }, version: 'r1.4', tag: 'v1.4.1', facts: facts(), recipe,
+      decisionFlags: { nonInteractive: true, saveConfig: 'saved.json' }, cwd: dir, print: (s) => printed.push(s), env: {},
+    });
+    expect(d.configFile).toBe(join(dir, 'tfbuild.config.yaml'));
+    expect(d.options).toMatchObject({ python: '/opt/py35/bin/python3', cpuFlags: ['avx'], output: '/flag-out' });
+    expect(d.savedConfig).toBe(join(dir, 'saved.json'));
+    expect(readConfigFile(join(dir, 'saved.json')).options).toMatchObject({
+      version: 'r1.4', python: '/opt/py35/bin/python3', cpuFlags: ['avx'], output: '/flag-out', hostCompiler: '/usr/bin/gcc-7',
+    });
+    expect(printed.join('')).toContain('--config');
+  });
+
+  it('addDecisionOptions adds the five flags once and commander parses them', async () => {
+    const { Command } = await import('commander');
+    const { addDecisionOptions } = await import('../../src/ui/decide.js');
+    const cmd = new Command('build').option('--json', 'theirs');
+    addDecisionOptions(addDecisionOptions(cmd));
+    expect(cmd.options.map((o) => o.long)).toEqual(['--json', '--yes', '--non-interactive', '--config', '--save-config']);
+    cmd.parse(['-y', '--config', 'c.yaml', '--save-config', 's.json', '--non-interactive'], { from: 'user' });
+    expect(cmd.opts()).toEqual({ yes: true, config: 'c.yaml', saveConfig: 's.json', nonInteractive: true });
+  });
+});
