@@ -5,8 +5,9 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/main.js';
 import { register as registerExplain } from './explain.js';
+import { register as registerDoctor } from './doctor.js';
 import { register as registerDocker } from './docker.js';
 
 export type RegisterCommand = (program: Command, io: CliIO) => Command;
 
-export const COMMANDS: RegisterCommand[] = [registerExplain, registerDocker];
+export const COMMANDS: RegisterCommand[] = [registerDoctor, registerExplain, registerDocker];

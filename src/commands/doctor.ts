@@ -1,0 +1,110 @@
+/**
+ * `tfbuild doctor [version]`: probe the host, evaluate checks (pure), render (table / plain lines / --json).
+ * Exit 0 when nothing fails, 3 (environment) when a check fails. With VERSION, the recipe's checks and the build
+ * verdict are added (src/checks/recipe.ts, src/plan/verdict.ts).
+ */
+import type { Command } from 'commander';
+import type { CliIO } from '../cli/main.js';
+import { EXIT_CODES } from '../errors.js';
+import { probeHost, type ProbeOptions } from '../probe/index.js';
+import type { HostFacts } from '../probe/types.js';
+import { genericChecks } from '../checks/generic.js';
+import type { CheckResult } from '../checks/types.js';
+import { worstStatus } from '../checks/types.js';
+import { formatChecksPlain, formatChecksTable, formatHostLine, formatSummary } from '../checks/format.js';
+import { toJson, useColor } from '../ui/output.js';
+import type { RecipeContext } from './doctor-recipe.js';
+
+/** Version of the `tfbuild doctor --json` document (docs/doctor-json.md). Bump on incompatible change. */
+export const DOCTOR_SCHEMA_VERSION = 1;
+
+export interface DoctorOptions {
+  version?: string;
+  gpu?: boolean;
+  cudaPath?: string;
+  cudnnPath?: string;
+  workdir?: string;
+  recipeFile?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+export interface DoctorReport {
+  schemaVersion: typeof DOCTOR_SCHEMA_VERSION;
+  host: HostFacts;
+  checks: CheckResult[];
+  recipe?: unknown;
+  verdict?: unknown;
+}
+
+/** Text rendering of each report's verdict, kept out of the JSON document. */
+const verdictText = new WeakMap<DoctorReport, string>();
+
+/** The typed core: callable without argv. */
+export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport> {
+  const probeOpts: ProbeOptions = {
+    ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}),
+    ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}),
+    ...(opts.workdir ? { workdir: opts.workdir } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  };
+  // Resolve the recipe first: an unknown VERSION is a config error, reported before any probing.
+  // Loaded lazily: the recipe catalog (yaml, zod) is not needed, and not paid for, by a plain `doctor`.
+  const recipeCtx: RecipeContext | null =
+    opts.version !== undefined || opts.recipeFile ? await (await import('./doctor-recipe.js')).loadRecipeContext(opts.version ?? '', opts.recipeFile) : null;
+  const host = await probeHost(probeOpts);
+  const ctx = { facts: host, gpu: opts.gpu === true };
+  const checks = [...genericChecks(ctx), ...(recipeCtx ? recipeCtx.checks(ctx) : [])];
+  const report: DoctorReport = { schemaVersion: DOCTOR_SCHEMA_VERSION, host, checks };
+  if (recipeCtx) {
+    report.recipe = recipeCtx.recipeJson;
+    report.verdict = recipeCtx.verdict(host, { gpu: opts.gpu === true, ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}) });
+    verdictText.set(report, recipeCtx.formatVerdict(report.verdict));
+  }
+  return report;
+}
+
+export function formatDoctorText(r: DoctorReport, opts: { tty: boolean; color: boolean; width: number }): string {
+  const parts = [formatHostLine(r.host), ''];
+  parts.push(opts.tty ? formatChecksTable(r.checks, { color: opts.color, width: opts.width }) : formatChecksPlain(r.checks));
+  parts.push(formatSummary(r.checks));
+  const verdict = verdictText.get(r);
+  if (verdict) parts.push('', verdict);
+  return parts.join('\n') + '\n';
+}
+
+interface DoctorFlags {
+  gpu?: boolean;
+  json?: boolean;
+  cudaPath?: string;
+  cudnnPath?: string;
+  workdir?: string;
+  recipe?: string;
+}
+
+export function register(program: Command, io: CliIO): Command {
+  return program
+    .command('doctor')
+    .description('probe this machine and say exactly what a TensorFlow build is missing, with the command that fixes it')
+    .argument('[version]', 'also check the recipe for this TensorFlow release (e.g. r1.4) and print the build verdict')
+    .option('--gpu', 'check CUDA, cuDNN, CUPTI, the NVIDIA driver and GPUs too')
+    .option('--json', 'print one JSON object {schemaVersion, host, checks[, recipe, verdict]} (docs/doctor-json.md)')
+    .option('--cuda-path <dir>', 'a CUDA toolkit root to consider first')
+    .option('--cudnn-path <dir>', 'where cuDNN is unpacked (include/ and lib64/)')
+    .option('--workdir <dir>', 'build/cache directory whose disk is measured (default: current directory)')
+    .option('--recipe <file>', 'use this recipe file instead of the shipped one')
+    .action(async (version: string | undefined, flags: DoctorFlags) => {
+      const report = await runDoctor({
+        ...(version !== undefined ? { version } : {}),
+        gpu: flags.gpu === true,
+        ...(flags.cudaPath ? { cudaPath: flags.cudaPath } : {}),
+        ...(flags.cudnnPath ? { cudnnPath: flags.cudnnPath } : {}),
+        ...(flags.workdir ? { workdir: flags.workdir } : {}),
+        ...(flags.recipe ? { recipeFile: flags.recipe } : {}),
+      });
+      if (flags.json) io.stdout(toJson(report));
+      else io.stdout(formatDoctorText(report, { tty: Boolean(process.stdout.isTTY), color: useColor(process.stdout), width: process.stdout.columns ?? 120 }));
+      if (worstStatus(report.checks) === 'fail') process.exitCode = EXIT_CODES.environment;
+    });
+}
