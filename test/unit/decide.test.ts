@@ -213,3 +213,30 @@ describe('settleDecisions: config file, flags, --save-config', () => {
     expect(cmd.opts()).toEqual({ yes: true, config: 'c.yaml', saveConfig: 's.json', nonInteractive: true });
   });
 });
+
+describe('decide with the real computeVerdict', () => {
+  it('container verdict (no JDK 8 for bazel 0.5.4): docker is the headless answer, its command from the verdict', async () => {
+    const { computeVerdict } = await import('../../src/plan/verdict.js');
+    const v = computeVerdict(facts(), recipe, { gpu: false });
+    const asLike: VerdictLike = v; // the real Verdict satisfies what decide reads
+    expect(v.kind).toBe('container');
+    const i = base({ verdict: asLike });
+    const d = await decide(i);
+    expect(d.action).toBe('docker');
+    expect(d.dockerCommand).toMatch(/^tfbuild docker/);
+    expect(i.printed.join('')).toContain('JDK 8');
+  });
+
+  it('native verdict: its python and compiler choices become the defaults', async () => {
+    const { computeVerdict } = await import('../../src/plan/verdict.js');
+    const f = facts({ java: { path: '/usr/bin/java', version: '1.8.0_392', major: 8 }, os: { platform: 'linux', arch: 'x64', kernel: '6.1', distro: { id: 'ubuntu', versionId: '16.04', name: 'Ubuntu', like: ['debian'] }, packageManager: 'apt' } });
+    const v = computeVerdict(f, recipe, { gpu: false });
+    expect(v.kind).toBe('native-after-fixes');
+    const i = base({ facts: f, verdict: v });
+    const d = await decide(i);
+    expect(i.printed.join('')).toContain('before it runs: /opt/py36/bin/python3 -m pip install numpy');
+    expect(d.action).toBe('build');
+    expect(d.options.python).toBe(v.choices.python?.path);
+    expect(d.options.hostCompiler).toBe(v.choices.compiler?.path);
+  });
+});
