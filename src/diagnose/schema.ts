@@ -3,6 +3,7 @@
  * build fails. Data, not code: a new failure mode is added by editing the YAML. `schema/failures.schema.json` is
  * generated from this (kept in sync by a test).
  */
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 export const FAILURE_STEPS = ['source', 'patch', 'configure', 'bazel-build', 'package', 'install', 'verify', 'any'] as const;
@@ -51,6 +52,7 @@ export const FailureEntrySchema = z
 
 export const KnowledgeBaseSchema = z
   .object({
+    $schema: z.string().optional().describe('path of this JSON Schema, for editors'),
     version: z.literal(1).describe('format version of this file'),
     failures: z.array(FailureEntrySchema).min(1).describe('known failure modes'),
   })
@@ -63,3 +65,10 @@ export type KnowledgeBase = z.infer<typeof KnowledgeBaseSchema>;
 export function getFailuresJsonSchema(): unknown {
   return z.toJSONSchema(KnowledgeBaseSchema, { io: 'input' });
 }
+
+/** The exact text of schema/failures.schema.json. */
+export function formatFailuresJsonSchema(): string {
+  return JSON.stringify(getFailuresJsonSchema(), null, 2) + '\n';
+}
+
+export const FAILURES_SCHEMA_PATH = fileURLToPath(new URL('../../schema/failures.schema.json', import.meta.url));
