@@ -7,7 +7,8 @@ import type { CliIO } from '../cli/main.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerDoctor } from './doctor.js';
 import { register as registerDocker } from './docker.js';
+import { register as registerCache } from './cache.js';
 
 export type RegisterCommand = (program: Command, io: CliIO) => Command;
 
-export const COMMANDS: RegisterCommand[] = [registerDoctor, registerExplain, registerDocker];
+export const COMMANDS: RegisterCommand[] = [registerDoctor, registerExplain, registerDocker, registerCache];
