@@ -28,6 +28,7 @@ export function requiredLiteral(source: string, flags = '', minLength = 3): stri
       i += 2;
       if (CLASS_ESCAPES.has(next)) {
         flush();
+        i = skipEscapePayload(source, i, next);
         continue;
       }
       run += LITERAL_ESCAPES[next] ?? next;
@@ -71,6 +72,18 @@ export function requiredLiteral(source: string, flags = '', minLength = 3): stri
   flush();
   const best = runs.reduce((a, b) => (b.length > a.length ? b : a), '');
   return best.length >= minLength ? best : undefined;
+}
+
+/** Index past the payload of \\xHH, \\uHHHH, \\u{…}, \\p{…}, \\k<…>, \\cX; `i` points just after the letter. */
+function skipEscapePayload(source: string, i: number, letter: string): number {
+  if (letter === 'x') return i + 2;
+  if (letter === 'c') return i + 1;
+  if (source[i] === '{' && (letter === 'u' || letter === 'p' || letter === 'P')) return source.indexOf('}', i) + 1 || source.length;
+  if (letter === 'u') return i + 4;
+  if (letter === 'k' && source[i] === '<') return source.indexOf('>', i) + 1 || source.length;
+  // Digits after a backreference or \0 may continue it; dropping them only shortens the run.
+  while (/[0-9]/.test(source[i] ?? '')) i += 1;
+  return i;
 }
 
 function skipClass(source: string, start: number): number {
