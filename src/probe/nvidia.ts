@@ -33,7 +33,10 @@ export async function probeNvidia(env: NodeJS.ProcessEnv, o: ProbeRunOptions): P
   const smi = findOnPath('nvidia-smi', env);
   if (!smi) return { driver, gpus: [], problems };
 
-  const [table, query] = await Promise.allSettled([readSmiTable(smi, o), queryGpus(smi, o)]);
+  // nvidia-smi hangs when the driver is wedged: stop it a little before the family deadline so the driver version
+  // already read from /proc survives.
+  const smiOpts: ProbeRunOptions = { ...o, timeoutMs: Math.max(500, o.timeoutMs - 400) };
+  const [table, query] = await Promise.allSettled([readSmiTable(smi, smiOpts), queryGpus(smi, smiOpts)]);
   if (table.status === 'fulfilled') {
     driver = driver ? { ...driver, cudaVersion: table.value.cudaVersion } : { version: table.value.driver, cudaVersion: table.value.cudaVersion, source: 'nvidia-smi' };
   } else {

@@ -48,7 +48,7 @@ function script(path: string, body: string): void {
 }
 
 function heredoc(text: string): string {
-  return `cat <<'TFBUILD_EOF'\n${text.replace(/\n$/, '')}\nTFBUILD_EOF`;
+  return `cat <<'TFBUILD_EOF'\n${text.replace(/\n$/, '')}\nTFBUILD_EOF\n`;
 }
 
 function smiBody(mode: SmiMode, table: string, csv: string): string {
@@ -62,13 +62,13 @@ function smiBody(mode: SmiMode, table: string, csv: string): string {
     case 'old-driver':
       return [
         'case "$1" in',
-        `  --query-gpu=*compute_cap*) ${heredoc(readFixture('nvidia-smi/query-old-driver-error.txt'))}; exit 2 ;;`,
-        `  --query-gpu=*) ${heredoc(readFixture('nvidia-smi/query-old-driver.csv'))} ;;`,
-        `  *) ${heredoc(readFixture('nvidia-smi/table-470.txt'))} ;;`,
+        `  --query-gpu=*compute_cap*) ${heredoc(readFixture('nvidia-smi/query-old-driver-error.txt'))}  exit 2 ;;`,
+        `  --query-gpu=*) ${heredoc(readFixture('nvidia-smi/query-old-driver.csv'))}  ;;`,
+        `  *) ${heredoc(readFixture('nvidia-smi/table-470.txt'))}  ;;`,
         'esac',
       ].join('\n');
     default:
-      return ['case "$1" in', `  --query-gpu=*) ${heredoc(csv)} ;;`, `  *) ${heredoc(table)} ;;`, 'esac'].join('\n');
+      return ['case "$1" in', `  --query-gpu=*) ${heredoc(csv)}  ;;`, `  *) ${heredoc(table)}  ;;`, 'esac'].join('\n');
   }
 }
 
