@@ -52,8 +52,20 @@ export interface VerdictOptions {
   cudaPath?: string;
 }
 
-/** One need of the build: satisfied, fixable on the host, or not (then only a container helps). */
-type Need = { ok: true } | { ok: false; reason: string; fix: string | null };
+/** Package names per package manager (the shape of checks/fix.ts PackageNames). */
+export interface NeedPackages {
+  apt?: string[];
+  dnf?: string[];
+  pacman?: string[];
+}
+
+/**
+ * One need of the build: satisfied, fixable on the host (`fix`), or not (fix null: only a container helps).
+ * `id` is stable (python, python.headers, compiler, bazel, jdk, cuda, cudnn, gpu, disk); doctor keys checks on it.
+ */
+export type Need =
+  | { id: string; ok: true; message: string }
+  | { id: string; ok: false; reason: string; fix: string | null; packages?: NeedPackages };
 
 const APT = 'sudo apt-get install -y';
 
@@ -87,51 +99,74 @@ function pickPython(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs
   if (wanted !== undefined) {
     pythons = pythons.filter((p) => p.path === wanted || p.realPath === wanted || majorMinor(p.version) === wanted || p.version === wanted);
     if (pythons.length === 0) {
-      return { choice: null, needs: [{ ok: false, reason: `python ${wanted} (--python) is not on this host`, fix: `pass a python this host has (${facts.pythons.map((p) => p.path).join(', ') || 'none found'}) or install ${wanted}` }] };
+      const have = facts.pythons.map((p) => p.path).join(', ') || 'none found';
+      return { choice: null, needs: [{ id: 'python', ok: false, reason: `python ${wanted} (--python) is not on this host`, fix: `pass a python this host has (${have}) or install ${wanted}` }] };
     }
   }
   const range = recipe.python.range;
   const byPreference = (list: PythonFacts[], preferred: string) =>
-    [...list].sort((a, b) => Number(majorMinor(b.version) === preferred) - Number(majorMinor(a.version) === preferred) || semver.compare(coerce(b.version) ?? '0.0.0', coerce(a.version) ?? '0.0.0'));
+    [...list].sort(
+      (a, b) =>
+        Number(majorMinor(b.version) === preferred) - Number(majorMinor(a.version) === preferred) ||
+        semver.compare(coerce(b.version) ?? '0.0.0', coerce(a.version) ?? '0.0.0'),
+    );
 
   if (recipe.python.hermetic) {
     // Bazel brings its own interpreter; the host python runs ./configure and receives the wheel, so it should be one
     // of the versions the hermetic rule accepts (the wheel's cpXY tag follows TF_PYTHON_VERSION).
     const accepted = recipe.python.hermeticVersions ?? [];
     const fitting = pythons.filter((p) => accepted.includes(majorMinor(p.version)));
-    if (fitting.length > 0) return { choice: byPreference(fitting, recipe.python.preferred)[0] ?? null, needs: [{ ok: true }] };
+    const best = byPreference(fitting, recipe.python.preferred)[0];
+    if (best) {
+      return { choice: best, needs: [{ id: 'python', ok: true, message: `python ${best.version} (${best.path}); the wheel is built for it with TF_PYTHON_VERSION=${majorMinor(best.version)}` }] };
+    }
     const any3 = pythons.filter((p) => satisfies(p.version, '>=3.7.0'));
     const installable = pkgs ? pkgs.python.filter((p) => accepted.includes(p)).reverse() : [];
+    const first = installable[0];
     const need: Need = {
+      id: 'python',
       ok: false,
       reason: `no python ${accepted.join('/')} to install the wheel into (found ${pythons.map((p) => p.version).join(', ') || 'none'}); bazel builds with its own python, but the wheel only installs into one of those`,
-      fix: installable[0] && isApt(facts) ? `${APT} python${installable[0]} python${installable[0]}-venv` : null,
+      fix: first && isApt(facts) ? `${APT} python${first} python${first}-venv` : null,
+      ...(first ? { packages: { apt: [`python${first}`, `python${first}-venv`] } } : {}),
     };
     return { choice: byPreference(any3, recipe.python.preferred)[0] ?? null, needs: [need] };
   }
 
   const fitting = pythons.filter((p) => satisfies(p.version, range));
-  if (fitting.length === 0) {
-    const installable = pkgs ? findInstallablePython(pkgs, range) : [];
-    const first = installable[0];
+  const choice = byPreference(fitting, recipe.python.preferred)[0];
+  if (!choice) {
+    const first = pkgs ? findInstallablePython(pkgs, range)[0] : undefined;
+    const names = first ? [`python${first}`, `python${first}-dev`, ...(first.startsWith('3') ? ['python3-pip'] : [])] : [];
     return {
       choice: null,
       needs: [
         {
+          id: 'python',
           ok: false,
           reason: `python ${recipe.tested.python} is needed (found ${pythons.map((p) => p.version).join(', ') || 'none'})${first ? '' : `; ${distroName(facts)} does not package one`}`,
-          fix: first && isApt(facts) ? `${APT} python${first} python${first}-dev${first.startsWith('3') ? ` python3-pip` : ''}` : null,
+          fix: first && isApt(facts) ? `${APT} ${names.join(' ')}` : null,
+          ...(first ? { packages: { apt: names } } : {}),
         },
       ],
     };
   }
-  const choice = byPreference(fitting, recipe.python.preferred)[0] ?? null;
-  const needs: Need[] = [];
-  if (choice) {
-    const mm = majorMinor(choice.version);
-    if (!choice.headers) needs.push({ ok: false, reason: `python ${choice.version} has no headers (Python.h)`, fix: isApt(facts) ? `${APT} python${mm}-dev` : `install the development headers of python ${mm}` });
-    if (choice.numpy === null) needs.push({ ok: false, reason: `python ${choice.version} has no numpy (configure and the build import it)`, fix: `${choice.path} -m pip install numpy` });
-    if (!choice.wheel) needs.push({ ok: false, reason: `python ${choice.version} has no wheel module (build_pip_package needs it)`, fix: `${choice.path} -m pip install wheel` });
+  const mm = majorMinor(choice.version);
+  const needs: Need[] = [{ id: 'python', ok: true, message: `python ${choice.version} (${choice.path}) is within ${recipe.tested.python}` }];
+  if (!choice.headers) {
+    needs.push({
+      id: 'python.headers',
+      ok: false,
+      reason: `python ${choice.version} has no headers (Python.h)`,
+      fix: isApt(facts) ? `${APT} python${mm}-dev` : `install the development headers of python ${mm}`,
+      packages: { apt: [`python${mm}-dev`], dnf: [`python${mm.replace('.', '')}-devel`], pacman: ['python'] },
+    });
+  }
+  if (choice.numpy === null) {
+    needs.push({ id: 'python.numpy', ok: false, reason: `python ${choice.version} has no numpy (configure and the build import it)`, fix: `${choice.path} -m pip install numpy` });
+  }
+  if (!choice.wheel && recipe.build.packaging.kind === 'build_pip_package') {
+    needs.push({ id: 'python.wheel', ok: false, reason: `python ${choice.version} has no wheel module (build_pip_package needs it)`, fix: `${choice.path} -m pip install wheel` });
   }
   return { choice, needs };
 }
@@ -140,9 +175,8 @@ function pickPython(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs
 
 function compilerRange(recipe: Recipe, gpu: boolean): string {
   const { range, gpuRange } = recipe.compiler;
-  if (!gpu || gpuRange === undefined) return range;
+  if (!gpu || gpuRange === undefined || range === gpuRange) return range;
   // Both must hold: the compiler builds TensorFlow and nvcc accepts it as host compiler.
-  if (range === gpuRange) return range;
   if (range.includes('||') || gpuRange.includes('||') || !semver.intersects(range, gpuRange)) return gpuRange;
   return `${range} ${gpuRange}`;
 }
@@ -150,61 +184,71 @@ function compilerRange(recipe: Recipe, gpu: boolean): string {
 function pickCompiler(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs: DistroPackages | null): { choice: CompilerFacts | null; need: Need } {
   const kind = recipe.compiler.kind;
   const range = compilerRange(recipe, opts.gpu);
-  const nvccHost = opts.gpu && recipe.gpu && !recipe.gpu.hermetic && kind === 'gcc' && recipe.compiler.gpuRange !== undefined;
+  const nvccHost = opts.gpu && recipe.gpu !== null && !recipe.gpu.hermetic && kind === 'gcc' && recipe.compiler.gpuRange !== undefined;
   const what = nvccHost ? `a gcc nvcc of CUDA ${recipe.tested.cuda} accepts (${recipe.compiler.gpuRange})` : `${kind} ${range}`;
   let compilers = facts.compilers.filter((c) => c.kind === kind);
   if (opts.hostCompiler !== undefined) {
     const chosen = facts.compilers.find((c) => c.path === opts.hostCompiler || c.cxxPath === opts.hostCompiler);
-    if (!chosen) return { choice: null, need: { ok: false, reason: `compiler ${opts.hostCompiler} (--host-compiler) is not on this host`, fix: 'pass a compiler this host has' } };
+    if (!chosen) return { choice: null, need: { id: 'compiler', ok: false, reason: `compiler ${opts.hostCompiler} (--host-compiler) is not on this host`, fix: 'pass a compiler this host has' } };
     compilers = [chosen];
   }
-  const fitting = compilers.filter((c) => satisfies(c.version, range));
   const testedMajor = semver.coerce(recipe.tested.compiler)?.major;
+  const isTestedMajor = (v: string) => semver.coerce(v)?.major === testedMajor;
+  const fitting = compilers.filter((c) => satisfies(c.version, range));
   const best = [...fitting].sort(
-    (a, b) => Number(semver.coerce(b.version)?.major === testedMajor) - Number(semver.coerce(a.version)?.major === testedMajor) || semver.compare(coerce(b.version) ?? '0.0.0', coerce(a.version) ?? '0.0.0'),
+    (a, b) => Number(isTestedMajor(b.version)) - Number(isTestedMajor(a.version)) || semver.compare(coerce(b.version) ?? '0.0.0', coerce(a.version) ?? '0.0.0'),
   )[0];
-  if (best) return { choice: best, need: { ok: true } };
+  if (best) return { choice: best, need: { id: 'compiler', ok: true, message: `${best.kind} ${best.version} (${best.path}) is ${what}` } };
   const found = compilers.map((c) => `${c.kind} ${c.version}`).join(', ') || `no ${kind}`;
   if (opts.hostCompiler !== undefined) {
-    return { choice: null, need: { ok: false, reason: `${opts.hostCompiler} is ${found}, but the build needs ${what}`, fix: 'drop --host-compiler or name a fitting compiler' } };
+    return { choice: null, need: { id: 'compiler', ok: false, reason: `${opts.hostCompiler} is ${found}, but the build needs ${what}`, fix: 'drop --host-compiler or name a fitting compiler' } };
   }
-  let fix: string | null = null;
   // Install the tested major when the distribution has it, else the newest that fits.
-  const testedFirst = <T>(list: T[], majorOf: (x: T) => string) =>
-    [...list].sort((a, b) => Number(semver.coerce(majorOf(b))?.major === testedMajor) - Number(semver.coerce(majorOf(a))?.major === testedMajor));
-  if (pkgs && isApt(facts)) {
+  const testedFirst = <T>(list: T[], majorOf: (x: T) => string) => [...list].sort((a, b) => Number(isTestedMajor(majorOf(b))) - Number(isTestedMajor(majorOf(a))));
+  let fix: string | null = null;
+  let packages: NeedPackages | undefined;
+  if (pkgs) {
     if (kind === 'gcc') {
       const g = testedFirst(findInstallableGcc(pkgs, range), (x) => x)[0];
-      if (g) fix = `${APT} gcc-${g} g++-${g}`;
+      if (g) packages = { apt: [`gcc-${g}`, `g++-${g}`] };
     } else {
       const c = testedFirst(findInstallableClang(pkgs, range), (x) => x.major)[0];
-      if (c) fix = c.viaLlvmSh ? `wget https://apt.llvm.org/llvm.sh && sudo bash llvm.sh ${c.major}` : `${APT} clang-${c.major} lld-${c.major}`;
+      if (c?.viaLlvmSh) fix = `wget https://apt.llvm.org/llvm.sh && sudo bash llvm.sh ${c.major}`;
+      else if (c) packages = { apt: [`clang-${c.major}`, `lld-${c.major}`] };
     }
+    if (packages && isApt(facts)) fix = `${APT} ${packages.apt?.join(' ')}`;
   }
-  return { choice: null, need: { ok: false, reason: `needs ${what}; found ${found}${fix ? '' : `, and ${distroName(facts)} does not package one`}`, fix } };
+  const need: Need = { id: 'compiler', ok: false, reason: `needs ${what}; found ${found}${fix ? '' : `, and ${distroName(facts)} does not package one`}`, fix, ...(packages ? { packages } : {}) };
+  return { choice: null, need };
 }
 
 // --- bazel and JDK ----------------------------------------------------------------------------------------------
 
-function pickBazel(facts: HostFacts, recipe: Recipe): { choice: BazelChoice | null; needs: Need[] } {
+const BAZELISK_FIX = 'npm install -g @bazel/bazelisk   # or download bazelisk-linux-amd64 from github.com/bazelbuild/bazelisk/releases';
+
+function pickBazel(facts: HostFacts, recipe: Recipe): { choice: BazelChoice; need: Need } {
   const b = recipe.bazel;
   const useBazelVersion = b.useBazelversionFile ? undefined : b.tested;
-  const needs: Need[] = [];
+  const fetches = `bazel ${useBazelVersion ?? "from the tag's .bazelversion"}`;
   const bazel = facts.bazel;
+  // A bazel whose release is unknown (Debian's `bazel no_version`) satisfies only '*'.
+  const version = bazel && bazel.kind === 'bazel' && !bazel.unknownRelease ? coerce(bazel.version) : null;
+  const broken = version === null ? undefined : b.broken.find((x) => semver.satisfies(version, x.bazel));
   if (bazel && bazel.kind === 'bazel') {
-    // A bazel whose release is unknown (Debian's `bazel no_version`) satisfies only '*'.
-    const version = bazel.unknownRelease ? null : coerce(bazel.version);
-    const fits = version === null ? b.range.trim() === '*' : semver.satisfies(version, b.range);
-    const broken = version === null ? undefined : b.broken.find((x) => semver.satisfies(version, x.bazel));
-    if (fits && !broken) return { choice: { kind: 'bazel', path: bazel.path, version: bazel.version }, needs };
+    const fits = version === null ? bazel.unknownRelease && b.range.trim() === '*' : semver.satisfies(version, b.range);
+    if (fits && !broken) {
+      const flags = version === null ? [] : b.flagRules.filter((r) => semver.satisfies(version, r.bazel)).flatMap((r) => r.flags);
+      return {
+        choice: { kind: 'bazel', path: bazel.path, version: bazel.version },
+        need: { id: 'bazel', ok: true, message: `bazel ${bazel.version ?? '(unknown release)'} (${bazel.path}) is within ${b.range}${flags.length ? `; adds ${flags.join(' ')}` : ''}` },
+      };
+    }
   }
   const bazeliskPath = facts.bazelisk?.path ?? (bazel?.kind === 'bazelisk' ? bazel.path : null);
   const choice: BazelChoice = { kind: 'bazelisk', path: bazeliskPath ?? 'bazelisk', version: useBazelVersion ?? null, ...(useBazelVersion ? { useBazelVersion } : {}) };
-  if (bazeliskPath) return { choice, needs };
+  if (bazeliskPath) return { choice, need: { id: 'bazel', ok: true, message: `bazelisk (${bazeliskPath}) will fetch ${fetches}` } };
   let why = 'no bazel on PATH';
   if (bazel) {
-    const version = bazel.unknownRelease ? null : coerce(bazel.version);
-    const broken = version === null ? undefined : b.broken.find((x) => semver.satisfies(version, x.bazel));
     why =
       version === null
         ? `${bazel.path} does not report its release (${bazel.raw ?? 'no_version'}), so it cannot be trusted to be ${b.range}`
@@ -212,25 +256,24 @@ function pickBazel(facts: HostFacts, recipe: Recipe): { choice: BazelChoice | nu
           ? `bazel ${bazel.version} is known to fail: ${broken.reason}`
           : `bazel ${bazel.version} is outside ${b.range}`;
   }
-  needs.push({
-    ok: false,
-    reason: `${why}; bazelisk will fetch bazel ${useBazelVersion ?? "from the tag's .bazelversion"}`,
-    fix: 'npm install -g @bazel/bazelisk   # or download bazelisk-linux-amd64 from github.com/bazelbuild/bazelisk/releases',
-  });
-  return { choice, needs };
+  return { choice, need: { id: 'bazel', ok: false, reason: `${why}; bazelisk will fetch ${fetches}`, fix: BAZELISK_FIX } };
 }
 
 function checkJdk(facts: HostFacts, recipe: Recipe, pkgs: DistroPackages | null): Need {
-  if (recipe.jdk === null) return { ok: true };
+  if (recipe.jdk === null) return { id: 'jdk', ok: true, message: `bazel ${recipe.bazel.tested} brings its own JDK` };
   const range = recipe.jdk.range;
-  if (facts.java?.major != null && semver.satisfies(`${facts.java.major}.0.0`, range)) return { ok: true };
-  const installable = pkgs?.jdk.filter((m) => semver.satisfies(`${m}.0.0`, range)) ?? [];
+  if (facts.java?.major != null && semver.satisfies(`${facts.java.major}.0.0`, range)) {
+    return { id: 'jdk', ok: true, message: `java ${facts.java.version ?? facts.java.major} (${facts.java.path}) is JDK ${range}` };
+  }
+  const first = pkgs?.jdk.find((m) => semver.satisfies(`${m}.0.0`, range));
   const found = facts.java ? `java ${facts.java.major ?? facts.java.version ?? '?'}` : 'no java';
-  const first = installable[0];
+  const packages = first !== undefined ? { apt: [`openjdk-${first}-jdk-headless`], dnf: [first === 8 ? "java-1.8.0-openjdk-devel" : `java-${first}-openjdk-devel`], pacman: [`jdk${first}-openjdk`] } : undefined;
   return {
+    id: 'jdk',
     ok: false,
     reason: `bazel ${recipe.bazel.tested} runs on JDK ${range}; found ${found}${first !== undefined ? '' : `, and ${distroName(facts)} does not package it`}`,
-    fix: first !== undefined && isApt(facts) ? `${APT} openjdk-${first}-jdk-headless` : null,
+    fix: packages && isApt(facts) ? `${APT} ${packages.apt.join(' ')}` : null,
+    ...(packages ? { packages } : {}),
   };
 }
 
@@ -241,22 +284,25 @@ function pickCuda(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs: 
   let toolkits = facts.cuda;
   if (opts.cudaPath !== undefined) {
     toolkits = toolkits.filter((c) => c.path === opts.cudaPath);
-    if (toolkits.length === 0) return { choice: null, need: { ok: false, reason: `no CUDA toolkit at ${opts.cudaPath} (--cuda-path)`, fix: 'drop --cuda-path or point it at an installed toolkit' } };
+    if (toolkits.length === 0) return { choice: null, need: { id: 'cuda', ok: false, reason: `no CUDA toolkit at ${opts.cudaPath} (--cuda-path)`, fix: 'drop --cuda-path or point it at an installed toolkit' } };
   }
   const fitting = toolkits.filter((c) => satisfies(c.version, gpu.cuda.range) && c.cudart);
   const tested = majorMinor(gpu.cuda.tested);
   const best = [...fitting].sort(
     (a, b) => Number(majorMinor(b.version) === tested) - Number(majorMinor(a.version) === tested) || semver.compare(coerce(b.version) ?? '0.0.0', coerce(a.version) ?? '0.0.0'),
   )[0];
-  if (best) return { choice: best, need: { ok: true } };
+  if (best) return { choice: best, need: { id: 'cuda', ok: true, message: `CUDA ${best.version} at ${best.path} is within ${gpu.cuda.range}` } };
   const found = toolkits.map((c) => `${c.version} at ${c.path}`).join(', ') || 'none';
   const packaged = pkgs !== null && semver.intersects(gpu.cuda.range, pkgs.cuda);
+  const pkg = `cuda-toolkit-${gpu.cuda.tested.replace('.', '-')}`;
   return {
     choice: null,
     need: {
+      id: 'cuda',
       ok: false,
       reason: `needs CUDA ${gpu.cuda.tested} (${gpu.cuda.range}); found ${found}${packaged ? '' : `, and NVIDIA ships no CUDA ${gpu.cuda.tested} for ${distroName(facts)}`}`,
-      fix: packaged && isApt(facts) ? `${APT} cuda-toolkit-${gpu.cuda.tested.replace('.', '-')}   # from NVIDIA's CUDA repository` : null,
+      fix: packaged && isApt(facts) ? `${APT} ${pkg}   # from NVIDIA's CUDA repository` : null,
+      ...(packaged ? { packages: { apt: [pkg], dnf: [pkg] } } : {}),
     },
   };
 }
@@ -264,15 +310,18 @@ function pickCuda(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs: 
 function checkCudnn(facts: HostFacts, recipe: Recipe, pkgs: DistroPackages | null, cudaPackaged: boolean): { choice: CudnnFacts | null; need: Need } {
   const gpu = recipe.gpu!;
   const c = facts.cudnn;
-  if (c && satisfies(c.version, gpu.cudnn.range)) return { choice: c, need: { ok: true } };
+  if (c && satisfies(c.version, gpu.cudnn.range)) return { choice: c, need: { id: 'cudnn', ok: true, message: `cuDNN ${c.version} (${c.header}) is within ${gpu.cudnn.range}` } };
   const packaged = cudaPackaged && pkgs !== null && semver.intersects(gpu.cudnn.range, pkgs.cudnn);
   const major = semver.coerce(gpu.cudnn.tested)?.major ?? gpu.cudnn.tested;
+  const pkg = `libcudnn${major}-dev`;
   return {
     choice: null,
     need: {
+      id: 'cudnn',
       ok: false,
       reason: `needs cuDNN ${gpu.cudnn.tested} (${gpu.cudnn.range}); found ${c ? c.version : 'none'}${packaged ? '' : `, and NVIDIA ships no cuDNN ${gpu.cudnn.tested} for CUDA ${gpu.cuda.tested} on ${distroName(facts)}`}`,
-      fix: packaged && isApt(facts) ? `${APT} libcudnn${major}-dev   # from NVIDIA's CUDA repository (cuDNN ${gpu.cudnn.tested} for CUDA ${gpu.cuda.tested})` : null,
+      fix: packaged && isApt(facts) ? `${APT} ${pkg}   # from NVIDIA's CUDA repository (cuDNN ${gpu.cudnn.tested} for CUDA ${gpu.cuda.tested})` : null,
+      ...(packaged ? { packages: { apt: [pkg] } } : {}),
     },
   };
 }
@@ -295,61 +344,83 @@ function findUnsupportedGpus(facts: HostFacts, recipe: Recipe): string[] {
 
 // --- the verdict ------------------------------------------------------------------------------------------------
 
-export function computeVerdict(facts: HostFacts, recipe: Recipe, opts: VerdictOptions): Verdict {
+export interface Assessment {
+  needs: Need[];
+  /** Reasons no build of this kind can work on any host like this one (GPU too new, wrong architecture). */
+  impossible: string[];
+  /** Facts worth saying that decide nothing: `warn` (no GPU to test on, old driver) or `info` (hermetic CUDA). */
+  notes: { level: 'info' | 'warn'; text: string }[];
+  choices: Verdict['choices'];
+}
+
+/** Every need of the build, satisfied or not, with the choices made: the input of both the verdict and doctor's checks. */
+export function assessNeeds(facts: HostFacts, recipe: Recipe, opts: VerdictOptions): Assessment {
   const gpu = opts.gpu;
-  const flag = gpu ? ' --gpu' : '';
   const pkgs = getDistroPackages(facts.os.distro);
-  const reasons: string[] = [];
-  const blocking: string[] = [];
+  const needs: Need[] = [];
   const impossible: string[] = [];
-  const fixes: string[] = [];
+  const notes: Assessment['notes'] = [];
 
   if (gpu && recipe.gpu === null) impossible.push(`recipe ${recipe.line} has no GPU build`);
   if (facts.os.arch !== 'x64') impossible.push(`recipes cover Linux x86_64 only; this host is ${facts.os.arch}`);
-  if (gpu) impossible.push(...findUnsupportedGpus(facts, recipe));
+  const unsupported = gpu ? findUnsupportedGpus(facts, recipe) : [];
+  impossible.push(...unsupported);
+  if (gpu && recipe.gpu && facts.gpus.length > 0 && unsupported.length === 0) {
+    needs.push({ id: 'gpu', ok: true, message: `${facts.gpus.map((g) => `${g.name} (${g.computeCapability ?? '?'})`).join(', ')} within compute capability ${recipe.gpu.computeCapabilities.min}–${recipe.gpu.computeCapabilities.max ?? 'any'}` });
+  }
 
-  const take = (need: Need) => {
-    if (need.ok) return;
-    if (need.fix !== null) {
-      reasons.push(need.reason);
-      if (!fixes.includes(need.fix)) fixes.push(need.fix);
-    } else blocking.push(need.reason);
-  };
-
-  if (facts.os.platform !== 'linux') blocking.push(`native builds need Linux; this host runs ${facts.os.platform}`);
+  if (facts.os.platform !== 'linux') needs.push({ id: 'os', ok: false, reason: `native builds need Linux; this host runs ${facts.os.platform}`, fix: null });
   const py = pickPython(facts, recipe, opts, pkgs);
-  py.needs.forEach(take);
+  needs.push(...py.needs);
   const compiler = pickCompiler(facts, recipe, opts, pkgs);
-  take(compiler.need);
+  needs.push(compiler.need);
   const bazel = pickBazel(facts, recipe);
-  bazel.needs.forEach(take);
-  take(checkJdk(facts, recipe, pkgs));
+  needs.push(bazel.need);
+  needs.push(checkJdk(facts, recipe, pkgs));
 
   let cuda: CudaFacts | null = null;
   let cudnn: CudnnFacts | null = null;
   if (gpu && recipe.gpu && !recipe.gpu.hermetic) {
     const c = pickCuda(facts, recipe, opts, pkgs);
-    take(c.need);
+    needs.push(c.need);
     cuda = c.choice;
     const d = checkCudnn(facts, recipe, pkgs, c.need.ok || c.need.fix !== null);
-    take(d.need);
+    needs.push(d.need);
     cudnn = d.choice;
     if (cuda && facts.driver?.cudaVersion && semver.lt(coerce(facts.driver.cudaVersion) ?? '0.0.0', coerce(cuda.version) ?? '0.0.0')) {
-      reasons.push(`the NVIDIA driver supports CUDA ${facts.driver.cudaVersion} only: the wheel builds, but needs a newer driver to run here`);
+      notes.push({ level: 'warn', text: `the NVIDIA driver supports CUDA ${facts.driver.cudaVersion} only: the wheel builds, but needs a newer driver to run here` });
     }
   }
-  if (gpu && recipe.gpu?.hermetic) reasons.push(`CUDA ${recipe.tested.cuda} and cuDNN ${recipe.tested.cudnn} are downloaded by bazel (hermetic CUDA): no local toolkit needed`);
-  if (gpu && facts.gpus.length === 0) reasons.push('no NVIDIA GPU here: the GPU wheel can be built, but not tested on this host');
+  if (gpu && recipe.gpu?.hermetic) {
+    notes.push({ level: 'info', text: `CUDA ${recipe.tested.cuda} and cuDNN ${recipe.tested.cudnn} are downloaded by bazel (hermetic CUDA): no local toolkit needed` });
+  }
+  if (gpu && facts.gpus.length === 0) notes.push({ level: 'warn', text: 'no NVIDIA GPU here: the GPU wheel can be built, but not tested on this host' });
 
   const free = facts.disk?.freeGiB;
-  if (free !== undefined && free < recipe.estimates.diskGiB) {
-    const fix = `free ${Math.ceil(recipe.estimates.diskGiB - free)} GiB in ${facts.disk?.measured ?? 'the work dir'} (a build needs about ${recipe.estimates.diskGiB} GiB) or pass --workdir on a larger disk`;
-    reasons.push(`only ${free} GiB free; the build needs about ${recipe.estimates.diskGiB} GiB`);
-    fixes.push(fix);
+  if (free !== undefined) {
+    const need = recipe.estimates.diskGiB;
+    needs.push(
+      free >= need
+        ? { id: 'disk', ok: true, message: `${free} GiB free in ${facts.disk?.measured}; the build needs about ${need} GiB` }
+        : {
+            id: 'disk',
+            ok: false,
+            reason: `only ${free} GiB free in ${facts.disk?.measured}; the build needs about ${need} GiB`,
+            fix: `free ${Math.ceil(need - free)} GiB there, or pass --workdir on a larger disk`,
+          },
+    );
   }
+  return { needs, impossible, notes, choices: { python: py.choice, compiler: compiler.choice, cuda, cudnn, bazel: bazel.choice } };
+}
 
-  const choices: Verdict['choices'] = { python: py.choice, compiler: compiler.choice, cuda, cudnn, bazel: bazel.choice };
-  const container = gpu ? recipe.containers.gpu : recipe.containers.cpu;
+export function computeVerdict(facts: HostFacts, recipe: Recipe, opts: VerdictOptions): Verdict {
+  const flag = opts.gpu ? ' --gpu' : '';
+  const { needs, impossible, notes, choices } = assessNeeds(facts, recipe, opts);
+  const unmet = needs.filter((n): n is Extract<Need, { ok: false }> => !n.ok);
+  const blocking = unmet.filter((n) => n.fix === null).map((n) => n.reason);
+  const reasons = [...unmet.filter((n) => n.fix !== null).map((n) => n.reason), ...notes.map((n) => n.text)];
+  const fixes = [...new Set(unmet.flatMap((n) => (n.fix === null ? [] : [n.fix])))];
+  const container = opts.gpu ? recipe.containers.gpu : recipe.containers.cpu;
 
   if (impossible.length > 0) {
     return {
@@ -357,12 +428,12 @@ export function computeVerdict(facts: HostFacts, recipe: Recipe, opts: VerdictOp
       reasons: [...impossible, ...blocking, ...reasons],
       fixes: [],
       choices,
-      nextCommand: gpu && recipe.gpu !== null ? `tfbuild doctor ${recipe.line}   # a CPU-only build; or pick a newer release: tfbuild recipes` : 'tfbuild recipes',
+      nextCommand: opts.gpu && recipe.gpu !== null ? `tfbuild doctor ${recipe.line}   # a CPU-only build; or pick a newer release: tfbuild recipes` : 'tfbuild recipes',
     };
   }
   if (blocking.length > 0) {
     if (container === null) {
-      return { kind: 'impossible', reasons: [...blocking, ...reasons, `recipe ${recipe.line} names no ${gpu ? 'GPU' : 'CPU'} container image`], fixes: [], choices, nextCommand: 'tfbuild recipes' };
+      return { kind: 'impossible', reasons: [...blocking, ...reasons, `recipe ${recipe.line} names no ${opts.gpu ? 'GPU' : 'CPU'} container image`], fixes: [], choices, nextCommand: 'tfbuild recipes' };
     }
     const engine = facts.containers.find((c) => c.works);
     const containerFixes = engine ? [] : [isApt(facts) ? `${APT} podman   # or any working docker` : 'install podman or docker'];
@@ -374,8 +445,6 @@ export function computeVerdict(facts: HostFacts, recipe: Recipe, opts: VerdictOp
       nextCommand: `tfbuild docker ${recipe.line}${flag}`,
     };
   }
-  if (fixes.length > 0) {
-    return { kind: 'native-after-fixes', reasons, fixes, choices, nextCommand: `tfbuild build ${recipe.line}${flag}` };
-  }
+  if (fixes.length > 0) return { kind: 'native-after-fixes', reasons, fixes, choices, nextCommand: `tfbuild build ${recipe.line}${flag}` };
   return { kind: 'native', reasons, fixes: [], choices, nextCommand: `tfbuild build ${recipe.line}${flag}` };
 }
