@@ -15,6 +15,9 @@ import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
 
 export * from './types.js';
+
+/** bazel's line-oriented output (the bazel adapter adds them after `build`). */
+export const LINE_OUTPUT_FLAGS = ['--color=no', '--curses=no'] as const;
 export { formatPlan } from './format.js';
 
 /** What the verdict settled (src/plan/verdict.ts), when it ran; otherwise the plan picks from the facts. */
@@ -142,7 +145,8 @@ export function createPlan(i: PlanInput): Plan {
   });
   const startupArgs = buildStartupArgs(getOutputUserRoot(pathEnv));
   const bazelEnv = sortEnv({ ...locale, ...(bazel.bazelisk ? { USE_BAZEL_VERSION: recipe.bazel.tested } : {}) });
-  const bazelDir = isAbsolute(bazel.path) ? [dirname(bazel.path)] : [];
+  // configure runs `bazel` from PATH: put an explicitly chosen one first.
+  const bazelDir = o.bazel !== undefined && isAbsolute(bazel.path) ? [dirname(bazel.path)] : [];
 
   const steps: Step[] = [];
   steps.push(
@@ -172,7 +176,7 @@ export function createPlan(i: PlanInput): Plan {
   });
   steps.push({
     id: 'bazel-build', kind: 'bazel-build', title: `bazel build ${recipe.build.target}`,
-    cmd: bazel.path, args: [...startupArgs, 'build', ...buildArgs, recipe.build.target], cwd: srcDir, env: bazelEnv, pathPrepend: [],
+    cmd: bazel.path, args: [...startupArgs, 'build', ...LINE_OUTPUT_FLAGS, ...buildArgs, recipe.build.target], cwd: srcDir, env: bazelEnv, pathPrepend: [],
     startupArgs, buildArgs, target: recipe.build.target, bazelRange: recipe.bazel.range,
     jobs: resources.jobs, localRamMiB: resources.localRamMiB, maxRetries: o.maxRetries, logDir: join(workdir, 'logs'),
     foreignFlags: cpu.foreign, copts: cpu.copts,
@@ -213,7 +217,7 @@ export function createPlan(i: PlanInput): Plan {
   steps.push({
     id: 'verify', kind: 'verify', title: target ? `Verify the installed TensorFlow (${target})` : 'Verify: skipped (nothing installed)',
     cmd: target ?? 'true', args: target ? ['-c', '<verify script>'] : [], cwd: join(workdir, 'verify'), env: { ...locale }, pathPrepend: [],
-    python: target, expectVersion: getTagVersion(i.tag), expectFlags: cpu.names, gpu, era: recipe.verify.era,
+    python: target, expectVersion: getTagVersion(i.tag), expectFlags: cpu.names, hostIsa: [...facts.cpu.isa], gpu, era: recipe.verify.era,
   });
 
   return {

@@ -103,6 +103,8 @@ export const VerifyStepSchema = z
     python: z.string().nullable(),
     expectVersion: z.string(),
     expectFlags: z.array(z.string()),
+    /** ISA extensions of the host the plan was made for: TF's start-up guard lists those the binary lacks. */
+    hostIsa: z.array(z.string()),
     gpu: z.boolean(),
     era: z.enum(['graph', 'eager']),
   })

@@ -43,7 +43,7 @@ describe('createPlan', () => {
     const p = plan({}, sampleFacts(), { ...PATH_ENV, xdgCacheHome: '/xdg' });
     const b = step(p, 'bazel-build') as BazelStep;
     expect(b.args).toEqual([
-      '--output_user_root=/xdg/tfbuild/bazel', 'build', '--config=opt',
+      '--output_user_root=/xdg/tfbuild/bazel', 'build', '--color=no', '--curses=no', '--config=opt',
       '--copt=-msse4.2', '--copt=-mavx', '--copt=-mavx2', '--copt=-mfma',
       '--jobs=4', '--local_ram_resources=6553', '--disk_cache=/xdg/tfbuild/disk-cache',
       '//tensorflow/tools/pip_package:build_pip_package',
@@ -90,7 +90,7 @@ describe('createPlan', () => {
     const text = formatPlan(plan());
     expect(text).toContain('3. [configure]');
     expect(text).toContain('TF_NEED_CUDA=0');
-    expect(text).toContain('$ bazel'.replace('bazel', '/usr/bin/bazel --output_user_root=/home/u/.cache/tfbuild/bazel build --config=opt'));
+    expect(text).toContain('$ bazel'.replace('bazel', '/usr/bin/bazel --output_user_root=/home/u/.cache/tfbuild/bazel build --color=no --curses=no --config=opt'));
   });
 });
 

@@ -1,0 +1,166 @@
+/**
+ * `tfbuild build VERSION [options]` (also `tfbuild VERSION`): plan, then run the plan's steps with checkpoints.
+ * `build(opts, deps)` is the typed core, callable without argv; decisions are settled before the task list starts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { CliIO } from '../cli/main.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { configureExec, killAllChildren, liveProcessGroups, shellQuote } from '../exec/index.js';
+import { registerSecrets } from '../exec/redact.js';
+import type { BuildOptions } from '../plan/options.js';
+import { PlanSchema, type Plan } from '../plan/index.js';
+import { runPlan, type ResumeMode } from '../steps/run-plan.js';
+import { createReporter, pickReporterMode, type EventInput, type ReporterMode } from '../ui/events.js';
+import { useColor } from '../ui/output.js';
+import { addBuildOptions, makePlan, toBuildOptions, type BuildFlags } from './build-options.js';
+
+export interface BuildDeps {
+  io: CliIO;
+  /** A saved plan to run instead of planning now. */
+  plan?: Plan;
+  hostFactsFile?: string;
+  resume?: ResumeMode;
+  dryRun?: boolean;
+  json?: boolean;
+  /** The command line that resumes this build (printed on interrupt). */
+  resumeCommand?: string;
+  signal?: AbortSignal;
+  emit?: (e: EventInput) => void;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  wheel: string | null;
+  metadataFile: string | null;
+  executed: string[];
+  skipped: string[];
+  outputs: Record<string, string>;
+  plan: Plan;
+}
+
+export function readPlanFile(path: string): Plan {
+  if (!existsSync(path)) throw new UsageError(`--plan ${path} does not exist.`, { hint: 'Write one with: tfbuild plan VERSION --json > plan.json' });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${path} is not JSON: ${(e as Error).message}`, { hint: 'Write it with: tfbuild plan VERSION --json > plan.json' });
+  }
+  const parsed = PlanSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`${path} is not a valid tfbuild plan.`, {
+      details: parsed.error.issues.slice(0, 8).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      hint: 'Regenerate it with this tfbuild version: tfbuild plan VERSION --json > plan.json',
+    });
+  }
+  return parsed.data;
+}
+
+/** SIGINT/SIGTERM: the first stops the children and saves state; a second forces an immediate exit. */
+function installSignalHandlers(ac: AbortController, io: CliIO): () => void {
+  let count = 0;
+  const handler = (sig: NodeJS.Signals) => {
+    count++;
+    if (count === 1) {
+      io.stderr(`\ntfbuild: ${sig}: stopping the running step and saving progress (press Ctrl-C again to force)…\n`);
+      ac.abort(sig);
+      void killAllChildren();
+      return;
+    }
+    for (const pid of liveProcessGroups()) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    io.stderr('tfbuild: forced exit; the state file records the last finished step.\n');
+    process.exit(sig === 'SIGTERM' ? 143 : 130);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildResult> {
+  const mode: ReporterMode = pickReporterMode({ json: deps.json ?? false, isTTY: Boolean(process.stderr.isTTY), ci: Boolean(process.env.CI) });
+  const reporter = deps.emit ? null : createReporter({ mode, stdout: deps.io.stdout, stderr: deps.io.stderr });
+  const emit = deps.emit ?? ((e: EventInput) => reporter!.emit(e));
+  if (deps.dryRun) configureExec({ dryRun: true, printDryRun: (l) => deps.io.stdout(l + '\n') });
+  const plan = deps.plan ?? (await makePlan(opts, { hostFactsFile: deps.hostFactsFile })).plan;
+  // Remote cache headers may carry credentials: keep them out of every log and message.
+  registerSecrets(opts.remoteHeaders.map((h) => h.split('=').slice(1).join('=')).filter((v) => v.length >= 8 && !v.includes('${')));
+
+  const ac = new AbortController();
+  const outer = deps.signal;
+  outer?.addEventListener('abort', () => ac.abort(outer.reason), { once: true });
+  const uninstall = installSignalHandlers(ac, deps.io);
+  const t0 = Date.now();
+  try {
+    const r = await runPlan({
+      plan,
+      resume: deps.resume ?? 'auto',
+      emit,
+      renderer: mode,
+      signal: ac.signal,
+      resumeCommand: deps.resumeCommand ?? `tfbuild build ${plan.version} --resume`,
+      print: deps.io.stderr,
+      color: useColor(process.stderr),
+    });
+    const wheel = r.outputs.wheel ?? null;
+    emit({
+      type: 'result', ok: true,
+      result: { wheel, buildInfo: { tag: plan.tag, gpu: plan.gpu, commit: r.outputs.commit ?? null }, cache: { remoteHits: 0, diskHits: 0, localActions: 0, totalActions: 0 }, durationMs: Date.now() - t0 },
+    });
+    if (mode !== 'json') {
+      deps.io.stdout(wheel ? `Built ${wheel}\n` : deps.dryRun ? 'Dry run: nothing was written.\n' : 'Done.\n');
+      if (r.outputs.python) deps.io.stdout(`Installed for ${r.outputs.python}\n`);
+    }
+    return { ok: true, wheel, metadataFile: wheel ? `${wheel}.tfbuild.json` : null, executed: r.executed, skipped: r.skipped, outputs: r.outputs, plan };
+  } finally {
+    uninstall();
+    reporter?.close();
+  }
+}
+
+interface BuildCommandFlags extends BuildFlags {
+  plan?: string;
+  resume?: boolean;
+  fresh?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command, io: CliIO): Command {
+  const cmd = program
+    .command('build')
+    .description('build a TensorFlow wheel from source: source → patch → configure → bazel → wheel → install → verify')
+    .argument('[version]', 'release to build: r1.4, 1.4, 1.4.1, v2.17.0 (not needed with --plan)');
+  addBuildOptions(cmd)
+    .option('--plan <file>', 'run a saved plan (tfbuild plan --json) after validating it')
+    .option('--resume', 'continue from the first unfinished step (the default after an interrupted build)')
+    .option('--fresh', 'ignore earlier progress in the work dir and run every step')
+    .option('--dry-run', 'run the read-only checks and print every command that would write')
+    .option('--json', 'print build events as NDJSON on stdout')
+    .action(async (version: string | undefined, flags: BuildCommandFlags) => {
+      if (flags.resume && flags.fresh) throw new UsageError('--resume and --fresh contradict each other.', { hint: 'Pass one of them.' });
+      const plan = flags.plan !== undefined ? readPlanFile(flags.plan) : undefined;
+      if (!plan && version === undefined) throw new UsageError('Which TensorFlow version? e.g. tfbuild build r1.4', { hint: 'Pass a version, or --plan FILE.' });
+      const opts = plan ? plan.options : toBuildOptions(version!, flags);
+      const argv = process.argv.slice(2).filter((a) => a !== '--fresh' && a !== '--resume');
+      await build(opts, {
+        io,
+        ...(plan ? { plan } : {}),
+        ...(flags.hostFacts !== undefined ? { hostFactsFile: flags.hostFacts } : {}),
+        resume: flags.resume ? 'resume' : flags.fresh ? 'fresh' : 'auto',
+        dryRun: flags.dryRun ?? false,
+        json: flags.json ?? false,
+        resumeCommand: `tfbuild ${argv.map(shellQuote).join(' ')} --resume`,
+      });
+    });
+  return cmd;
+}

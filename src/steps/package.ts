@@ -1,0 +1,90 @@
+/**
+ * package: the era's packaging (build_pip_package DIR, or the :wheel rule's wheel_house), then the wheel goes to
+ * --output without ever overwriting a wheel of the same name, with <wheel>.tfbuild.json (what was built and how)
+ * beside it. Both land atomically: a hard link from a temp file (fails if the name exists) and temp + rename.
+ */
+import { createHash } from 'node:crypto';
+import { accessSync, constants, copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ConflictError, EnvironmentError, ToolError } from '../errors.js';
+import { getExecContext } from '../exec/index.js';
+import type { PackageStep } from '../plan/index.js';
+import { writeFileAtomic } from '../state/atomic.js';
+import { runBuildPipPackage } from '../tools/tf-scripts.js';
+import { getLogFile, withPath, type StepContext, type StepOutputs } from './context.js';
+
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** --output must be creatable and writable: checked before the build starts (hours before packaging). */
+export function verifyOutputDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new EnvironmentError(`The output directory ${dir} is not writable (${(e as NodeJS.ErrnoException).code ?? String(e)}).`, {
+      hint: 'Pass a writable directory with --output DIR.',
+    });
+  }
+}
+
+function newestWheel(dir: string): string | null {
+  if (!existsSync(dir)) return null;
+  const wheels = readdirSync(dir).filter((f) => f.endsWith('.whl')).map((f) => join(dir, f));
+  wheels.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return wheels[0] ?? null;
+}
+
+export async function runPackageStep(step: PackageStep, ctx: StepContext): Promise<StepOutputs> {
+  verifyOutputDir(step.outputDir);
+  if (step.packaging === 'build_pip_package') {
+    // A fresh staging dir: an older wheel left there must not be mistaken for this build's.
+    if (!getExecContext().dryRun) rmSync(step.stagingDir, { recursive: true, force: true });
+    mkdirSync(step.stagingDir, { recursive: true });
+    const logFile = getLogFile(ctx, 'package');
+    ctx.currentLog = logFile;
+    await runBuildPipPackage({ cmd: step.cmd, args: step.args, cwd: step.cwd, env: withPath(step, step.env), logFile, signal: ctx.signal });
+  }
+  if (getExecContext().dryRun) return {};
+  const built = newestWheel(step.stagingDir);
+  if (!built) {
+    throw new ToolError(`No wheel was produced in ${step.stagingDir}.`, {
+      command: [step.cmd, ...step.args],
+      hint: 'Check the package log; the bazel target may not have produced the wheel.',
+    });
+  }
+  const name = basename(built);
+  const target = join(step.outputDir, name);
+  const sha256 = await sha256File(built);
+  if (existsSync(target)) {
+    throw new ConflictError(`${target} already exists; tfbuild never overwrites a wheel.`, {
+      hint: `Move it away, or pass another --output. The new wheel is still at ${built}.`,
+    });
+  }
+  const tmp = join(step.outputDir, `.${name}.${process.pid}.tmp`);
+  copyFileSync(built, tmp);
+  try {
+    linkSync(tmp, target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new ConflictError(`${target} appeared while packaging; tfbuild never overwrites a wheel.`, { hint: 'Pass another --output.' });
+    }
+    throw e;
+  } finally {
+    unlinkSync(tmp);
+  }
+  const meta = {
+    tfbuild: 1,
+    wheel: name,
+    sha256,
+    builtAt: new Date().toISOString(),
+    commit: ctx.outputs.commit ?? null,
+    ...step.metadata,
+  };
+  writeFileAtomic(`${target}.tfbuild.json`, JSON.stringify(meta, null, 2) + '\n');
+  ctx.setStatus(target);
+  return { wheel: target, sha256 };
+}

@@ -1,0 +1,96 @@
+/**
+ * verify: import the installed TensorFlow from a clean temp directory (importing inside the source tree picks up
+ * the tree's python files instead), then check version, compiled CPU flags, CUDA and GPUs, and a smoke op.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ToolError } from '../errors.js';
+import { getExecContext } from '../exec/index.js';
+import { runPython } from '../tools/python.js';
+import type { StepContext, StepOutputs } from './context.js';
+import { checkCpuFlags, getVerifyScript, parseMissingCpuFlags, parseVerifyOutput, type VerifyReport } from './verify-script.js';
+
+export interface VerifySpec {
+  python: string;
+  expectVersion: string | null;
+  expectFlags: string[] | null;
+  hostIsa: string[];
+  gpu: boolean;
+  era: 'graph' | 'eager';
+  /** A directory the import must not resolve into (the source tree). */
+  forbidPrefix?: string;
+  env?: Record<string, string>;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  report: VerifyReport | null;
+  missingFlags: string[] | null;
+  compiledFlags: string[];
+  problems: string[];
+  stderrTail: string[];
+}
+
+export async function verifyTensorflow(spec: VerifySpec): Promise<VerifyResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'tfbuild-verify-'));
+  try {
+    const r = await runPython({
+      python: spec.python,
+      code: getVerifyScript(spec.era),
+      cwd: dir,
+      env: { PYTHONNOUSERSITE: '1', PYTHONPATH: undefined, ...(spec.env ?? {}) },
+      timeout: 'install',
+    });
+    const stderrTail = r.stderr.split('\n').filter((l) => l.trim() !== '').slice(-15);
+    const report = parseVerifyOutput(r.stdout);
+    const problems: string[] = [];
+    if (!report) {
+      problems.push(`import tensorflow failed (exit ${r.exitCode}): ${stderrTail.slice(-1)[0] ?? ''}`);
+      return { ok: false, report, missingFlags: null, compiledFlags: [], problems, stderrTail };
+    }
+    if (spec.expectVersion !== null && report.version !== spec.expectVersion) {
+      problems.push(`version is ${report.version}, expected ${spec.expectVersion}`);
+    }
+    if (spec.forbidPrefix && report.file.startsWith(spec.forbidPrefix)) problems.push(`tensorflow was imported from the source tree (${report.file})`);
+    if (report.cuda !== spec.gpu) problems.push(`is_built_with_cuda() is ${report.cuda}, expected ${spec.gpu}`);
+    if (spec.gpu && report.gpus.length === 0) problems.push(`no GPU is visible to TensorFlow${report.gpuError ? ` (${report.gpuError})` : ''}`);
+    if (report.smoke !== 5) problems.push(`smoke op 2 + 3 gave ${report.smoke}`);
+    const missing = parseMissingCpuFlags(r.stderr);
+    const flags = spec.expectFlags === null ? { problems: [], compiled: [] } : checkCpuFlags(spec.expectFlags, missing, spec.hostIsa);
+    problems.push(...flags.problems);
+    return { ok: problems.length === 0, report, missingFlags: missing, compiledFlags: flags.compiled, problems, stderrTail };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatVerifyResult(v: VerifyResult): string {
+  const lines: string[] = [];
+  if (v.report) {
+    lines.push(`tensorflow ${v.report.version} from ${v.report.file}`);
+    lines.push(`  CUDA: ${v.report.cuda ? 'yes' : 'no'}; GPUs: ${v.report.gpus.length > 0 ? v.report.gpus.join(', ') : 'none'}; smoke 2+3=${v.report.smoke}`);
+    lines.push(`  compiled CPU flags (of the host's): ${v.compiledFlags.join(' ') || 'none'}; not compiled: ${v.missingFlags?.join(' ') || 'none reported'}`);
+  }
+  for (const p of v.problems) lines.push(`  problem: ${p}`);
+  lines.push(v.ok ? 'verify: OK' : 'verify: FAILED');
+  return lines.join('\n') + '\n';
+}
+
+export async function runVerifyStep(step: import('../plan/index.js').VerifyStep, ctx: StepContext): Promise<StepOutputs> {
+  const python = ctx.outputs.python ?? step.python;
+  if (python === null || getExecContext().dryRun) return {};
+  const v = await verifyTensorflow({
+    python, expectVersion: step.expectVersion, expectFlags: step.expectFlags, hostIsa: step.hostIsa, gpu: step.gpu, era: step.era,
+    ...(ctx.outputs.srcDir ? { forbidPrefix: ctx.outputs.srcDir } : {}),
+  });
+  ctx.setStatus(v.ok ? `tensorflow ${v.report?.version} OK` : 'FAILED');
+  if (!v.ok) {
+    throw new ToolError(`The installed TensorFlow failed verification: ${v.problems.join('; ')}.`, {
+      command: [python, '-c', '<verify script>'],
+      tail: v.stderrTail,
+      hint: `Run tfbuild verify --python ${python} to repeat the checks.`,
+    });
+  }
+  return { verified: 'true', compiledFlags: v.compiledFlags.join(' ') };
+}
