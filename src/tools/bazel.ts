@@ -100,7 +100,8 @@ export function pushSummaryLine(s: BuildSummary, line: string): boolean {
     Object.assign(s, { ...emptySummary(), totalActions: s.totalActions, elapsedSeconds: s.elapsedSeconds,
       criticalPathSeconds: s.criticalPathSeconds, succeeded: s.succeeded });
     s.processes = num(p[1]);
-    for (const part of (p[2] ?? '').split(',')) {
+    // Parts are ", "-separated; digit grouping ("1,000") has no space.
+    for (const part of (p[2] ?? '').split(/,\s+/)) {
       const m = STRATEGY.exec(part.trim());
       if (!m?.[1] || !m[2]) continue;
       const n = num(m[1]);

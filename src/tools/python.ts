@@ -41,6 +41,12 @@ if u.find_spec('pip') is not None:
     except Exception:
         pipv = 'unknown'
 stdlib = sysconfig.get_paths().get('stdlib', '')
+def has_venv():
+    try:
+        import venv, ensurepip
+        return True
+    except ImportError:
+        return False
 print(json.dumps({
   'executable': sys.executable,
   'version': '%d.%d.%d' % sys.version_info[:3],
@@ -48,7 +54,7 @@ print(json.dumps({
   'hasPip': pipv is not None, 'pipVersion': pipv,
   'isVenv': sys.prefix != getattr(sys, 'base_prefix', sys.prefix),
   'sitePackages': sysconfig.get_paths()['purelib'],
-  'hasVenv': u.find_spec('venv') is not None and u.find_spec('ensurepip') is not None,
+  'hasVenv': has_venv(),
   'externallyManaged': sys.prefix == getattr(sys, 'base_prefix', sys.prefix) and os.path.exists(os.path.join(stdlib, 'EXTERNALLY-MANAGED')),
   'abiTag': 'cp%d%d' % sys.version_info[:2],
 }))
