@@ -1,57 +1,50 @@
 /**
- * The `doctor VERSION` plug-in: the recipe (src/recipes), its checks (src/checks/recipe.ts) and the build verdict
- * (src/plan/verdict.ts). Loaded only when a version is given.
+ * The `doctor VERSION` part: the recipe (src/recipes), its checks (src/checks/recipe.ts) and the build verdict
+ * (src/plan/verdict.ts). doctor imports this module only when a version is given, so a plain `doctor` does not
+ * pay for loading the recipe catalog.
  */
-import { ConfigError } from '../errors.js';
 import { resolveRecipe } from '../recipes/index.js';
+import type { Recipe } from '../recipes/schema.js';
+import { recipeChecks } from '../checks/recipe.js';
+import { computeVerdict, type Verdict, type VerdictOptions } from '../plan/verdict.js';
 import type { HostFacts } from '../probe/types.js';
 import type { CheckContext, CheckResult } from '../checks/types.js';
 
 export interface RecipeContext {
+  recipe: Recipe;
+  tag: string;
   recipeJson: unknown;
   checks: (ctx: CheckContext) => CheckResult[];
-  verdict: (host: HostFacts, opts: { gpu: boolean; cudaPath?: string }) => unknown;
-  formatVerdict: (verdict: unknown) => string;
+  verdict: (host: HostFacts, opts: VerdictOptions) => Verdict;
+  formatVerdict: (verdict: Verdict) => string;
 }
 
-type RecipeChecksModule = { recipeChecks: (ctx: CheckContext, recipe: unknown) => CheckResult[] };
-type VerdictModule = { computeVerdict: (facts: HostFacts, recipe: unknown, opts: unknown) => unknown; formatVerdict?: (v: unknown) => string };
+const KIND_TEXT: Record<Verdict['kind'], string> = {
+  native: 'builds natively on this host as it is',
+  'native-after-fixes': 'builds natively after the fixes below',
+  container: 'build it in a container (this host cannot provide what it needs)',
+  impossible: 'cannot be built as asked',
+};
 
-async function importOptional<T>(specifier: string, what: string): Promise<T> {
-  try {
-    return (await import(specifier)) as T;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new ConfigError(`tfbuild doctor VERSION needs ${what}, which this build of tfbuild does not have yet.`, {
-        hint: 'Run tfbuild doctor without a version for the host checks; tfbuild recipes lists what each version needs.',
-      });
-    }
-    throw e;
+export function formatVerdict(v: Verdict, label: string): string {
+  const lines = [`Verdict for ${label}: ${v.kind} (${KIND_TEXT[v.kind]})`];
+  for (const r of v.reasons) lines.push(`  - ${r}`);
+  if (v.fixes.length > 0) {
+    lines.push('Fixes:');
+    for (const f of v.fixes) lines.push(`  ${f}`);
   }
-}
-
-/** A verdict's own text when its module offers one, else its summary fields. */
-function fallbackFormat(v: unknown): string {
-  if (v === null || typeof v !== 'object') return `Verdict: ${String(v)}`;
-  const o = v as Record<string, unknown>;
-  const head = [o.status, o.kind, o.summary, o.message].filter((x) => typeof x === 'string').join(': ');
-  const next = [o.nextCommand, o.next].find((x) => typeof x === 'string');
-  return [`Verdict: ${head || JSON.stringify(v)}`, ...(next ? [`Next: ${String(next)}`] : [])].join('\n');
+  lines.push(`Next: ${v.nextCommand}`);
+  return lines.join('\n');
 }
 
 export async function loadRecipeContext(version: string, recipeFile?: string): Promise<RecipeContext> {
   const { recipe, tag } = resolveRecipe(version, recipeFile ? { recipeFile } : {});
-  // Specifiers in variables: these modules are written in parallel by another engineer (issue 3).
-  const checksSpec = '../checks/recipe.js';
-  const verdictSpec = '../plan/verdict.js';
-  const [checksMod, verdictMod] = await Promise.all([
-    importOptional<RecipeChecksModule>(checksSpec, 'the recipe checks (src/checks/recipe.ts)'),
-    importOptional<VerdictModule>(verdictSpec, 'the build verdict (src/plan/verdict.ts)'),
-  ]);
   return {
-    recipeJson: { ...recipe, tag },
-    checks: (ctx) => checksMod.recipeChecks(ctx, recipe),
-    verdict: (host, opts) => verdictMod.computeVerdict(host, recipe, opts),
-    formatVerdict: (v) => (verdictMod.formatVerdict ? verdictMod.formatVerdict(v) : fallbackFormat(v)),
+    recipe,
+    tag,
+    recipeJson: { tag, ...recipe },
+    checks: (ctx) => recipeChecks(ctx, recipe),
+    verdict: (host, opts) => computeVerdict(host, recipe, opts),
+    formatVerdict: (v) => formatVerdict(v, `${recipe.line} (${tag})`),
   };
 }

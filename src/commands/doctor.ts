@@ -14,6 +14,7 @@ import { worstStatus } from '../checks/types.js';
 import { formatChecksPlain, formatChecksTable, formatHostLine, formatSummary } from '../checks/format.js';
 import { toJson, useColor } from '../ui/output.js';
 import type { RecipeContext } from './doctor-recipe.js';
+import type { Verdict } from '../plan/verdict.js';
 
 /** Version of the `tfbuild doctor --json` document (docs/doctor-json.md). Bump on incompatible change. */
 export const DOCTOR_SCHEMA_VERSION = 1;
@@ -34,7 +35,7 @@ export interface DoctorReport {
   host: HostFacts;
   checks: CheckResult[];
   recipe?: unknown;
-  verdict?: unknown;
+  verdict?: Verdict;
 }
 
 /** Text rendering of each report's verdict, kept out of the JSON document. */
