@@ -127,6 +127,8 @@ export interface PipInstallSpec {
   /** Offline: never reach an index (default true). */
   noIndex?: boolean;
   noDeps?: boolean;
+  /** `--force-reinstall`: replace an installed wheel of the same version (a rebuild with other flags). */
+  reinstall?: boolean;
   /** Directories of wheels to satisfy dependencies from (`--find-links`). */
   findLinks?: readonly string[];
   logFile?: string;
@@ -138,6 +140,7 @@ export async function pipInstall(spec: PipInstallSpec): Promise<RunResult> {
   const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input'];
   if (spec.noIndex ?? true) args.push('--no-index');
   if (spec.noDeps) args.push('--no-deps');
+  if (spec.reinstall) args.push('--force-reinstall');
   for (const d of spec.findLinks ?? []) args.push('--find-links', d);
   args.push(spec.wheel);
   const r = await run({
