@@ -60,7 +60,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Downloads in a shell text that are not checked: a curl/wget with no `sha256sum -c` in the same text. */
 export function findUncheckedDownloads(shell: string): string[] {
-  const downloads = shell.match(/\b(curl|wget)\b[^\n;&|]*/g) ?? [];
+  // A command word, not a package name in an apt list: at the start, or after ; && || | ( then do, or an assignment.
+  const downloads = [...shell.matchAll(/(?:^|[;&|(]|\bthen\b|\bdo\b|\$\(|=)\s*((?:curl|wget)\b[^\n;&|]*)/gm)].map((m) => (m[1] ?? '').trim());
   if (downloads.length === 0) return [];
   return /sha256sum\s+(-c|--check)/.test(shell) ? [] : downloads;
 }

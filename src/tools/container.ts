@@ -35,7 +35,7 @@ export function parseEngineInfo(engine: EngineName, exitCode: number | null, std
   }
   if (engine === 'docker') {
     const serverErrors = Array.isArray(json.ServerErrors) ? (json.ServerErrors as string[]) : [];
-    const works = exitCode === 0 && serverErrors.length === 0 && typeof json.ServerVersion === 'string';
+    const works = exitCode === 0 && serverErrors.length === 0 && typeof json.ServerVersion === 'string' && json.ServerVersion !== '';
     const runtimes = json.Runtimes && typeof json.Runtimes === 'object' ? Object.keys(json.Runtimes) : [];
     const secopts = Array.isArray(json.SecurityOptions) ? (json.SecurityOptions as string[]) : [];
     return {
