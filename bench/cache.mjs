@@ -15,6 +15,9 @@ import { connect, createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
+import { setTimeout } from 'node:timers';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { bazelBuild, bazelShutdown } = await import(join(ROOT, 'dist/tools/bazel.js'));
