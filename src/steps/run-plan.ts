@@ -65,6 +65,22 @@ async function execute(step: Step, ctx: StepContext): Promise<StepOutputs> {
   }
 }
 
+/** Outputs that describe a run (log paths, counts) rather than feed the next step: kept out of the hash chain. */
+const INFO_OUTPUTS = new Set(['log', 'processes', 'jobs']);
+function chainOutputs(o: StepOutputs): StepOutputs {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !INFO_OUTPUTS.has(k)));
+}
+
+/**
+ * What a step's hash covers: its plan entry minus the machine's momentary resources (--jobs and the RAM budget
+ * follow free memory; they change how fast bazel builds, not what it builds).
+ */
+function hashedStep(step: Step): unknown {
+  if (step.kind !== 'bazel-build') return step;
+  const volatile = (a: string) => !a.startsWith('--jobs=') && !a.startsWith('--local_ram_resources=') && !a.startsWith('--local_resources=');
+  return { ...step, jobs: 0, localRamMiB: 0, args: step.args.filter(volatile), buildArgs: step.buildArgs.filter(volatile) };
+}
+
 /** Inputs of a step beyond its plan entry: the patch files' contents. */
 function extraInputs(step: Step): unknown {
   if (step.kind !== 'patch') return null;
@@ -142,12 +158,13 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
       plan.steps.map((step) => ({
         title: step.title,
         task: async (_: unknown, task: { output: string; title: string; skip: (m?: string) => void }) => {
-          const inputHash = hashInputs(prevHash, prevOutputs, step, extraInputs(step));
+          const inputHash = hashInputs(prevHash, prevOutputs, hashedStep(step), extraInputs(step));
           const done = step.kind === 'source' ? null : findFinished(previous, step.id, inputHash);
           if (done) {
             Object.assign(ctx.outputs, done.outputs);
+            state = recordFinished(state, order, done);
             prevHash = inputHash;
-            prevOutputs = done.outputs;
+            prevOutputs = chainOutputs(done.outputs);
             skipped.push(step.id);
             o.emit({ type: 'step-skipped', step: stepRef(step), reason: 'already done (resumed)' });
             task.skip(`${step.title} (done earlier)`);
@@ -168,7 +185,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
           });
           save();
           prevHash = inputHash;
-          prevOutputs = outputs;
+          prevOutputs = chainOutputs(outputs);
           executed.push(step.id);
           o.emit({ type: 'step-finished', step: stepRef(step), durationMs: Date.now() - t0 });
         },

@@ -11,6 +11,7 @@ import { cloneTag, dirtyFiles, headCommit, isGitRepo, tagsAtHead } from '../tool
 import type { StepContext, StepOutputs } from './context.js';
 
 async function verifyCheckout(step: SourceStep, ctx: StepContext, existing: boolean): Promise<StepOutputs> {
+  // Outputs feed the next step's input hash: only stable facts (the patched clone is dirty by design).
   const dir = step.dir;
   if (!(await isGitRepo(dir))) {
     throw new EnvironmentError(`${dir} is not a git checkout.`, {
@@ -30,8 +31,8 @@ async function verifyCheckout(step: SourceStep, ctx: StepContext, existing: bool
       hint: 'Commit or stash them yourself, or pass --allow-dirty to build the tree as it is (tfbuild never resets, cleans or stashes).',
     });
   }
-  if (dirty.length > 0) ctx.emit({ type: 'warning', message: `Building ${dir} with ${dirty.length} uncommitted change(s) (--allow-dirty).` });
-  return { commit: await headCommit(dir), srcDir: dir, dirty: String(dirty.length > 0) };
+  if (dirty.length > 0 && existing) ctx.emit({ type: 'warning', message: `Building ${dir} with ${dirty.length} uncommitted change(s) (--allow-dirty).` });
+  return { commit: await headCommit(dir), srcDir: dir };
 }
 
 export async function runSourceStep(step: SourceStep, ctx: StepContext): Promise<StepOutputs> {
@@ -47,7 +48,7 @@ export async function runSourceStep(step: SourceStep, ctx: StepContext): Promise
   const partial = `${step.dir}.partial`;
   rmSync(partial, { recursive: true, force: true });
   await cloneTag({ url: step.repo, tag: step.tag, dest: partial, logFile: join(ctx.logDir, `${ctx.runId}-clone.log`), signal: ctx.signal });
-  if (getExecContext().dryRun) return { commit: '(dry-run)', srcDir: step.dir, dirty: 'false' };
+  if (getExecContext().dryRun) return { commit: '(dry-run)', srcDir: step.dir };
   renameSync(partial, step.dir);
   return verifyCheckout({ ...step, allowDirty: true }, ctx, false);
 }
