@@ -69,7 +69,14 @@ export function parseRecipeText(text: string, file: string, patchIds: ReadonlySe
   const parsed = RecipeSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      errors.push({ file, path: issue.path.map(String).join('.'), message: issue.message });
+      const at = issue.path.map(String);
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) errors.push({ file, path: [...at, key].join('.'), message: 'unknown field (a typo? schema/recipe.schema.json lists the fields)' });
+      } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+        errors.push({ file, path: at.join('.'), message: `missing required field (${issue.expected})` });
+      } else {
+        errors.push({ file, path: at.join('.'), message: issue.message });
+      }
     }
     return { value: null, warnings, errors };
   }

@@ -1,0 +1,78 @@
+/**
+ * What a recipe implies, rendered without a host: the configure environment and the bazel command, with template
+ * variables ({python}, {cudaPath}…) left for the plan to fill. Pure; the real plan comes from src/plan.
+ */
+import semver from 'semver';
+import type { EnvEntry, Recipe } from './schema.js';
+
+export interface RenderOptions {
+  gpu: boolean;
+  /** A concrete bazel release: adds the recipe's flagRules for it. */
+  bazelVersion?: string | null;
+  /** Values for template variables; unknown ones stay as {name}. */
+  vars?: Partial<Record<string, string>>;
+}
+
+function applies(when: 'always' | 'cpu' | 'gpu', gpu: boolean): boolean {
+  return when === 'always' || (when === 'gpu') === gpu;
+}
+
+export function fillTemplate(value: string, vars: Partial<Record<string, string>> = {}): string {
+  return value.replace(/\{([A-Za-z]+)\}/g, (m, name: string) => vars[name] ?? m);
+}
+
+/** A boolean answer as this configure era reads it: r1.4 only takes 0/1. */
+export function formatBool(value: boolean, format: Recipe['configure']['boolFormat']): string {
+  if (format === 'yn') return value ? 'y' : 'n';
+  if (format === 'truefalse') return value ? 'true' : 'false';
+  return value ? '1' : '0';
+}
+
+export function formatEnvValue(e: EnvEntry, recipe: Recipe, opts: RenderOptions): string {
+  if (e.bool !== undefined) {
+    const b = e.bool === 'gpu' ? opts.gpu : e.bool === 'cpu' ? !opts.gpu : e.bool;
+    return formatBool(b, recipe.configure.boolFormat);
+  }
+  return fillTemplate(e.value ?? '', opts.vars);
+}
+
+/** The variables exported before ./configure for a CPU or GPU build, in recipe order. */
+export function getConfigureEnv(recipe: Recipe, opts: RenderOptions): { name: string; value: string; description?: string }[] {
+  return recipe.configure.env
+    .filter((e) => applies(e.when, opts.gpu))
+    .map((e) => ({ name: e.name, value: formatEnvValue(e, recipe, opts), ...(e.description ? { description: e.description } : {}) }));
+}
+
+function templateVars(recipe: Recipe, opts: RenderOptions): Partial<Record<string, string>> {
+  return { wheelName: opts.gpu ? recipe.build.wheelName.gpu : recipe.build.wheelName.cpu, ...opts.vars };
+}
+
+/** argv of the bazel build that produces the wheel (or the build_pip_package script). */
+export function getBazelBuildArgs(recipe: Recipe, opts: RenderOptions): string[] {
+  const b = recipe.build;
+  const vars = templateVars(recipe, opts);
+  const version = opts.bazelVersion ? semver.coerce(opts.bazelVersion)?.version : undefined;
+  const ruleFlags = version ? recipe.bazel.flagRules.filter((r) => semver.satisfies(version, r.bazel)).flatMap((r) => r.flags) : [];
+  return [
+    'bazel',
+    'build',
+    ...b.flags,
+    ...(opts.gpu ? b.gpuFlags : b.cpuFlags),
+    ...ruleFlags,
+    ...b.repoEnv.filter((e) => applies(e.when, opts.gpu)).map((e) => `--repo_env=${e.name}=${fillTemplate(e.value, vars)}`),
+    b.target,
+  ];
+}
+
+/** The step after bazel: run build_pip_package into `outDir`, or pick the wheel from the rule's directory. */
+export function getPackagingStep(recipe: Recipe, outDir = '/tmp/tensorflow_pkg'): { command: string[] | null; wheelDir: string } {
+  const p = recipe.build.packaging;
+  return p.kind === 'build_pip_package' ? { command: [p.script, outDir], wheelDir: outDir } : { command: null, wheelDir: p.dir };
+}
+
+const SAFE = /^[A-Za-z0-9_./=:,@%+{}-]+$/;
+
+/** A copy-pasteable shell line (single quotes where needed). */
+export function formatShellLine(argv: readonly string[]): string {
+  return argv.map((a) => (SAFE.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
