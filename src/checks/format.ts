@@ -7,7 +7,8 @@ const LABEL: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: '
 const COLOR: Record<CheckStatus, number> = { pass: 32, warn: 33, fail: 31 };
 
 function paintStatus(s: CheckStatus, color: boolean): string {
-  return color ? `\u001b[${COLOR[s]}m${LABEL[s]}\u001b[0m` : LABEL[s];
+  // Closed with 39 (default foreground), the code cli-table3's width and wrap logic understands.
+  return color ? `\u001b[${COLOR[s]}m${LABEL[s]}\u001b[39m` : LABEL[s];
 }
 
 export function formatHostLine(f: HostFacts): string {
@@ -40,7 +41,6 @@ export function formatChecksTable(results: readonly CheckResult[], opts: { color
     head: ['', 'check', 'finding', 'fix'],
     colWidths: [8, idW, msgW, fixW],
     wordWrap: true,
-    wrapOnWordBoundary: false,
     style: { head: opts.color ? ['bold'] : [], border: opts.color ? ['gray'] : [] },
   });
   for (const r of results) table.push([paintStatus(r.status, opts.color), r.id, r.message, r.status === 'pass' ? '' : (r.fix ?? '')]);

@@ -33,9 +33,9 @@ export async function probeNvidia(env: NodeJS.ProcessEnv, o: ProbeRunOptions): P
   const smi = findOnPath('nvidia-smi', env);
   if (!smi) return { driver, gpus: [], problems };
 
-  // nvidia-smi hangs when the driver is wedged: stop it a little before the family deadline so the driver version
-  // already read from /proc survives.
-  const smiOpts: ProbeRunOptions = { ...o, timeoutMs: Math.max(500, o.timeoutMs - 400) };
+  // nvidia-smi hangs when the driver is wedged: stop it well before the family deadline (a loaded machine starts
+  // processes late) so the driver version already read from /proc survives.
+  const smiOpts: ProbeRunOptions = { ...o, timeoutMs: Math.max(500, o.timeoutMs - 1000) };
   const [table, query] = await Promise.allSettled([readSmiTable(smi, smiOpts), queryGpus(smi, smiOpts)]);
   if (table.status === 'fulfilled') {
     driver = driver ? { ...driver, cudaVersion: table.value.cudaVersion } : { version: table.value.driver, cudaVersion: table.value.cudaVersion, source: 'nvidia-smi' };

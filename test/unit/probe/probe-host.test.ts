@@ -98,10 +98,10 @@ describe('probeHost with fakes and bad input', () => {
   it('a hanging nvidia-smi becomes a problem within the family timeout, never a hang', async () => {
     fake = makeFakeGpuHost({ smi: 'hang' });
     const t0 = Date.now();
-    const f = await probeHost({ env: fake.env, timeoutMs: 1500 });
+    const f = await probeHost({ env: fake.env, timeoutMs: 2000 });
     const elapsed = Date.now() - t0;
-    expect(elapsed).toBeLessThan(4000);
-    expect(f.problems).toContainEqual({ probe: 'nvidia-smi', message: `${fake.binDir}/nvidia-smi did not answer within 1100 ms and was stopped` });
+    expect(elapsed).toBeLessThan(5000);
+    expect(f.problems).toContainEqual({ probe: 'nvidia-smi', message: `${fake.binDir}/nvidia-smi did not answer within 1000 ms and was stopped` });
     expect(f.gpus).toEqual([]);
     // nvidia-smi is stopped before the family deadline, so the driver read from /proc survives, and other families are unaffected.
     expect(f.driver?.version).toBe('580.173.02');
