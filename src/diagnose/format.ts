@@ -27,7 +27,8 @@ export function formatDiagnosis(d: Diagnosis, opts: FormatDiagnosisOptions): str
   }
   const detailed = Math.max(1, opts.detailed ?? 2);
   const [first, ...rest] = d.matches;
-  const full = [first!, ...rest.slice(0, detailed - 1).filter((m) => m.severity !== 'benign')];
+  // Further fatal or error matches get the full treatment; warnings and benign messages one line each.
+  const full = [first!, ...rest.filter((m) => m.severity === 'fatal' || m.severity === 'error').slice(0, detailed - 1)];
   full.forEach((m, i) => {
     if (i > 0) out.push('');
     const heading = i === 0 ? 'Likely cause' : 'Also found';

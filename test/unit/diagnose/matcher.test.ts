@@ -139,10 +139,17 @@ describe('formatDiagnosis', () => {
     expect(text).toMatch(/Why: The kernel OOM killer/);
     expect(text).toMatch(/Fix: Build again with fewer parallel jobs/);
     expect(text).toContain('$ bazel build --jobs=2 --local_ram_resources=HOST_RAM*.5 ...');
-    expect(text).toMatch(/Also found: A GPU library failed to load.*\[verify-dso-load-failed, warning\]/);
+    expect(text).not.toContain('Also found');
+    expect(text).toMatch(/warning +line 4: A GPU library failed to load.*\[verify-dso-load-failed\]/);
     expect(text).toMatch(/benign +line 2: A mirror answered 404/);
     expect(lines.at(-2)).toBe('Log: /work/logs/bazel-build.log');
     expect(text).not.toContain('\u001b[');
+  });
+
+  it('details a second error, not only the first', () => {
+    const two = formatDiagnosis(diagnoseLines([CUDA_WRAPPER, CUDNN_MISSING]), { color: false });
+    expect(two).toMatch(/^Likely cause: .*\[configure-cuda-component-not-found, fatal\]/);
+    expect(two).toMatch(/\nAlso found: .*\[build-local-config-cuda-failed, error\]\n {2}line 1: ERROR: An error occurred/);
   });
 
   it('colours only when asked', () => {
