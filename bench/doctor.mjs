@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, URL */
 /**
  * Benchmark (not a test): wall time of `tfbuild doctor --json` over N runs (default 15, at least 10), run one after
  * another as a user would. Writes bench/results/doctor.json and prints one line. Target: median ≤ 800 ms on the
