@@ -90,8 +90,9 @@ export function parseCpuFlags(v: string | undefined): BuildOptionsInput['cpuFlag
   return list;
 }
 
-export function toBuildOptions(version: string, f: BuildFlags, cwd = process.cwd()): BuildOptions {
-  const flags: Partial<BuildOptionsInput> = {
+/** Only what the flags say (undefined = not given), so decide() can tell a flag from a default. */
+export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOptionsInput> {
+  return {
     version,
     gpu: f.gpu,
     recipeFile: f.recipe,
@@ -116,6 +117,10 @@ export function toBuildOptions(version: string, f: BuildFlags, cwd = process.cwd
     extraBazelFlags: f.bazelFlag,
     maxRetries: toInt(f.maxRetries, '--max-retries'),
   };
+}
+
+export function toBuildOptions(version: string, f: BuildFlags, cwd = process.cwd()): BuildOptions {
+  const flags = readFlagOptions(version, f);
   const config = loadConfig({ cwd, ...(f.config !== undefined ? { configFile: f.config } : {}) });
   const merged = mergeOptions(config?.options, flags);
   const parsed = BuildOptionsSchema.safeParse(merged);

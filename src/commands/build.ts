@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/main.js';
-import { ConfigError, UsageError } from '../errors.js';
+import { ConfigError, EnvironmentError, UsageError } from '../errors.js';
 import { configureExec, killAllChildren, liveProcessGroups, shellQuote } from '../exec/index.js';
 import { registerSecrets } from '../exec/redact.js';
 import type { BuildOptions } from '../plan/options.js';
@@ -13,7 +13,13 @@ import { PlanSchema, type Plan } from '../plan/index.js';
 import { runPlan, type ResumeMode } from '../steps/run-plan.js';
 import { createReporter, pickReporterMode, type EventInput, type ReporterMode } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
-import { addBuildOptions, makePlan, toBuildOptions, type BuildFlags } from './build-options.js';
+import { addBuildOptions, makePlan, readFlagOptions, readHostFactsFile, toBuildOptions, type BuildFlags } from './build-options.js';
+import { computeVerdict } from '../plan/verdict.js';
+import { probeHost } from '../probe/index.js';
+import type { HostFacts } from '../probe/types.js';
+import { resolveRecipe } from '../recipes/index.js';
+import { addDecisionOptions, settleDecisions, type DecisionFlags } from '../ui/decide.js';
+import { dockerBuild } from './docker.js';
 
 export interface BuildDeps {
   io: CliIO;
@@ -27,6 +33,8 @@ export interface BuildDeps {
   resumeCommand?: string;
   signal?: AbortSignal;
   emit?: (e: EventInput) => void;
+  /** Host facts already probed (by the decisions before the build), so the plan does not probe again. */
+  facts?: HostFacts;
 }
 
 export interface BuildResult {
@@ -91,7 +99,7 @@ export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildR
   const reporter = deps.emit ? null : createReporter({ mode, stdout: deps.io.stdout, stderr: deps.io.stderr });
   const emit = deps.emit ?? ((e: EventInput) => reporter!.emit(e));
   if (deps.dryRun) configureExec({ dryRun: true, printDryRun: (l) => deps.io.stdout(l + '\n') });
-  const plan = deps.plan ?? (await makePlan(opts, { hostFactsFile: deps.hostFactsFile })).plan;
+  const plan = deps.plan ?? (await makePlan(opts, { hostFactsFile: deps.hostFactsFile, ...(deps.facts ? { facts: deps.facts } : {}) })).plan;
   // Remote cache headers may carry credentials: keep them out of every log and message.
   registerSecrets(opts.remoteHeaders.map((h) => h.split('=').slice(1).join('=')).filter((v) => v.length >= 8 && !v.includes('${')));
 
@@ -127,7 +135,7 @@ export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildR
   }
 }
 
-interface BuildCommandFlags extends BuildFlags {
+interface BuildCommandFlags extends BuildFlags, DecisionFlags {
   plan?: string;
   resume?: boolean;
   fresh?: boolean;
@@ -145,12 +153,41 @@ export function register(program: Command, io: CliIO): Command {
     .option('--resume', 'continue from the first unfinished step (the default after an interrupted build)')
     .option('--fresh', 'ignore earlier progress in the work dir and run every step')
     .option('--dry-run', 'run the read-only checks and print every command that would write')
-    .option('--json', 'print build events as NDJSON on stdout')
+    .option('--json', 'print build events as NDJSON on stdout (schema/events.schema.json); human text on stderr');
+  addDecisionOptions(cmd)
     .action(async (version: string | undefined, flags: BuildCommandFlags) => {
       if (flags.resume && flags.fresh) throw new UsageError('--resume and --fresh contradict each other.', { hint: 'Pass one of them.' });
       const plan = flags.plan !== undefined ? readPlanFile(flags.plan) : undefined;
       if (!plan && version === undefined) throw new UsageError('Which TensorFlow version? e.g. tfbuild build r1.4', { hint: 'Pass a version, or --plan FILE.' });
-      const opts = plan ? plan.options : toBuildOptions(version!, flags);
+      let opts = plan ? plan.options : toBuildOptions(version!, flags);
+      let facts: HostFacts | undefined;
+      if (!plan && !flags.dryRun) {
+        // Decide first (STYLE §7): flag → config → --yes default → prompt, all before the task list renders.
+        const { recipe, tag } = resolveRecipe(opts.version, opts.recipeFile !== undefined ? { recipeFile: opts.recipeFile } : {});
+        const probed = flags.hostFacts !== undefined ? readHostFactsFile(flags.hostFacts) : await probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}) });
+        facts = probed;
+        const verdict = computeVerdict(probed, recipe, { gpu: opts.gpu, ...(opts.python ? { python: opts.python } : {}), ...(opts.hostCompiler ? { hostCompiler: opts.hostCompiler } : {}), ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}) });
+        const given = readFlagOptions(version!, flags);
+        const d = await settleDecisions({
+          flags: given, version: version!, tag: opts.tag ?? tag, facts: probed, recipe, verdict, decisionFlags: flags,
+          cwd: process.cwd(), print: io.stderr, makePlan: async (o) => (await makePlan(o, { facts: probed })).plan,
+        });
+        if (d.action === 'abort') {
+          io.stderr('Nothing was built. The same choices without questions: add --yes and the flags above, or --save-config FILE.\n');
+          return;
+        }
+        if (d.action === 'docker') {
+          // A headless run without --yes does not start an hours-long container build on its own.
+          if (!flags.yes && (flags.nonInteractive || flags.json || !process.stdin.isTTY || process.env.CI)) {
+            throw new EnvironmentError(`A native build of ${recipe.line} is not practical on this host.`, { hint: `Run ${d.dockerCommand ?? 'tfbuild docker ' + version}, or pass --yes to let tfbuild build take the container route.` });
+          }
+          const r = await dockerBuild({ version: version!, gpu: opts.gpu, output: opts.output, ...(opts.workdir ? { workdir: opts.workdir } : {}), ...(opts.recipeFile ? { recipeFile: opts.recipeFile } : {}), ...(opts.source ? { source: opts.source } : {}), onLine: (l) => io.stderr(l + '\n') });
+          io.stdout(r.exitCode === 0 ? `Built in ${r.image}; output in ${r.output}: ${r.outputs.join(', ')}\n` : `The container build failed (exit ${r.exitCode ?? 'none'}); log: ${r.workdir}/container.log\n`);
+          if (r.exitCode !== 0) process.exitCode = 5;
+          return;
+        }
+        opts = d.options;
+      }
       const argv = process.argv.slice(2).filter((a) => a !== '--fresh' && a !== '--resume');
       await build(opts, {
         io,
@@ -160,6 +197,7 @@ export function register(program: Command, io: CliIO): Command {
         dryRun: flags.dryRun ?? false,
         json: flags.json ?? false,
         resumeCommand: `tfbuild ${argv.map(shellQuote).join(' ')} --resume`,
+        ...(facts ? { facts } : {}),
       });
     });
   return cmd;

@@ -60,7 +60,7 @@ export interface DecideInput {
   /** --yes: take every default, don't ask. */
   yes?: boolean;
   /** The plan the decided options give, for the confirmation screen. */
-  makePlan?: (options: BuildOptions) => Plan;
+  makePlan?: (options: BuildOptions) => Plan | Promise<Plan>;
   /** Where the paragraph and summary are written (human text; stderr under --json). */
   print: (s: string) => void;
   /** A TensorFlow checkout in the cwd, offered as the existing-source suggestion. */
@@ -310,7 +310,7 @@ export async function decide(i: DecideInput): Promise<Decision> {
     throw missingDecision(parsed.error.issues.map((x) => x.path.join('.')).join(', '), 'the matching flags', ctx);
   }
   const options = parsed.data;
-  const plan = i.makePlan?.(options);
+  const plan = i.makePlan ? await i.makePlan(options) : undefined;
   const fixes = verdict?.kind === 'native-after-fixes' ? verdict.fixes.map(textOf) : [];
   const summary = formatSummary({ options, origins, recipe, tag: i.tag, facts, plan, fixes });
   i.print(summary);

@@ -218,6 +218,8 @@ export function createReporter(opts: ReporterOptions): Reporter {
       if (pendingProgress?.step.id === e.step.id) writeProgress(pendingProgress);
       lastProgress.delete(e.step.id);
     }
+    // The command prints the final "Built …" line itself.
+    if (e.type === 'result') return;
     const human = formatHuman(e);
     if (human === undefined) return;
     if (e.type === 'warning' || e.type === 'diagnosis' || e.type === 'step-failed' || e.type === 'log') err(human + '\n');

@@ -50,7 +50,7 @@ export function getPromptContext(o: InteractivityInput): PromptContext {
 /** The "needs a flag" error of a headless run. */
 export function missingDecision(what: string, flag: string, ctx: PromptContext, example?: string): UsageError {
   return new UsageError(`No ${what} was chosen and this run cannot ask (${ctx.reason ?? 'not interactive'}).`, {
-    hint: `Pass ${flag}${example ? ` (e.g. ${flag} ${example})` : ''}, set it in tfbuild.config.json, or run in a terminal without --non-interactive.`,
+    hint: `Pass ${flag}${example ? ` (e.g. ${flag} ${example})` : ''}, set it in tfbuild.config.json, or answer it in a terminal (no CI, --yes, --non-interactive or --json).`,
   });
 }
 
