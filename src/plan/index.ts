@@ -2,6 +2,7 @@
  * PURE: (HostFacts, Recipe, BuildOptions) → Plan. No process, file or environment access here (shared/STYLE.md §5):
  * everything the plan depends on comes in as arguments, so a plan for a GPU box can be made on a laptop.
  */
+import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { HostFacts } from '../probe/types.js';
 import type { Recipe } from '../recipes/schema.js';
@@ -9,7 +10,7 @@ import { buildBazelArgs, buildStartupArgs } from './bazel-args.js';
 import { buildConfigureEnv, CHILD_LOCALE, sortEnv, type TemplateValues } from './configure-env.js';
 import { formatCcOptFlags, resolveCpuFlags } from './cpu-flags.js';
 import type { BuildOptions } from './options.js';
-import { getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, type PathEnv } from './paths.js';
+import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, type PathEnv } from './paths.js';
 import { remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
@@ -79,7 +80,19 @@ export function createPlan(i: PlanInput): Plan {
   const warnings: string[] = [];
   const gpu = o.gpu;
   const workdir = o.workdir !== undefined ? resolvePath(pathEnv, o.workdir) : getDefaultWorkdir(pathEnv, i.tag, gpu);
-  const srcDir = o.source !== undefined ? resolvePath(pathEnv, o.source) : join(workdir, 'src', i.tag);
+  let srcDir = o.source !== undefined ? resolvePath(pathEnv, o.source) : join(workdir, 'src', i.tag);
+  // bazel refuses workspaces whose path has a space ("bazel does not currently work properly from paths containing
+  // spaces"): a clone for such a work dir goes under the cache dir instead.
+  if (o.source === undefined && /\s/.test(srcDir)) {
+    const alt = join(getCacheDir(pathEnv), 'src', `${createHash('sha256').update(workdir).digest('hex').slice(0, 10)}-${i.tag}`);
+    if (!/\s/.test(alt)) {
+      warnings.push(`bazel cannot build in a path with spaces: the source tree goes to ${alt} (everything else stays in ${workdir}).`);
+      srcDir = alt;
+    }
+  }
+  if (/\s/.test(srcDir)) {
+    warnings.push(`bazel cannot build in a path with spaces (${srcDir}): move the checkout or pass a --source without spaces.`);
+  }
   const outputDir = resolvePath(pathEnv, o.output);
   const locale = { ...CHILD_LOCALE };
 

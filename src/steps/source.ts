@@ -36,6 +36,11 @@ async function verifyCheckout(step: SourceStep, ctx: StepContext, existing: bool
 }
 
 export async function runSourceStep(step: SourceStep, ctx: StepContext): Promise<StepOutputs> {
+  if (/\s/.test(step.dir)) {
+    throw new EnvironmentError(`bazel cannot build in a path with spaces: ${step.dir}.`, {
+      hint: 'Move or clone the tree to a path without spaces (or leave --source out: tfbuild then clones to its cache dir).',
+    });
+  }
   if (step.mode === 'existing') return verifyCheckout(step, ctx, true);
   if (existsSync(step.dir) && readdirSync(step.dir).length > 0) {
     ctx.setStatus(`reusing the clone of ${step.tag} in ${step.dir}`);
