@@ -18,4 +18,4 @@ import { register as registerRecipes } from './recipes.js';
 
 export type RegisterCommand = (program: Command, io: CliIO) => Command;
 
-export const COMMANDS: RegisterCommand[] = [registerDoctor, registerExplain, registerDocker, registerCache, registerBuild, registerPlan, registerPatch, registerVerify, registerStatus, registerRecipes];
+export const COMMANDS: RegisterCommand[] = [registerDoctor, registerExplain, registerDocker, registerCache, registerFetch, registerBuild, registerPlan, registerPatch, registerVerify, registerStatus, registerRecipes];
