@@ -39,20 +39,17 @@ function shq(s: string): string {
 }
 
 /**
- * Start `argv` in a fresh terminal of `cols`×`rows`. `env` is applied on top of a clean environment (PATH, HOME,
- * TERM plus what is given); `unset` removes variables such as CI that the test runner itself may have.
+ * Start `argv` in a fresh terminal of `cols`×`rows`, with the runner's environment minus CI, plus `env`.
  */
 export function startTmux(o: { argv: string[]; cwd: string; env?: Record<string, string>; cols?: number; rows?: number }): TmuxSession {
   const dir = mkdtempSync(join(tmpdir(), 'tfb-tmux-'));
   const socket = `tfb-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const exitFile = join(dir, 'exit');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? dir,
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    ...(o.env ?? {}),
-  };
+  // The test runner's environment minus CI (a person at a terminal), plus what the test sets.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'CI' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e[0])),
+  );
+  const env: Record<string, string> = { ...inherited, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...(o.env ?? {}) };
   const envArgs = Object.entries(env).map(([k, v]) => `${k}=${shq(v)}`).join(' ');
   const script = join(dir, 'run.sh');
   writeFileSync(

@@ -1,0 +1,159 @@
+/**
+ * The guided build, driven like a person would: the real CLI in a pseudo-terminal (tmux), prompts answered with
+ * keys, on the TF-shaped fixture with real git and bazel. Checks that the answers reached the plan and the build
+ * (the wheel's build-info and configure's output), that Ctrl-C at a prompt exits 130 without a stack trace, that
+ * "no" at the final screen builds nothing, and that CI mode fails fast naming the flag, or completes with flags.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
+import { KEYS, startTmux, type TmuxSession } from '../helpers/tmux.js';
+import { BIN, runCli, stopBazelServers } from './build-cli.js';
+import { readConfigFile } from '../../src/config/index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-guided-'));
+const cache = join(root, 'cache');
+const env = { XDG_CACHE_HOME: cache, NO_COLOR: '1' };
+let repo: FixtureRepo;
+const sessions: TmuxSession[] = [];
+
+function guided(args: string[]): TmuxSession {
+  const t = startTmux({ argv: [process.execPath, BIN, 'build', 'r1.4', '--recipe', fixtureRecipe('r1.4'), '--repo', repo.bareRepo, ...args], cwd: root, env });
+  sessions.push(t);
+  return t;
+}
+
+function wheelsIn(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.whl')) : [];
+}
+
+beforeAll(() => {
+  repo = makeFixtureRepo('r1.4', { tmp: root });
+});
+afterAll(() => {
+  for (const s of sessions) s.kill();
+  stopBazelServers(join(cache, 'tfbuild', 'bazel'));
+});
+
+describe('guided build in a terminal', () => {
+  const workdir = join(root, 'w-guided');
+  const output = join(root, 'out-guided');
+  const saved = join(root, 'saved.yaml');
+
+  it('asks each open question with the probed default, shows the plan, and builds with the answers', async () => {
+    const t = guided(['--workdir', workdir, '--save-config', saved]);
+    // python: the verdict's pyenv python is preselected; pick Debian's instead.
+    let screen = await t.waitFor('Which python builds and receives TensorFlow?');
+    expect(screen).toMatch(/❯ python 3\.11\.7/);
+    t.send(KEYS.down, KEYS.enter);
+    await t.waitFor('Which host compiler?');
+    t.send(KEYS.down, KEYS.enter); // gcc 12 preselected → gcc-11
+    screen = await t.waitFor('CPU instruction sets');
+    expect(screen).toContain('Illegal instruction');
+    t.send(KEYS.down, KEYS.down, KEYS.down, KEYS.space, KEYS.down, KEYS.space, KEYS.enter); // uncheck fma, avx512f
+    await t.waitFor('TensorFlow sources');
+    t.send(KEYS.enter); // clone
+    await t.waitFor('Where should the wheel go?');
+    t.type(output);
+    t.send(KEYS.enter);
+    await t.waitFor('Install the wheel where?');
+    t.send(KEYS.down, KEYS.down, KEYS.enter); // nowhere
+    screen = await t.waitFor('Start the build?');
+    // The final screen: steps, the key choices with where they came from, estimates; nothing has run yet.
+    expect(screen).toContain('4. bazel build //tensorflow/tools/pip_package:build_pip_package');
+    expect(screen).toMatch(/python: +\/usr\/bin\/python3 \(prompt\)/);
+    expect(screen).toMatch(/compiler: +\/usr\/bin\/gcc-11 \(prompt\)/);
+    expect(screen).toMatch(/CPU flags: +sse4\.2,avx,avx2 → -msse4\.2 -mavx -mavx2 \(prompt\)/);
+    expect(screen).toMatch(/estimated: \d+ GiB disk .*about .* on \d+ cores?/);
+    expect(existsSync(workdir)).toBe(false);
+    t.send(KEYS.enter);
+    const code = await t.waitExit(300_000);
+    screen = t.capture();
+    expect(code, screen).toBe(0);
+
+    // The answers reached the build: the wheel's build-info and what configure wrote.
+    const wheels = wheelsIn(output);
+    expect(wheels).toHaveLength(1);
+    const meta = JSON.parse(readFileSync(join(output, `${wheels[0]!}.tfbuild.json`), 'utf8'));
+    expect(meta.compiler).toBe('/usr/bin/gcc-11');
+    expect(meta.cpuFlags).toEqual(['sse4.2', 'avx', 'avx2']);
+    expect(meta.copts).toEqual(['-msse4.2', '-mavx', '-mavx2']);
+    const bazelrc = readFileSync(join(workdir, 'src', repo.tag, '.tf_configure.bazelrc'), 'utf8');
+    expect(bazelrc).toContain('/usr/bin/python3');
+    expect(existsSync(join(workdir, 'venv'))).toBe(false); // install: nowhere
+
+    // --save-config wrote the decisions to repeat the build headless.
+    expect(readConfigFile(saved).options).toMatchObject({
+      python: '/usr/bin/python3',
+      hostCompiler: '/usr/bin/gcc-11',
+      cpuFlags: ['sse4.2', 'avx', 'avx2'],
+      output,
+      install: { mode: 'none' },
+    });
+  });
+
+  it('CI mode repeats it headless from the saved config (flags still win) and completes', async () => {
+    const out2 = join(root, 'out-ci');
+    const r = await runCli(['build', 'r1.4', '--config', saved, '--workdir', join(root, 'w-ci'), '--output', out2], { env: { ...env, CI: 'true' }, cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('?'); // never prompted
+    expect(r.stderr).toMatch(/compiler: +\/usr\/bin\/gcc-11 \(config\)/);
+    const wheels = wheelsIn(out2);
+    expect(wheels).toHaveLength(1);
+    const meta = JSON.parse(readFileSync(join(out2, `${wheels[0]!}.tfbuild.json`), 'utf8'));
+    expect(meta.cpuFlags).toEqual(['sse4.2', 'avx', 'avx2']);
+    expect(wheelsIn(output)).toHaveLength(1); // the guided run's output untouched
+  });
+});
+
+describe('leaving early', () => {
+  it('Ctrl-C at a prompt exits 130 with one line and no stack trace; nothing is created', async () => {
+    const workdir = join(root, 'w-ctrlc');
+    const t = guided(['--workdir', workdir, '--output', join(root, 'out-ctrlc')]);
+    await t.waitFor('Which python builds and receives TensorFlow?');
+    t.send(KEYS.ctrlC);
+    expect(await t.waitExit()).toBe(130);
+    const screen = t.capture();
+    expect(screen).toContain('Interrupted at a prompt');
+    expect(screen).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(screen).not.toMatch(/ExitPromptError|Internal error/);
+    expect(existsSync(workdir)).toBe(false);
+  });
+
+  it('"no" at the final confirmation builds nothing and exits 0', async () => {
+    const workdir = join(root, 'w-no');
+    const out = join(root, 'out-no');
+    const t = guided(['--workdir', workdir, '--output', out, '--python', '/usr/bin/python3', '--host-compiler', '/usr/bin/gcc', '--cpu-flags', 'auto', '--source', repo.dir, '--no-install']);
+    const screen = await t.waitFor('Start the build?');
+    expect(screen).not.toContain('Which'); // every decision came from a flag
+    t.type('n');
+    t.send(KEYS.enter);
+    expect(await t.waitExit()).toBe(0);
+    expect(t.capture()).toContain('Nothing was built');
+    expect(existsSync(workdir)).toBe(false);
+    expect(wheelsIn(out)).toEqual([]);
+  });
+});
+
+describe('CI mode', () => {
+  it('a decision with no default and no flag exits 2 naming the flag, before anything runs', async () => {
+    const workdir = join(root, 'w-ci-missing');
+    const r = await runCli(['build', 'r1.4', '--gpu', '--recipe', fixtureRecipe('r1.4'), '--repo', repo.bareRepo, '--workdir', workdir], { env: { ...env, CI: 'true' }, cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--compute-capabilities');
+    expect(r.stderr).toContain('CI is set');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(workdir)).toBe(false);
+  });
+
+  it('--non-interactive on a terminal also never prompts', async () => {
+    const t = guided(['--gpu', '--non-interactive', '--workdir', join(root, 'w-ni')]);
+    expect(await t.waitExit()).toBe(2);
+    const screen = t.capture();
+    expect(screen).toContain('--non-interactive');
+    expect(screen).not.toContain('Which python');
+  });
+});
+
