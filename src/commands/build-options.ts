@@ -10,6 +10,7 @@ import { computeVerdict } from '../plan/verdict.js';
 import { probeHost } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
 import { resolveRecipe } from '../recipes/index.js';
+import { readPythonInfo } from '../tools/python.js';
 
 export interface BuildFlags {
   gpu?: boolean;
@@ -161,6 +162,14 @@ export async function makePlan(opts: BuildOptions, o: { hostFactsFile?: string |
   const facts = o.facts ?? (o.hostFactsFile !== undefined
     ? readHostFactsFile(o.hostFactsFile)
     : await probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}) }));
+  // A --python the probe did not list (a venv, a wrapper): ask it directly, so configure gets its library path.
+  if (opts.python !== undefined && !facts.pythons.some((p) => p.path === opts.python || p.realPath === opts.python)) {
+    const info = await readPythonInfo(opts.python);
+    facts.pythons.unshift({
+      path: opts.python, realPath: info.executable, version: info.version, numpy: null, pip: info.pipVersion,
+      wheel: false, venv: info.hasVenv, headers: false, sitePackages: info.sitePackages,
+    });
+  }
   const choices: PlanChoices = {};
   try {
     const v = computeVerdict(facts, recipe, {
