@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 /**
- * Cache benchmark on the TF-shaped r1.4 fixture (test/fixtures/tfshape), with this machine's real bazel and
- * nginx as an HTTP remote cache on loopback:
+ * Cache benchmark with this machine's real bazel and nginx as an HTTP remote cache on loopback, on two workloads:
+ *   fixture     the TF-shaped r1.4 fixture (test/fixtures/tfshape): few, tiny actions, so bazel's own start-up and
+ *               analysis dominate; shows what caching cannot save
+ *   synthetic   LIBS (default 12) C++ libraries that each instantiate <regex> (~1 s compile each): compile-bound,
+ *               like TensorFlow; shows what it does save
+ * Phases per workload:
  *   cold          fresh output root, empty remote cache (fills it)
  *   warm          same output root, nothing changed (bazel's own action cache)
  *   remote        after `bazel clean --expunge`: everything must come from the remote cache
@@ -25,7 +29,34 @@ const { remoteFlags } = await import(join(ROOT, 'dist/plan/remote.js'));
 
 const BAZEL = process.env.BAZEL ?? 'bazel';
 const REPS = Number(process.env.REPS ?? 3);
-const TARGET = '//tensorflow/tools/pip_package:build_pip_package';
+const LIBS = Number(process.env.LIBS ?? 12);
+const WORKLOADS = (process.env.WORKLOADS ?? 'fixture,synthetic').split(',');
+
+/** Copies the r1.4 fixture (common files, then the shape's overlay). */
+function makeFixture(ws) {
+  cpSync(join(ROOT, 'test/fixtures/tfshape/common'), ws, { recursive: true });
+  cpSync(join(ROOT, 'test/fixtures/tfshape/r1.4'), ws, { recursive: true });
+  return { target: '//tensorflow/tools/pip_package:build_pip_package', flags: [] };
+}
+
+/** LIBS compile-heavy libraries and a binary; offline @rules_cc/@rules_java stand-ins as in shared/ENVIRONMENT.md. */
+function makeSynthetic(ws) {
+  const w = (p, t) => { mkdirSync(dirname(join(ws, p)), { recursive: true }); writeFileSync(join(ws, p), t); };
+  w('WORKSPACE', '');
+  for (const [repo, pkg, rules] of [['rules_cc', 'cc', ['cc_library', 'cc_binary', 'cc_test', 'cc_toolchain', 'cc_toolchain_suite', 'cc_import']],
+    ['rules_java', 'java', ['java_import', 'java_runtime', 'java_toolchain', 'java_library', 'java_binary']]]) {
+    w(`../${repo}/WORKSPACE`, '');
+    w(`../${repo}/${pkg}/BUILD`, '');
+    w(`../${repo}/${pkg}/defs.bzl`, rules.map((r) => `${r} = native.${r}\n`).join(''));
+  }
+  const libs = Array.from({ length: LIBS }, (_, i) => `lib${i}`);
+  for (const [i, l] of libs.entries()) {
+    w(`pkg/${l}.cc`, `#include <regex>\n#include <string>\nint ${l}(const std::string& s) { std::regex re("([a-z]+)${i}"); std::smatch m; return std::regex_search(s, m, re) ? int(m.size()) + ${i} : ${i}; }\n`);
+  }
+  w('pkg/main.cc', `#include <cstdio>\n#include <string>\n${libs.map((l) => `int ${l}(const std::string&);`).join('\n')}\nint main() { long s = 0; ${libs.map((l) => `s += ${l}("abc1");`).join(' ')} std::printf("%ld\\n", s); }\n`);
+  w('pkg/BUILD', `${libs.map((l) => `cc_library(name = "${l}", srcs = ["${l}.cc"])\n`).join('')}cc_binary(name = "main", srcs = ["main.cc"], deps = [${libs.map((l) => `":${l}"`).join(', ')}])\n`);
+  return { target: '//pkg:main', flags: [`--override_repository=rules_cc=${join(ws, '..', 'rules_cc')}`, `--override_repository=rules_java=${join(ws, '..', 'rules_java')}`] };
+}
 
 function freePort() {
   return new Promise((resolve) => {
@@ -60,13 +91,13 @@ function dirBytes(dir) {
   return n;
 }
 
-async function build(ws, root, flags, phase) {
+async function build(ws, root, flags, phase, target, workload) {
   const t0 = performance.now();
-  const r = await bazelBuild({ bazel: BAZEL, cwd: ws, startupArgs: [`--output_user_root=${root}`], args: [...flags, TARGET] });
+  const r = await bazelBuild({ bazel: BAZEL, cwd: ws, startupArgs: [`--output_user_root=${root}`], args: [...flags, target] });
   const wallMs = Math.round(performance.now() - t0);
   const s = r.summary;
-  const row = { phase, wallMs, processes: s.processes, actionsExecuted: s.actionsExecuted, remoteCacheHits: s.remoteCacheHits, diskCacheHits: s.diskCacheHits, internal: s.internal, totalActions: s.totalActions };
-  process.stderr.write(`${phase.padEnd(7)} ${String(wallMs).padStart(6)} ms  executed=${s.actionsExecuted} remoteHits=${s.remoteCacheHits} diskHits=${s.diskCacheHits}\n`);
+  const row = { workload, phase, wallMs, processes: s.processes, actionsExecuted: s.actionsExecuted, remoteCacheHits: s.remoteCacheHits, diskCacheHits: s.diskCacheHits, internal: s.internal, totalActions: s.totalActions };
+  process.stderr.write(`${workload.padEnd(10)} ${phase.padEnd(7)} ${String(wallMs).padStart(6)} ms  executed=${s.actionsExecuted} remoteHits=${s.remoteCacheHits} diskHits=${s.diskCacheHits}\n`);
   return row;
 }
 
@@ -82,27 +113,31 @@ const tmp = mkdtempSync(join(tmpdir(), 'tfbuild-bench-cache-'));
 chmodSync(tmp, 0o755);
 try {
   for (let rep = 0; rep < REPS; rep++) {
-    const dir = join(tmp, `rep${rep}`);
-    const ws = join(dir, 'ws');
-    cpSync(join(ROOT, 'test/fixtures/tfshape/common'), ws, { recursive: true });
-    cpSync(join(ROOT, 'test/fixtures/tfshape/r1.4'), ws, { recursive: true });
-    const nginx = await startNginx(join(dir, 'nginx'));
-    const root = join(dir, 'out');
-    const remote = remoteFlags({ diskCache: false, remoteCache: nginx.url, remoteHeaders: [], distdir: [] }, { bazelVersion: null, defaultDiskCache: null, env: {} }).flags;
-    const disk = remoteFlags({ diskCache: join(dir, 'disk-cache'), remoteHeaders: [], distdir: [] }, { bazelVersion: null, defaultDiskCache: null, env: {} }).flags;
-    try {
-      runs.push({ rep, ...(await build(ws, root, remote, 'cold')) });
-      runs.push({ rep, ...(await build(ws, root, remote, 'warm')) });
-      expunge(ws, root);
-      runs.push({ rep, ...(await build(ws, root, remote, 'remote')), remoteCacheBytes: dirBytes(nginx.root) });
-      // Disk cache: fill it once, expunge, then rebuild from it alone.
-      expunge(ws, root);
-      await build(ws, root, disk, 'fill');
-      expunge(ws, root);
-      runs.push({ rep, ...(await build(ws, root, disk, 'disk')) });
-    } finally {
-      await bazelShutdown({ bazel: BAZEL, cwd: ws, startupArgs: [`--output_user_root=${root}`] }).catch(() => {});
-      await nginx.stop();
+    for (const workload of WORKLOADS) {
+      const dir = join(tmp, `rep${rep}-${workload}`);
+      const ws = join(dir, 'ws');
+      mkdirSync(ws, { recursive: true });
+      const { target, flags: base } = workload === 'fixture' ? makeFixture(ws) : makeSynthetic(ws);
+      const nginx = await startNginx(join(dir, 'nginx'));
+      const root = join(dir, 'out');
+      const ctx = { bazelVersion: null, defaultDiskCache: null, env: {} };
+      const remote = [...base, ...remoteFlags({ diskCache: false, remoteCache: nginx.url, remoteHeaders: [], distdir: [] }, ctx).flags];
+      const disk = [...base, ...remoteFlags({ diskCache: join(dir, 'disk-cache'), remoteHeaders: [], distdir: [] }, ctx).flags];
+      const b = (flags, phase) => build(ws, root, flags, phase, target, workload);
+      try {
+        runs.push({ rep, ...(await b(remote, 'cold')) });
+        runs.push({ rep, ...(await b(remote, 'warm')) });
+        expunge(ws, root);
+        runs.push({ rep, ...(await b(remote, 'remote')), remoteCacheBytes: dirBytes(nginx.root) });
+        // Disk cache: fill it once, expunge, then rebuild from it alone.
+        expunge(ws, root);
+        await b(disk, 'fill');
+        expunge(ws, root);
+        runs.push({ rep, ...(await b(disk, 'disk')) });
+      } finally {
+        await bazelShutdown({ bazel: BAZEL, cwd: ws, startupArgs: [`--output_user_root=${root}`] }).catch(() => {});
+        await nginx.stop();
+      }
     }
   }
 } finally {
@@ -110,18 +145,18 @@ try {
 }
 
 const phases = ['cold', 'warm', 'remote', 'disk'];
-const summary = Object.fromEntries(phases.map((p) => {
-  const rs = runs.filter((r) => r.phase === p);
+const summary = Object.fromEntries(WORKLOADS.map((w) => [w, Object.fromEntries(phases.map((p) => {
+  const rs = runs.filter((r) => r.phase === p && r.workload === w);
   return [p, { medianWallMs: median(rs.map((r) => r.wallMs)), actionsExecuted: rs.map((r) => r.actionsExecuted), remoteCacheHits: rs.map((r) => r.remoteCacheHits), diskCacheHits: rs.map((r) => r.diskCacheHits) }];
-}));
+}))]));
 const bazelVersion = execFileSync(BAZEL, ['--version'], { encoding: 'utf8' }).trim();
 const result = {
   benchmark: 'cache',
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, node: process.version },
   bazel: bazelVersion,
-  fixture: 'test/fixtures/tfshape r1.4',
-  target: TARGET,
+  workloads: { fixture: 'test/fixtures/tfshape r1.4, //tensorflow/tools/pip_package:build_pip_package', synthetic: `${LIBS} <regex> libraries + binary, //pkg:main` },
+  note: 'bazel 4 reports disk-cache hits as "remote cache hit" (bazel 5+ prints "disk cache hit"); other engineers shared the 2 cores while this ran',
   reps: REPS,
   summary,
   runs,
