@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import process from 'node:process';
 import console from 'node:console';
 
@@ -18,9 +18,12 @@ const arg = (name, dflt) => {
 };
 const bytes = Number(arg('--bytes', String(1e9)));
 
+// --dist DIR: measure another build of src (e.g. an older exec pump, for a baseline on the same machine).
+const dist = arg('--dist', join(here, '..', 'dist'));
+
 async function measure(logDir) {
-  const { run } = await import('../dist/exec/index.js');
-  const { createProgressTracker } = await import('../dist/tools/bazel-progress.js');
+  const { run } = await import(pathToFileURL(join(dist, 'exec', 'index.js')).href);
+  const { createProgressTracker } = await import(pathToFileURL(join(dist, 'tools', 'bazel-progress.js')).href);
   const tmp = mkdtempSync(join(logDir, 'tfb-stream-'));
   const logFile = join(tmp, 'build.log');
   const tracker = createProgressTracker();
@@ -66,13 +69,13 @@ if (one) {
   const dirs = [['tmpfs', '/dev/shm'], ['disk', tmpdir()]].filter(([, d]) => existsSync(d));
   const cases = {};
   for (const [name, dir] of dirs) {
-    const json = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--bytes', String(bytes), '--case-log-dir', dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const json = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--bytes', String(bytes), '--dist', dist, '--case-log-dir', dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
     cases[name] = { ...JSON.parse(json.trim().split('\n').pop()) };
     cases[name].meetsThroughput = cases[name].mbPerSecond >= 300;
     cases[name].meetsMemory = cases[name].peakRssMB <= 120;
     console.error(`${name}: ${cases[name].mbPerSecond} MB/s wall, ${cases[name].mbPerConsumerCpuSecond} MB per CPU-second, peak RSS ${cases[name].peakRssMB} MB, load ${cases[name].loadAverage1m}`);
   }
-  const result = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, targets: { mbPerSecond: 300, peakRssMB: 120 }, cases };
+  const result = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, dist, targets: { mbPerSecond: 300, peakRssMB: 120 }, cases };
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
   console.log(JSON.stringify(result, null, 2));
