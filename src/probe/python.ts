@@ -68,7 +68,24 @@ function pythonOrder(a: string, b: string): number {
 
 export interface PythonCandidate {
   path: string;
+  /** What to run: the shim's target, not its realpath, so a virtualenv's pyvenv.cfg still applies. */
+  exec: string;
+  /** Reported identity (see interpreterIdentity). */
   realPath: string;
+}
+
+/**
+ * A virtualenv's bin/python is a symlink to the base interpreter, yet it has its own packages (pyvenv.cfg beside
+ * bin/ switches sys.prefix). So a venv's interpreters are one per venv (python, python3, python3.X there are the same),
+ * reported by their venv path; anything else is identified by its realpath.
+ */
+export function interpreterIdentity(target: string): { key: string; realPath: string } {
+  const binDir = dirname(target);
+  const real = realpathOrSelf(target);
+  for (const root of [dirname(binDir), binDir]) {
+    if (existsSync(join(root, 'pyvenv.cfg'))) return { key: `${realpathOrSelf(root)}\0${real}`, realPath: target };
+  }
+  return { key: real, realPath: real };
 }
 
 export function findPythons(env: NodeJS.ProcessEnv, cwd: string): PythonCandidate[] {
@@ -81,17 +98,17 @@ export function findPythons(env: NodeJS.ProcessEnv, cwd: string): PythonCandidat
     const root = shimRoots.get(dirname(p));
     const target = root ? resolvePyenvShim(p, root, env, cwd, nonShimDirs) : p;
     if (target === null) continue;
-    const real = realpathOrSelf(target);
-    if (seen.has(real)) continue;
-    seen.add(real);
-    out.push({ path: p, realPath: real });
+    const id = interpreterIdentity(target);
+    if (seen.has(id.key)) continue;
+    seen.add(id.key);
+    out.push({ path: p, exec: target, realPath: id.realPath });
   }
   return out;
 }
 
 export async function probePythons(env: NodeJS.ProcessEnv, cwd: string, o: ProbeRunOptions): Promise<{ pythons: PythonFacts[]; problems: string[] }> {
   const candidates = findPythons(env, cwd);
-  const settled = await Promise.allSettled(candidates.map((c) => probePythonInterpreter(c.path, c.realPath, o)));
+  const settled = await Promise.allSettled(candidates.map((c) => probePythonInterpreter(c.path, c.exec, c.realPath, o)));
   const pythons: PythonFacts[] = [];
   const problems: string[] = [];
   settled.forEach((s, i) => {

@@ -52,7 +52,7 @@ except Exception:
     sp = sysconfig.get_paths().get('purelib')
 print(json.dumps({
     'version': '%d.%d.%d' % sys.version_info[:3],
-    'executable': os.path.realpath(sys.executable),
+    'executable': sys.executable,
     'numpy': numpy_version(),
     'pip': dist_version('pip') if has_module('pip') else None,
     'wheel': has_module('wheel'),
@@ -75,7 +75,7 @@ export function parsePythonProbe(stdout: string, path: string, realPath: string)
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
     path,
-    realPath: str(o.executable) ?? realPath,
+    realPath,
     version: o.version,
     numpy: str(o.numpy),
     pip: str(o.pip),
@@ -86,8 +86,9 @@ export function parsePythonProbe(stdout: string, path: string, realPath: string)
   };
 }
 
-export async function probePythonInterpreter(path: string, realPath: string, o: ProbeRunOptions): Promise<PythonFacts> {
-  const out = await probeRun(realPath, ['-c', PYTHON_PROBE_SCRIPT], o);
+/** `exec` is what runs (a venv's own bin/python, never its symlink target); `realPath` is the reported identity. */
+export async function probePythonInterpreter(path: string, exec: string, realPath: string, o: ProbeRunOptions): Promise<PythonFacts> {
+  const out = await probeRun(exec, ['-c', PYTHON_PROBE_SCRIPT], o);
   if (!out.ok) throw new Error(out.problem ?? `${path} failed`);
   const facts = parsePythonProbe(out.stdout, path, realPath);
   if (!facts) throw new Error(`${path} printed something other than the probe's JSON: ${out.stdout.slice(0, 120)}`);

@@ -53,6 +53,7 @@ describe('/proc/driver/nvidia/version', () => {
     ['driver/proc-580-closed.txt', '580.173.02'],
     ['driver/proc-565-open.txt', '565.57.01'],
     ['driver/proc-384.txt', '384.98'],
+    ['driver/proc-580-open-h200.txt', '580.159.04'],
   ])('%s → %s', (file, v) => {
     expect(parseProcDriverVersion(readFixture(file))).toBe(v);
   });
@@ -67,6 +68,9 @@ describe('nvidia-smi', () => {
       { index: 0, name: 'NVIDIA TITAN V', memoryMiB: 12288, computeCapability: '7.0' },
       { index: 1, name: 'NVIDIA RTX 5880 Ada Generation', memoryMiB: 49140, computeCapability: '8.9' },
     ]);
+  });
+  it('parses the CSV recorded on a real H200', () => {
+    expect(parseGpuCsv(readFixture('nvidia-smi/query-h200.csv'))).toEqual([{ index: 0, name: 'NVIDIA H200', memoryMiB: 143771, computeCapability: '9.0' }]);
   });
   it('parses the old-driver CSV without compute_cap', () => {
     const rows = parseGpuCsv(readFixture('nvidia-smi/query-old-driver.csv'));
@@ -88,6 +92,7 @@ describe('nvidia-smi', () => {
   it.each([
     ['nvidia-smi/table-470.txt', '470.256.02', '11.4'],
     ['nvidia-smi/table-580.txt', '580.126.09', '13.0'],
+    ['nvidia-smi/table-580-h200.txt', '580.159.04', '13.0'],
   ])('table %s → driver %s, CUDA %s', (file, driver, cudaVersion) => {
     expect(parseSmiTable(readFixture(file))).toEqual({ driver, cudaVersion });
   });

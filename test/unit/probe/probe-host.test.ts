@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeHost } from '../../../src/probe/index.js';
@@ -122,6 +123,20 @@ describe('probeHost with fakes and bad input', () => {
     const f = await probeHost({ env: fake.env });
     expect(f.driver).toBeNull();
     expect(f.problems.map((p) => p.message).join('\n')).toMatch(/exited with code 9: NVIDIA-SMI has failed/);
+  });
+
+  it('a virtualenv on PATH is its own interpreter (own packages), listed once, run through its own bin/python', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfbuild-venv-'));
+    try {
+      execFileSync('/usr/bin/python3', ['-m', 'venv', '--without-pip', join(dir, 'venv')]);
+      const f = await probeHost({ env: { ...process.env, PATH: `${join(dir, 'venv', 'bin')}:${process.env.PATH ?? ''}` } });
+      const inVenv = f.pythons.filter((p) => p.path.startsWith(dir));
+      expect(inVenv).toHaveLength(1);
+      expect(inVenv[0]).toMatchObject({ realPath: join(dir, 'venv', 'bin', 'python3'), pip: null, sitePackages: expect.stringContaining(join(dir, 'venv')) });
+      expect(f.pythons.find((p) => p.realPath === '/usr/bin/python3.11')?.pip).not.toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--cuda-path and --cudnn-path to nowhere are findings', async () => {
