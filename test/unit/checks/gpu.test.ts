@@ -4,6 +4,7 @@ import { compareVersions, driverFitsToolkit, minDriverFor } from '../../../src/c
 import type { CheckResult } from '../../../src/checks/types.js';
 import type { HostFacts } from '../../../src/probe/types.js';
 import { healthyFacts } from './facts.js';
+import { readFileSync } from 'node:fs';
 
 function gpu(facts: HostFacts): Record<string, CheckResult> {
   return Object.fromEntries(genericChecks({ facts, gpu: true }).filter((c) => c.id.startsWith('gpu.')).map((c) => [c.id, c]));
@@ -28,6 +29,14 @@ describe('CUDA tables', () => {
 });
 
 describe('--gpu checks', () => {
+  it('the real H200 device host (recorded doctor --gpu --json) passes all six', () => {
+    const h200 = JSON.parse(readFileSync(new URL('../../fixtures/probe/host-h200-device.json', import.meta.url), 'utf8')) as HostFacts;
+    const r = gpu(h200);
+    expect(Object.values(r).map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(r['gpu.driver']?.message).toBe('NVIDIA driver 580.159.04 (supports CUDA ≤ 13.0) ≥ 580.65.06 needed by CUDA 13.0');
+    expect(r['gpu.capability']?.message).toBe('NVIDIA H200: 9.0');
+  });
+
   it('a complete GPU host passes all six', () => {
     const r = gpu(healthyFacts());
     expect(Object.keys(r)).toEqual(['gpu.cuda', 'gpu.cudnn', 'gpu.cupti', 'gpu.driver', 'gpu.devices', 'gpu.capability']);
