@@ -109,6 +109,13 @@ export function checkRecipeRules(r: Recipe, patchIds: ReadonlySet<string>): Rule
   envNames.forEach((n, i) => {
     if (envNames.indexOf(n) !== i) add(`configure.env.${i}.name`, `${n.split('/')[0]} is listed twice for the same builds`);
   });
+  // Who compiles CUDA must agree with compiler.kind: the verdict picks the compiler the env hands to configure.
+  const cudaClang = r.configure.env.findIndex((e) => e.name === 'TF_CUDA_CLANG' && e.bool === true);
+  const gccHost = r.configure.env.findIndex((e) => e.name === 'GCC_HOST_COMPILER_PATH');
+  if (cudaClang >= 0 && r.compiler.kind !== 'clang') add(`configure.env.${cudaClang}.bool`, 'TF_CUDA_CLANG=1 needs compiler.kind clang');
+  if (cudaClang >= 0 && gccHost >= 0) add(`configure.env.${gccHost}.name`, 'GCC_HOST_COMPILER_PATH is unused when TF_CUDA_CLANG=1');
+  if (r.gpu && !r.gpu.hermetic && r.compiler.kind === 'gcc' && gccHost < 0) add('configure.env', 'a gcc GPU build must set GCC_HOST_COMPILER_PATH for nvcc');
+
   r.build.repoEnv.forEach((e, i) => {
     for (const bad of unknownTemplateVars(e.value)) add(`build.repoEnv.${i}.value`, `unknown template variable {${bad}} in ${e.name}`);
   });

@@ -68,3 +68,13 @@ describe('recipe rules', () => {
     expect(compareCapability('8.6', '8.9')).toBeLessThan(0);
   });
 });
+
+describe('recipe rules: who compiles CUDA', () => {
+  it('refuses TF_CUDA_CLANG=1 in a gcc recipe and a gcc GPU recipe without GCC_HOST_COMPILER_PATH', () => {
+    const r = load('r2.12');
+    const i = r.configure.env.findIndex((e) => e.name === 'TF_CUDA_CLANG');
+    r.configure.env[i] = { ...r.configure.env[i]!, bool: true };
+    r.configure.env = r.configure.env.filter((e) => e.name !== 'GCC_HOST_COMPILER_PATH');
+    expect(checkRecipeRules(r, PATCHES).map((p) => p.message)).toEqual(['TF_CUDA_CLANG=1 needs compiler.kind clang', 'a gcc GPU build must set GCC_HOST_COMPILER_PATH for nvcc']);
+  });
+});
