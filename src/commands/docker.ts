@@ -4,7 +4,7 @@
  * `dockerBuild(opts)`; register() only maps flags.
  */
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CliIO } from '../cli/main.js';
@@ -31,6 +31,10 @@ export interface DockerOptions {
   workdir?: string;
   printDockerfile?: boolean;
   recipeFile?: string;
+  /** `--repo` of the build: a local path is mounted read-only at /in/repo; a URL is passed as is. */
+  repo?: string;
+  /** Owner of the files the container writes (default: the caller, or SUDO_UID:SUDO_GID under sudo). */
+  userIds?: { uid: number; gid: number };
   /** bazel in the image: release, bazelisk-X, or apt:PACKAGE (default: the recipe's tested bazel). */
   imageBazel?: string;
   imageBazelSha256?: string;
@@ -112,6 +116,22 @@ function interruptSignal(outer: AbortSignal | undefined): { signal: AbortSignal;
   };
 }
 
+/** Whose files the container writes: the caller; under sudo, the user who ran sudo. */
+export function getHostUserIds(env: NodeJS.ProcessEnv): { uid: number; gid: number } {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  if (uid === 0 && env.SUDO_UID && env.SUDO_GID && /^\d+$/.test(env.SUDO_UID) && /^\d+$/.test(env.SUDO_GID)) {
+    return { uid: Number(env.SUDO_UID), gid: Number(env.SUDO_GID) };
+  }
+  return { uid, gid };
+}
+
+function parseUserIds(s: string): { uid: number; gid: number } {
+  const m = /^(\d+):(\d+)$/.exec(s);
+  if (!m) throw new UsageError(`--user-ids ${s}: expected UID:GID.`, { hint: 'For example --user-ids 1000:1000 (see: id -u; id -g).' });
+  return { uid: Number(m[1]), gid: Number(m[2]) };
+}
+
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort();
@@ -162,8 +182,14 @@ export async function dockerBuild(o: DockerOptions): Promise<DockerResult> {
 
     const output = resolve(o.output ?? './dist');
     const workdir = resolve(o.workdir ?? join(cache, 'docker-work', `${recipe.line}-${o.gpu ? 'gpu' : 'cpu'}`));
-    mkdirSync(output, { recursive: true });
-    mkdirSync(join(workdir, '.home'), { recursive: true });
+    const ids = o.userIds ?? getHostUserIds(process.env);
+    // Made by us (maybe as root) but written by the container as the host user: hand them over.
+    for (const d of [output, workdir, join(workdir, '.home')]) {
+      if (!existsSync(d)) {
+        mkdirSync(d, { recursive: true });
+        if (process.getuid?.() === 0) chownSync(d, ids.uid, ids.gid);
+      }
+    }
     const mounts: Mount[] = [
       { host: workdir, container: IMAGE_PATHS.work },
       { host: output, container: IMAGE_PATHS.output },
@@ -173,15 +199,23 @@ export async function dockerBuild(o: DockerOptions): Promise<DockerResult> {
     if (o.recipeFile !== undefined) {
       const abs = resolve(o.recipeFile);
       mounts.push({ host: dirname(abs), container: '/in/recipe', readOnly: true });
-      inner.push('--recipe-file', `/in/recipe/${basename(abs)}`);
+      inner.push('--recipe', `/in/recipe/${basename(abs)}`);
+    }
+    if (o.repo !== undefined) {
+      if (existsSync(o.repo)) {
+        const abs = resolve(o.repo);
+        mounts.push({ host: dirname(abs), container: '/in/repo', readOnly: true });
+        inner.push('--repo', `/in/repo/${basename(abs)}`);
+      } else {
+        inner.push('--repo', o.repo);
+      }
     }
     if (o.source !== undefined) {
       mounts.push({ host: resolve(o.source), container: '/src' });
       inner.push('--source', '/src');
     }
     inner.push(...(o.passthrough ?? []));
-    const uid = process.getuid?.() ?? 0;
-    const gid = process.getgid?.() ?? 0;
+    const { uid, gid } = o.userIds ?? getHostUserIds(process.env);
     const name = formatContainerName(recipe.line, process.pid, Date.now());
     const engineIsRoot = engine.name === 'docker' ? true : !(await isRootlessEngine(engine.name, engine.path));
     const args = buildRunArgs({
@@ -232,7 +266,9 @@ export function register(program: Command, io: CliIO): Command {
     .option('--output <dir>', 'host directory for the wheel and build-info', './dist')
     .option('--workdir <dir>', 'host directory mounted as the work dir (clone, venv, bazel cache, state)')
     .option('--print-dockerfile', 'print the image definition and exit (for building images your own way)')
-    .option('--recipe-file <file>', 'a custom recipe instead of the catalog')
+    .option('--recipe <file>', 'a custom recipe instead of the catalog (mounted read-only)')
+    .option('--repo <url|path>', 'repository to clone the tag from (a local path is mounted read-only)')
+    .option('--user-ids <uid:gid>', 'owner of the files the container writes (default: you; under sudo, SUDO_UID:SUDO_GID)')
     .option('--source <dir>', 'an existing TensorFlow checkout, mounted and built in place')
     .option('--image-bazel <spec>', 'bazel in the image: VERSION, bazelisk-VERSION or apt:PACKAGE (default: the recipe\'s tested bazel)')
     .option('--image-bazel-sha256 <sha256>', 'sha256 of that bazel download when tfbuild knows none')
@@ -269,7 +305,9 @@ export function register(program: Command, io: CliIO): Command {
         ...(iso ? { buildIsolation: iso as 'chroot' | 'oci' | 'rootless' } : {}),
         ...(typeof f.baseImage === 'string' ? { baseImage: f.baseImage } : {}),
         ...(typeof f.workdir === 'string' ? { workdir: f.workdir } : {}),
-        ...(typeof f.recipeFile === 'string' ? { recipeFile: f.recipeFile } : {}),
+        ...(typeof f.recipe === 'string' ? { recipeFile: f.recipe } : {}),
+        ...(typeof f.repo === 'string' ? { repo: f.repo } : {}),
+        ...(typeof f.userIds === 'string' ? { userIds: parseUserIds(f.userIds) } : {}),
         ...(typeof f.source === 'string' ? { source: f.source } : {}),
         ...(typeof f.imageBazel === 'string' ? { imageBazel: f.imageBazel } : {}),
         ...(typeof f.imageBazelSha256 === 'string' ? { imageBazelSha256: f.imageBazelSha256 } : {}),

@@ -63,6 +63,8 @@ export function renderDockerfile(input: DockerfileInput): string {
     '',
     `COPY scripts/ ${S}/`,
     `RUN sh ${S}/install-packages.sh ${[...basePkgs, ...toolchain].map(q).join(' ')}`,
+    '# Mounted sources belong to the host user, whose uid may differ from the one git runs as here.',
+    "RUN git config --system --add safe.directory '*'",
   ];
   if (g.cuda) {
     const c = g.cuda;
@@ -87,7 +89,8 @@ export function renderDockerfile(input: DockerfileInput): string {
     `COPY tfbuild/ ${IMAGE_PATHS.tfbuild}/`,
     `RUN ln -s ${IMAGE_PATHS.tfbuild}/bin/tfbuild.js /usr/local/bin/tfbuild && tfbuild --version`,
     '',
-    `ENV TFBUILD_IN_CONTAINER=1 TFBUILD_GENERATION=${g.name} TFBUILD_CC_CANDIDATES="${g.cc} gcc" TFBUILD_CXX_CANDIDATES="${g.cxx} g++"`,
+    // tfbuild picks the compiler from the recipe (both gcc and, for 2.15+, clang are installed).
+    `ENV TFBUILD_IN_CONTAINER=1 TFBUILD_GENERATION=${g.name}`,
     `WORKDIR ${IMAGE_PATHS.work}`,
     `ENTRYPOINT ["${S}/entrypoint.sh"]`,
     'CMD ["--help"]',

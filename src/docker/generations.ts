@@ -32,9 +32,6 @@ export interface Generation {
   glibc: string;
   /** Distribution packages of the toolchain (names are the same on Debian for the CPU variants' needs). */
   compilerPackages: string[];
-  /** CC/CXX inside the image. */
-  cc: string;
-  cxx: string;
   pythonPackages: string[];
   python: string;
   jdkPackages: string[];
@@ -47,8 +44,6 @@ interface Era {
   ubuntu: string;
   glibc: string;
   compilerPackages: string[];
-  cc: string;
-  cxx: string;
   pythonPackages: string[];
   python: string;
   jdkPackages: string[];
@@ -63,8 +58,6 @@ const ERAS: Record<GpuGenerationName, Era> = {
     ubuntu: '16.04',
     glibc: '2.23',
     compilerPackages: ['gcc-5', 'g++-5'],
-    cc: 'gcc-5',
-    cxx: 'g++-5',
     pythonPackages: ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'],
     python: 'python3',
     jdkPackages: ['openjdk-8-jdk-headless'],
@@ -82,8 +75,6 @@ const ERAS: Record<GpuGenerationName, Era> = {
     ubuntu: '16.04',
     glibc: '2.23',
     compilerPackages: ['gcc-5', 'g++-5'],
-    cc: 'gcc-5',
-    cxx: 'g++-5',
     pythonPackages: ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'],
     python: 'python3',
     jdkPackages: ['openjdk-8-jdk-headless'],
@@ -101,8 +92,6 @@ const ERAS: Record<GpuGenerationName, Era> = {
     ubuntu: '18.04',
     glibc: '2.27',
     compilerPackages: ['gcc-7', 'g++-7'],
-    cc: 'gcc-7',
-    cxx: 'g++-7',
     pythonPackages: ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'],
     python: 'python3',
     jdkPackages: ['openjdk-8-jdk-headless'],
@@ -118,8 +107,6 @@ const ERAS: Record<GpuGenerationName, Era> = {
     ubuntu: '20.04',
     glibc: '2.31',
     compilerPackages: ['gcc-9', 'g++-9'],
-    cc: 'gcc-9',
-    cxx: 'g++-9',
     pythonPackages: ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'],
     python: 'python3',
     jdkPackages: [],
@@ -135,8 +122,6 @@ const ERAS: Record<GpuGenerationName, Era> = {
     ubuntu: '22.04',
     glibc: '2.35',
     compilerPackages: ['clang', 'lld', 'gcc', 'g++'],
-    cc: 'clang',
-    cxx: 'clang++',
     pythonPackages: ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'],
     python: 'python3',
     jdkPackages: [],
@@ -158,8 +143,6 @@ function toGeneration(name: GpuGenerationName, gpu: boolean): Generation {
     baseImage: `docker.io/library/ubuntu:${era.ubuntu}`,
     glibc: era.glibc,
     compilerPackages: era.compilerPackages,
-    cc: era.cc,
-    cxx: era.cxx,
     pythonPackages: era.pythonPackages,
     python: era.python,
     jdkPackages: era.jdkPackages,

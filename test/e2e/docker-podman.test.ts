@@ -1,0 +1,134 @@
+/**
+ * `tfbuild docker` for real with podman: the newest generation's CPU image built on a debootstrap'd Debian base
+ * (bazel from Debian's bazel-bootstrap, as the host has), doctor inside it, and the TF-shaped fixture built inside
+ * with the wheel and its build-info landing in the host's output dir owned by the requested host user.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
+import { BASE_IMAGE, canRunPodmanTests, ensureBaseImage, hasImage, PODMAN_HOST_FLAGS, podmanRun } from '../helpers/podman.js';
+import { REPO_ROOT } from './build-cli.js';
+
+const enabled = canRunPodmanTests();
+const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-docker-'));
+const env = { XDG_CACHE_HOME: join(root, 'cache') };
+// An unprivileged "host user": the test runs as root, so ownership must come from the mapping, not by accident.
+const HOST_UID = 1000;
+const HOST_GID = 1000;
+const imageFlags = ['--recipe', fixtureRecipe('2.17'), '--base-image', BASE_IMAGE, '--image-bazel', 'apt:bazel-bootstrap', ...PODMAN_HOST_FLAGS];
+let image = '';
+let repo: FixtureRepo;
+// The image holds tfbuild itself, so its tag follows the package's files: run a frozen copy of the package so that
+// edits to the working tree while this file runs cannot change the tag between two calls.
+const pkg = join(root, 'pkg');
+
+function runCli(args: string[], o: { env: Record<string, string> }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(pkg, 'bin', 'tfbuild.js'), ...args], { env: { ...process.env, CI: '1', NO_COLOR: '1', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((res) => child.on('close', (code) => res({ code, stdout, stderr })));
+}
+
+beforeAll(() => {
+  if (!enabled) return;
+  for (const f of ['package.json', 'bin', 'dist', 'recipes', 'patches', 'docker', 'schema']) {
+    if (existsSync(join(REPO_ROOT, f))) cpSync(join(REPO_ROOT, f), join(pkg, f), { recursive: true });
+  }
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(pkg, 'node_modules'));
+  ensureBaseImage();
+  repo = makeFixtureRepo('2.17', { tmp: join(root, 'repo') });
+}, 600_000);
+
+afterAll(() => {
+  // Keep this run's image (its layers make the next run's build take seconds); drop older fixture images.
+  if (enabled && image) {
+    const tags = execFileSync('podman', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).split('\n');
+    const stale = tags.filter((t) => t.startsWith('localhost/tfbuild:r2.17-cpu-cuda12-ubuntu22.04-') && t !== image);
+    if (stale.length > 0) execFileSync('podman', ['rmi', '--force', ...stale], { stdio: 'ignore' });
+  }
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', () => {
+  it('builds the cpu-cuda12-ubuntu22.04 image from the project, tagged by recipe + content hash, then reuses it', async () => {
+    const t0 = Date.now();
+    const r = await runCli(['docker', '2.17', ...imageFlags, '--image-only', '--json'], { env });
+    expect(r.code, r.stderr.slice(-3000)).toBe(0);
+    const j = JSON.parse(r.stdout) as { image: string; built: boolean; engine: string; generation: string };
+    expect(j).toMatchObject({ engine: 'podman', generation: 'cpu-cuda12-ubuntu22.04', built: true });
+    expect(j.image).toMatch(/^localhost\/tfbuild:r2\.17-cpu-cuda12-ubuntu22\.04-[0-9a-f]{12}$/);
+    image = j.image;
+    expect(hasImage(image)).toBe(true);
+    const buildMs = Date.now() - t0;
+
+    const again = await runCli(['docker', '2.17', ...imageFlags, '--image-only', '--json'], { env });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ image, built: false });
+    console.info(`image build ${Math.round(buildMs / 1000)} s, reuse check ${Math.round((Date.now() - t0 - buildMs) / 1000)} s`);
+  });
+
+  it('the image runs tfbuild headless: its entry point is tfbuild and doctor --json sees the image toolchain', () => {
+    const v = podmanRun(image, ['--version'], ['--user', `${HOST_UID}:${HOST_GID}`]);
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stdout.trim()).toBe(JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version);
+
+    const d = podmanRun(image, ['doctor', '--json']);
+    expect(d.status === 0 || d.status === 3, d.stderr).toBe(true);
+    const doc = JSON.parse(d.stdout) as {
+      host: {
+        os: { distro: { id: string } };
+        bazel: { path: string; raw: string } | null;
+        pythons: Array<{ path: string; wheel: boolean; venv: boolean; numpy: string | null }>;
+        compilers: Array<{ kind: string; path: string }>;
+        containers: unknown[];
+        cuda: unknown[];
+        gpus: unknown[];
+      };
+      checks: Array<{ id: string; status: string }>;
+    };
+    // --base-image took effect: the debootstrap'd Debian, not Ubuntu.
+    expect(doc.host.os.distro.id).toBe('debian');
+    expect(doc.host.bazel).toMatchObject({ path: '/usr/bin/bazel', raw: 'bazel no_version' });
+    const py = doc.host.pythons.find((p) => p.path === '/usr/bin/python3');
+    expect(py).toMatchObject({ wheel: true, venv: true });
+    expect(py!.numpy).toMatch(/^\d+\.\d+/);
+    expect(doc.host.compilers.map((c) => c.kind).sort()).toEqual(['clang', 'gcc']);
+    expect(doc.host.containers).toEqual([]);
+    expect(doc.host.cuda).toEqual([]);
+    expect(doc.host.gpus).toEqual([]);
+    expect(doc.checks.find((c) => c.id === 'git')?.status).toBe('pass');
+  });
+
+  it('builds the fixture inside: wheel and build-info arrive in the host output dir, owned by the host user', async () => {
+    const output = join(root, 'out');
+    const workdir = join(root, 'work');
+    // The bare repo is read through a read-only mount, as the host user.
+    execFileSync('chown', ['-R', `${HOST_UID}:${HOST_GID}`, repo.bareRepo]);
+    const r = await runCli(
+      ['docker', '2.17', ...imageFlags, '--repo', repo.bareRepo, '--output', output, '--workdir', workdir, '--user-ids', `${HOST_UID}:${HOST_GID}`, '--', '--cpu-flags', 'none'],
+      { env },
+    );
+    expect(r.code, (r.stdout + r.stderr).slice(-4000)).toBe(0);
+    const files = readdirSync(output).sort();
+    const wheel = files.find((f) => f.endsWith('.whl'));
+    expect(wheel, files.join(', ')).toMatch(/^tensorflow_cpu-2\.17\.0-cp3\d+-cp3\d+-linux_x86_64\.whl$/);
+    expect(files).toContain(`${wheel}.tfbuild.json`);
+    for (const f of [wheel!, `${wheel}.tfbuild.json`]) {
+      const st = statSync(join(output, f));
+      expect({ f, uid: st.uid, gid: st.gid }).toEqual({ f, uid: HOST_UID, gid: HOST_GID });
+    }
+    const meta = JSON.parse(readFileSync(join(output, `${wheel}.tfbuild.json`), 'utf8')) as { tag: string; commit: string; sha256: string };
+    expect(meta).toMatchObject({ tag: 'v2.17.0', commit: repo.commit });
+    expect(meta.sha256).toBe(execFileSync('sha256sum', [join(output, wheel!)], { encoding: 'utf8' }).split(' ')[0]);
+    // The resumable state and caches stay in the mounted work dir, also owned by the host user.
+    expect(existsSync(join(workdir, 'container.log'))).toBe(true);
+    expect(statSync(join(workdir, 'build')).uid).toBe(HOST_UID);
+    expect(readdirSync(join(workdir, 'build')).length).toBeGreaterThan(0);
+    chownSync(output, 0, 0);
+  });
+});
