@@ -406,7 +406,7 @@ export function assessNeeds(facts: HostFacts, recipe: Recipe, opts: VerdictOptio
             id: 'disk',
             ok: false,
             reason: `only ${free} GiB free in ${facts.disk?.measured}; the build needs about ${need} GiB`,
-            fix: `free ${Math.ceil(need - free)} GiB there, or pass --workdir on a larger disk`,
+            fix: `free ${Math.ceil(need - free)} GiB in ${facts.disk?.measured}, or pass --workdir on a larger disk`,
           },
     );
   }

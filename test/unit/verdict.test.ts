@@ -140,3 +140,40 @@ describe('computeVerdict: reasons, fixes and choices', () => {
     expect(v14at.choices.cuda).toBeNull();
   });
 });
+
+describe('computeVerdict: options and edge hosts', () => {
+  it('--python picks the asked interpreter by version or path, and refuses one the host lacks', () => {
+    expect(verdict(XENIAL, 'r1.4', false, { python: '2.7' }).choices.python?.path).toBe('/usr/bin/python2');
+    expect(verdict(XENIAL, 'r1.4', false, { python: '/usr/bin/python3' }).choices.python?.version).toBe('3.5.2');
+    const v = verdict(XENIAL, 'r1.4', false, { python: '3.6' });
+    expect(v.kind).toBe('native-after-fixes');
+    expect(v.reasons[0]).toBe('python 3.6 (--python) is not on this host');
+  });
+
+  it('bazel 0.9.1 fits r1.4 with its flag rule; bazel 0.15 is refused with the string-compare reason', () => {
+    const facts = host(XENIAL);
+    const recipe = resolveRecipe('r1.4').recipe;
+    const b09 = computeVerdict({ ...facts, bazel: { ...facts.bazel!, version: '0.9.1' } }, recipe, { gpu: true });
+    expect(b09.kind).toBe('native');
+    expect(b09.choices.bazel?.version).toBe('0.9.1');
+    const b15 = computeVerdict({ ...facts, bazel: { ...facts.bazel!, version: '0.15.2' } }, recipe, { gpu: true });
+    expect(b15.kind).toBe('native-after-fixes');
+    expect(b15.reasons[0]).toMatch(/^bazel 0\.15\.2 is known to fail: workspace\.bzl compares bazel versions as strings/);
+    expect(b15.choices.bazel).toEqual({ kind: 'bazelisk', path: 'bazelisk', version: '0.5.4', useBazelVersion: '0.5.4' });
+  });
+
+  it('on a distribution without a package table nothing counts as installable: container', () => {
+    const facts = host(LAPTOP);
+    const fedora: HostFacts = { ...facts, os: { ...facts.os, distro: { id: 'fedora', versionId: '40', name: 'Fedora Linux 40', like: [] }, packageManager: 'dnf' } };
+    const v = computeVerdict(fedora, resolveRecipe('r2.15').recipe, { gpu: false });
+    expect(v.kind).toBe('container');
+    expect(v.reasons[0]).toBe('not natively: needs clang >=16.0.0 <18.0.0; found no clang, and Fedora Linux 40 does not package one');
+  });
+
+  it('too little disk is a fix, not a blocker', () => {
+    const facts = host(XENIAL);
+    const v = computeVerdict({ ...facts, disk: { ...facts.disk!, freeGiB: 12 } }, resolveRecipe('r1.4').recipe, { gpu: true });
+    expect(v.kind).toBe('native-after-fixes');
+    expect(v.fixes).toEqual(['free 8 GiB in /home/me, or pass --workdir on a larger disk']);
+  });
+});
