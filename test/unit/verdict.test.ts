@@ -177,3 +177,12 @@ describe('computeVerdict: options and edge hosts', () => {
     expect(v.fixes).toEqual(['free 8 GiB in /home/me, or pass --workdir on a larger disk']);
   });
 });
+
+describe("computeVerdict: Debian's bazel no_version", () => {
+  it("satisfies a recipe whose bazel range is '*', and nothing narrower", () => {
+    const recipe = resolveRecipe('r2.21').recipe;
+    const open = { ...recipe, bazel: { ...recipe.bazel, range: '*' } };
+    expect(computeVerdict(host(THIS), open, { gpu: false }).choices.bazel).toEqual({ kind: 'bazel', path: '/usr/bin/bazel', version: null });
+    expect(computeVerdict(host(THIS), recipe, { gpu: false }).choices.bazel?.kind).toBe('bazelisk');
+  });
+});
