@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeHost } from '../../../src/probe/index.js';
@@ -61,6 +62,14 @@ describe('probeHost on this machine', () => {
     expect(f.memory.totalMiB).toBeGreaterThan(0);
     expect(f.disk?.freeGiB).toBeGreaterThan(0);
     expect(f.problems).toEqual([]);
+  });
+
+  it('sees the docker client without a daemon, and podman', async () => {
+    const f = await realFacts();
+    const docker = f.containers.find((c) => c.name === 'docker');
+    expect(docker).toMatchObject({ works: false, problem: expect.stringContaining('no docker daemon socket') });
+    expect(docker?.version).toMatch(/^\d+\.\d+/);
+    expect(f.containers.find((c) => c.name === 'podman')).toMatchObject({ works: true, version: expect.stringMatching(/^4\./) });
   });
 });
 
@@ -137,6 +146,29 @@ describe('probeHost with fakes and bad input', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a docker daemon answering on DOCKER_HOST with an nvidia runtime: works, nvidia.runtime', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfbuild-docker-'));
+    const sock = join(dir, 'docker.sock');
+    // The Engine API's GET /info, trimmed to the fields read (https://docs.docker.com/reference/api/engine/).
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(req.url === '/info' ? JSON.stringify({ ServerVersion: '28.2.2', Runtimes: { runc: { path: 'runc' }, nvidia: { path: 'nvidia-container-runtime' } } }) : '{}');
+    });
+    await new Promise<void>((r) => server.listen(sock, r));
+    try {
+      const f = await probeHost({ env: { ...process.env, DOCKER_HOST: `unix://${sock}` } });
+      expect(f.containers.find((c) => c.name === 'docker')).toMatchObject({ works: true, nvidia: { runtime: true }, problem: null });
+    } finally {
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a tmpfs work dir is measured and flagged as risky', async () => {
+    const f = await probeHost({ workdir: '/dev/shm/tfbuild-not-created-yet' });
+    expect(f.disk).toMatchObject({ path: '/dev/shm/tfbuild-not-created-yet', measured: '/dev/shm', fsType: 'tmpfs', risky: true });
   });
 
   it('--cuda-path and --cudnn-path to nowhere are findings', async () => {
