@@ -4,6 +4,8 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { EnvironmentError } from '../errors.js';
 import { getKnowledgeBase, type CompiledKnowledgeBase } from './knowledge.js';
 import { LogMatcher, type Diagnosis, type Match } from './matcher.js';
@@ -28,10 +30,14 @@ export async function diagnoseStream(stream: Readable, kb: CompiledKnowledgeBase
   return matcher.result();
 }
 
-/** Diagnose a log file. Throws EnvironmentError when it cannot be read. */
+/** Diagnose a log file (gzip-compressed when it ends in .gz, as CI artifacts often are). Throws EnvironmentError when it cannot be read. */
 export async function diagnoseFile(path: string, kb: CompiledKnowledgeBase = getKnowledgeBase()): Promise<Diagnosis> {
   try {
-    return await diagnoseStream(createReadStream(path), kb);
+    const file = createReadStream(path);
+    if (!path.endsWith('.gz')) return await diagnoseStream(file, kb);
+    const gunzip = createGunzip();
+    const [diagnosis] = await Promise.all([diagnoseStream(gunzip, kb), pipeline(file, gunzip)]);
+    return diagnosis;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (typeof err.code === 'string') {
@@ -41,7 +47,9 @@ export async function diagnoseFile(path: string, kb: CompiledKnowledgeBase = get
             ? 'check the path (use - to read the log from stdin)'
             : err.code === 'EISDIR'
               ? 'give the path of a log file, not a directory'
-              : 'check the file permissions',
+              : err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR'
+                ? 'the file ends in .gz but is not complete gzip data; decompress it yourself and pass the result'
+                : 'check the file permissions',
         cause: e,
       });
     }

@@ -27,6 +27,9 @@ export interface ValidationResult<T> {
   errors: string[];
 }
 
+/** `.*` or `.+` (lazy or not): two in one pattern can make a miss cost O(n²) on a long line. */
+const UNBOUNDED_WILDCARD = /(?<!\\)\.[*+]/g;
+
 /** The shipped knowledge base; resolves from src/diagnose (tests) and dist/diagnose (installed) alike. */
 export const DEFAULT_KNOWLEDGE_PATH = fileURLToPath(new URL('../../recipes/knowledge/failures.yaml', import.meta.url));
 
@@ -49,6 +52,11 @@ export function validateKnowledgeBase(raw: unknown): ValidationResult<CompiledKn
         regexes.push(new RegExp(source, entry.flags));
       } catch (e) {
         errors.push(`${entry.id}: invalid pattern /${source}/${entry.flags}: ${(e as Error).message}`);
+      }
+    }
+    for (const source of entry.patterns) {
+      if ((source.match(UNBOUNDED_WILDCARD) ?? []).length > 1) {
+        warnings.push(`${entry.id}: /${source}/ has several unbounded wildcards and may backtrack badly on long lines; use [^x]* or a literal`);
       }
     }
     const compiled: CompiledEntry = { entry, regexes, severityRank: SEVERITIES.indexOf(entry.severity) };

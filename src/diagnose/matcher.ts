@@ -44,6 +44,11 @@ export interface Diagnosis {
 
 /** Longer lines are matched in full but stored cut, so a minified blob in a log cannot inflate a report. */
 export const MAX_STORED_LINE = 2000;
+/**
+ * Entry patterns see at most this much of a line (the prefilter sees all of it), so one pattern that backtracks
+ * cannot stall on a megabyte-long line. Bazel's longest real lines (a failed action's command) are ~50 KB.
+ */
+export const MAX_MATCHED_LINE = 256 * 1024;
 const MAX_SAMPLES = 5;
 const CONTEXT_BEFORE = 3;
 const CONTEXT_AFTER = 3;
@@ -140,7 +145,7 @@ export class LogMatcher {
     const text = cleanLine(raw);
     if (this.collectingAfter.length > 0) this.collectAfter({ lineNumber, text: cut(text) });
     if (this.mayMatch(text)) {
-      const winner = pickWinner(this.kb.entries, text);
+      const winner = pickWinner(this.kb.entries, text.length > MAX_MATCHED_LINE ? text.slice(0, MAX_MATCHED_LINE) : text);
       if (winner) this.record(winner, { lineNumber, text: cut(text) });
     }
     // Plain strings in a ring; LogLine objects are only made for the few lines that are kept.

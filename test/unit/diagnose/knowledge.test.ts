@@ -151,3 +151,12 @@ describe('schema/failures.schema.json', () => {
     expect(shippedRaw().$schema).toBe('../../schema/failures.schema.json');
   });
 });
+
+describe('pattern hygiene', () => {
+  it('warns about patterns with several unbounded wildcards', () => {
+    const r = validateKnowledgeBase({ version: 1, failures: [entry({ patterns: ['a.*b.+c', 'x\\.*y.*z', 'fine.*'] })] });
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toMatch(/^test-entry: \/a\.\*b\.\+c\/ has several unbounded wildcards/);
+  });
+});

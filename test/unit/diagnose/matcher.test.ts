@@ -69,6 +69,13 @@ describe('matcher', () => {
     expect(m.line.length).toBe(MAX_STORED_LINE + 1);
   });
 
+  it('stays fast on a megabyte-long line that starts like a match', () => {
+    const t0 = Date.now();
+    const d = diagnoseLines([`rsync: change_dir "${'a/'.repeat(500_000)}`, 'Current Bazel version is ' + '9'.repeat(1_000_000)]);
+    expect(d.matches).toEqual([]);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
   it('uses a custom knowledge base when given one', () => {
     const kb = validateKnowledgeBase({
       version: 1,
@@ -160,5 +167,25 @@ describe('formatDiagnosis', () => {
     expect(formatDiagnosis({ matches: [], lineCount: 3 }, { color: false, logPath: '/l.log' })).toBe(
       'No known failure pattern matched this log.\nRead the last ERROR lines of the log: /l.log\n',
     );
+  });
+});
+
+describe('compressed logs', () => {
+  it('reads .gz logs, and calls a corrupt one an EnvironmentError', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
+    const dir = mkdtempSync(`${process.env.TMPDIR ?? '/tmp'}/tfbuild-gz-`);
+    try {
+      const text = readFileSync(new URL('../../fixtures/logs/link-oom-ld-killed.log', import.meta.url));
+      writeFileSync(`${dir}/build.log.gz`, gzipSync(text));
+      const d = await diagnoseFile(`${dir}/build.log.gz`);
+      expect(d.matches[0]).toMatchObject({ id: 'build-action-killed-sigkill', lineNumber: 9 });
+      writeFileSync(`${dir}/broken.log.gz`, gzipSync(text).subarray(0, 100));
+      await expect(diagnoseFile(`${dir}/broken.log.gz`)).rejects.toMatchObject({ exitCode: 3, hint: expect.stringMatching(/gzip/) });
+      writeFileSync(`${dir}/plain.log.gz`, text);
+      await expect(diagnoseFile(`${dir}/plain.log.gz`)).rejects.toThrow(EnvironmentError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
