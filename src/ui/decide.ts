@@ -133,7 +133,7 @@ export function getCudaCandidates(facts: HostFacts, recipe: Recipe): Candidate[]
 
 /** The paragraph shown when native is off the table. */
 export function formatContainerParagraph(verdict: VerdictLike, recipe: Recipe, dockerCommand: string): string {
-  const reasons = verdict.reasons.map(textOf);
+  const reasons = verdict.reasons.map((r) => textOf(r).replace(/^not natively:\s*/, ''));
   const why = reasons.length > 0 ? reasons.join('; ') : 'this host does not meet its toolchain';
   return (
     `A native build of TensorFlow ${recipe.line} is not practical here: ${why}. ` +

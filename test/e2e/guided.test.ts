@@ -99,6 +99,8 @@ describe('guided build in a terminal', () => {
     const r = await runCli(['build', 'r1.4', '--config', saved, '--workdir', join(root, 'w-ci'), '--output', out2], { env: { ...env, CI: 'true' }, cwd: root });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain('?'); // never prompted
+    expect(r.stdout + r.stderr).not.toContain('\u001b['); // line-oriented: no colours, spinners or cursor movement
+    expect(r.stdout).toMatch(/^\[bazel-build\] \d+\/\d+ \(\d+%/m);
     expect(r.stderr).toMatch(/compiler: +\/usr\/bin\/gcc-11 \(config\)/);
     const wheels = wheelsIn(out2);
     expect(wheels).toHaveLength(1);
@@ -134,6 +136,28 @@ describe('leaving early', () => {
     expect(t.capture()).toContain('Nothing was built');
     expect(existsSync(workdir)).toBe(false);
     expect(wheelsIn(out)).toEqual([]);
+  });
+});
+
+describe('a host where native is not practical (the real r1.4 recipe on Debian 12)', () => {
+  it('in a terminal: one paragraph says why, tfbuild docker is the preselected answer; "stop here" exits 0', async () => {
+    const workdir = join(root, 'w-real');
+    const t = startTmux({ argv: [process.execPath, BIN, 'build', 'r1.4', '--workdir', workdir], cwd: root, env });
+    sessions.push(t);
+    const screen = await t.waitFor('What now?');
+    expect(screen).toMatch(/A native build of TensorFlow r1\.4 is not practical here: .*python 2\.7, 3\.3-3\.6 is needed/s);
+    expect(screen).toMatch(/❯ build in a container: tfbuild docker r1\.4/);
+    t.send(KEYS.down, KEYS.down, KEYS.enter); // past "build natively anyway" to "stop here"
+    expect(await t.waitFor("Nothing was built")).toBeTruthy();
+    expect(await t.waitExit()).toBe(0);
+    expect(existsSync(workdir)).toBe(false);
+  });
+
+  it('in CI: exit 3 with the paragraph and the tfbuild docker command, never starting a container on its own', async () => {
+    const r = await runCli(['build', 'r1.4', '--workdir', join(root, 'w-real-ci')], { env: { ...env, CI: 'true' }, cwd: root });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('A native build of TensorFlow r1.4 is not practical here');
+    expect(r.stderr).toContain('Run tfbuild docker r1.4');
   });
 });
 
