@@ -1,5 +1,5 @@
 /**
- * Fast version of test/e2e/diagnose-memory.test.ts: a 32 MiB log through a child whose V8 heap is capped at
+ * Fast version of test/e2e/diagnose-memory.test.ts: a 24 MiB log through a child whose V8 heap is capped at
  * 16 MB, so a matcher that buffered the log would crash. Needs dist/ (npm test builds first).
  */
 import { spawnSync } from 'node:child_process';
@@ -19,11 +19,11 @@ const d = await diagnoseFile(process.argv[1]);
 console.log(JSON.stringify({ lineCount: d.lineCount, first: d.matches[0]?.id, heapMiB: process.memoryUsage().heapUsed / 1048576 }));
 `;
 
-describe('diagnosing a 32 MiB log', () => {
+describe('diagnosing a 24 MiB log', () => {
   let lines = 0;
   beforeAll(async () => {
     if (!existsSync(`${root}dist/diagnose/index.js`)) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
-    lines = (await writeSyntheticLog(log, 32)).lines;
+    lines = (await writeSyntheticLog(log, 24)).lines;
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
