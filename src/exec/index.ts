@@ -204,7 +204,9 @@ export async function run(spec: RunSpec): Promise<RunResult> {
 
   const capture = spec.capture ?? true;
   const tailMax = spec.tailLines ?? 30;
-  const tail: string[] = [];
+  // The last `tailMax` lines, in a ring (an array shift per line cost more than splitting the output).
+  const ring: string[] = [];
+  let ringNext = 0;
   const out: string[] = [];
   const err: string[] = [];
   let log: WriteStream | undefined;
@@ -215,8 +217,10 @@ export async function run(spec: RunSpec): Promise<RunResult> {
   // Lines arrive redacted; pumpLines writes the log.
   const sink = (line: string, stream: 'stdout' | 'stderr') => {
     if (capture) (stream === 'stdout' ? out : err).push(line);
-    tail.push(line);
-    if (tail.length > tailMax) tail.shift();
+    if (tailMax > 0) {
+      ring[ringNext] = line;
+      ringNext = (ringNext + 1) % tailMax;
+    }
     spec.onLine?.(line, stream);
   };
 
@@ -265,6 +269,7 @@ export async function run(spec: RunSpec): Promise<RunResult> {
     live.delete(pid);
   }
   if (log) await new Promise<void>((r) => log!.end(r));
+  const tail = ring.length < tailMax ? ring : [...ring.slice(ringNext), ...ring.slice(0, ringNext)];
 
   const spawnError = res.failed && res.exitCode === undefined && !res.signal && !timedOut && !cancelled
     ? (res.cause instanceof Error ? res.cause.message : String(res.shortMessage ?? 'could not start'))

@@ -13,17 +13,42 @@ export interface BazelProgress {
   etaSeconds: number | null;
 }
 
-// Anchored at the line start (after optional bazel "INFO:"-less prefix) so "[1 / 2]" inside a path does not match.
-const COUNTER = /^\s*\[\s*([\d,]+)\s*\/\s*([\d,]+)\s*\]/;
-
-/** `[1,234 / 5,678] …` → {done: 1234, total: 5678}; null for other lines. */
+/**
+ * `[1,234 / 5,678] …` → {done: 1234, total: 5678}; null for other lines. Leading spaces are allowed; the counter must
+ * open the line, so "[1 / 2]" inside a path or an ERROR line does not match. Hand-written rather than a regex: it
+ * runs on every output line of hours-long builds (bench/stream.mjs).
+ */
 export function parseActionCounter(line: string): { done: number; total: number } | null {
-  const m = COUNTER.exec(line);
-  if (!m?.[1] || !m[2]) return null;
-  const done = Number(m[1].replace(/,/g, ''));
-  const total = Number(m[2].replace(/,/g, ''));
-  if (!Number.isFinite(done) || !Number.isFinite(total) || total <= 0) return null;
+  let i = 0;
+  while (line.charCodeAt(i) === 32) i++;
+  if (line.charCodeAt(i) !== 91 /* [ */) return null;
+  const done = readGroupedInt(line, i + 1);
+  if (done < 0 || line.charCodeAt(cursor) !== 47 /* / */) return null;
+  const total = readGroupedInt(line, cursor + 1);
+  if (total <= 0 || line.charCodeAt(cursor) !== 93 /* ] */) return null;
   return { done, total };
+}
+
+// Where readGroupedInt stopped (module state instead of a closure: no allocation per line).
+let cursor = 0;
+
+/** From `start`: spaces, digits with optional "," grouping, spaces. -1 when there is no digit. Sets `cursor`. */
+function readGroupedInt(line: string, start: number): number {
+  const n = line.length;
+  let i = start;
+  while (line.charCodeAt(i) === 32) i++;
+  let value = 0;
+  let digits = 0;
+  for (; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else if (c !== 44 /* , */ || digits === 0) break;
+  }
+  while (line.charCodeAt(i) === 32) i++;
+  cursor = i;
+  return digits === 0 ? -1 : value;
 }
 
 const WINDOW = 8;
