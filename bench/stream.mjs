@@ -2,7 +2,7 @@
 // progress parser; reports throughput and the peak RSS of the consuming process. Targets: >= 300 MB/s, <= 120 MB.
 // Two cases, each in a fresh process: the log on tmpfs (/dev/shm: the pump's own cost) and on the disk of TMPDIR
 // (what a build sees; bounded by the disk's write speed).
-// Usage: npm run build && node bench/stream.mjs [--bytes N] [--out bench/results/stream.json]
+// Usage: npm run build && node bench/stream.mjs [--bytes N] [--out bench/results/stream.json] [--label MACHINE] [--dist DIR]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -75,7 +75,7 @@ if (one) {
     cases[name].meetsMemory = cases[name].peakRssMB <= 120;
     console.error(`${name}: ${cases[name].mbPerSecond} MB/s wall, ${cases[name].mbPerConsumerCpuSecond} MB per CPU-second, peak RSS ${cases[name].peakRssMB} MB, load ${cases[name].loadAverage1m}`);
   }
-  const result = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, dist, targets: { mbPerSecond: 300, peakRssMB: 120 }, cases };
+  const result = { date: new Date().toISOString(), machine: arg('--label', 'unlabelled'), node: process.version, cpus: cpus().length, dist, targets: { mbPerSecond: 300, peakRssMB: 120 }, cases };
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
   console.log(JSON.stringify(result, null, 2));

@@ -212,7 +212,8 @@ export async function run(spec: RunSpec): Promise<RunResult> {
   let log: WriteStream | undefined;
   if (spec.logFile) {
     mkdirSync(dirname(spec.logFile), { recursive: true });
-    log = createWriteStream(spec.logFile, { flags: 'a' });
+    // 1 MiB of buffer: a 64 KiB pipe chunk does not trip backpressure each time, memory stays bounded.
+    log = createWriteStream(spec.logFile, { flags: 'a', highWaterMark: 1 << 20 });
   }
   // Lines arrive redacted; pumpLines writes the log.
   const sink = (line: string, stream: 'stdout' | 'stderr') => {
