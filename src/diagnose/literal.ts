@@ -5,6 +5,8 @@
  */
 
 const CLASS_ESCAPES = new Set(['d', 'D', 'w', 'W', 's', 'S', 'b', 'B', 'p', 'P', 'k', 'c', 'x', 'u', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+/** Without the u flag a "{" that does not start {n}, {n,} or {n,m} is an ordinary character. */
+const BRACE_QUANTIFIER = /^\{\d+(?:,\d*)?\}/;
 const LITERAL_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v' };
 
 /**
@@ -47,11 +49,12 @@ export function requiredLiteral(source: string, flags = '', minLength = 3): stri
       i = end;
       continue;
     }
-    if (ch === '?' || ch === '*' || ch === '{') {
-      // The previous character became optional (or repeatable from zero): drop it from the run.
+    const quantifier = ch === '{' ? BRACE_QUANTIFIER.exec(source.slice(i))?.[0] : undefined;
+    if (ch === '?' || ch === '*' || quantifier !== undefined) {
+      // The previous character became optional or counted: drop it from the run.
       run = run.slice(0, -1);
       flush();
-      i = ch === '{' ? source.indexOf('}', i) + 1 || source.length : i + 1;
+      i += quantifier?.length ?? 1;
       if (source[i] === '?') i += 1;
       continue;
     }
@@ -116,7 +119,8 @@ function skipGroup(source: string, start: number): number {
       if (depth === 0) {
         i += 1;
         while (i < source.length && '?*+'.includes(source[i]!)) i += 1;
-        if (source[i] === '{') i = source.indexOf('}', i) + 1 || source.length;
+        const counted = BRACE_QUANTIFIER.exec(source.slice(i))?.[0];
+        if (counted !== undefined) i += counted.length;
         return i;
       }
     }

@@ -84,6 +84,10 @@ describe('requiredLiteral', () => {
     ['foo|barbaz', '', undefined],
     ['No space left', 'i', undefined],
     ['a.b', '', undefined],
+    ['abcdef{|xyz}', '', undefined],
+    ['json {"key"', '', 'json {"key"'],
+    ['xy{2}abcd', '', 'abcd'],
+    ['(ab){2,3}cdef', '', 'cdef'],
   ])('/%s/%s → %s', (source, flags, expected) => {
     expect(requiredLiteral(source, flags)).toBe(expected);
   });
