@@ -18,7 +18,8 @@ function writeTmp(name: string, text: string): string {
   return file;
 }
 
-describe('tfbuild recipes (compiled CLI)', () => {
+// Each case spawns node (seconds on a loaded 2-core machine): allow well over the 30 s default.
+describe('tfbuild recipes (compiled CLI)', { timeout: 120_000 }, () => {
   beforeAll(() => {
     if (!existsSync(`${root}dist/commands/recipes.js`)) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
   }, 120_000);
