@@ -56,8 +56,7 @@ export function register(program: Command, io: CliIO): Command {
         io.stdout(toJson(toExplainJson(diagnosis, logfile)));
         return;
       }
-      io.stdout(
-        formatDiagnosis(diagnosis, { color: useColor(), logPath: logfile === '-' ? undefined : logfile, detailed: 3 }),
-      );
+      // Same rendering as a failed build step prints.
+      io.stdout(formatDiagnosis(diagnosis, { color: useColor(), logPath: logfile === '-' ? undefined : logfile }));
     });
 }
