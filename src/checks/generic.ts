@@ -6,11 +6,16 @@ import type { HostFacts, PythonFacts } from '../probe/types.js';
 import { fail, pass, warn, type CheckContext, type CheckResult } from './types.js';
 import { installCommand } from './fix.js';
 import { gpuChecks } from './gpu.js';
+import { familyProblem } from './problems.js';
 
 /** TensorFlow's C++ compile jobs peak around 2 GB each (bazel's default is one job per core). */
 export const MIB_PER_JOB = 2048;
 export const DISK_WARN_GIB = 30;
 export const DISK_FAIL_GIB = 15;
+
+function undetermined(id: string, what: string, problem: string): CheckResult {
+  return warn(id, `could not determine ${what}: ${problem}`, 're-run tfbuild doctor; if it persists, run the tool named above by hand to see why it hangs or fails');
+}
 
 function probeProblemChecks(facts: HostFacts): CheckResult[] {
   return facts.problems.map((p) =>
@@ -22,6 +27,8 @@ function probeProblemChecks(facts: HostFacts): CheckResult[] {
 
 function gitCheck(facts: HostFacts): CheckResult {
   if (facts.git) return pass('git', `git ${facts.git.version ?? '(version unknown)'} at ${facts.git.path}`);
+  const problem = familyProblem(facts, 'git');
+  if (problem) return undetermined('git', 'git', problem);
   return fail('git', 'git not found on PATH (needed to fetch TensorFlow sources)', installCommand(facts, { apt: ['git'], dnf: ['git'], pacman: ['git'], zypper: ['git'] }));
 }
 
@@ -37,6 +44,8 @@ function missingOf(p: PythonFacts): string[] {
 function pythonCheck(facts: HostFacts): CheckResult {
   const py3 = facts.pythons.filter((p) => !p.version.startsWith('2.'));
   const candidates = py3.length > 0 ? py3 : facts.pythons;
+  const problem = familyProblem(facts, 'python');
+  if (candidates.length === 0 && problem) return undetermined('python', 'the python interpreters', problem);
   if (candidates.length === 0) {
     return fail('python', 'no python interpreter on PATH', installCommand(facts, { apt: ['python3', 'python3-dev', 'python3-pip', 'python3-numpy', 'python3-wheel'], dnf: ['python3', 'python3-devel', 'python3-pip', 'python3-numpy', 'python3-wheel'], pacman: ['python', 'python-pip', 'python-numpy', 'python-wheel'], zypper: ['python3', 'python3-devel', 'python3-pip', 'python3-numpy', 'python3-wheel'] }));
   }
@@ -69,6 +78,8 @@ function bazelCheck(facts: HostFacts): CheckResult {
     return warn('bazel', `bazel at ${facts.bazel.path} reports no release ("${facts.bazel.raw ?? 'no_version'}", e.g. Debian's bazel-bootstrap): tfbuild cannot check it against a recipe's pinned version`, bazelisk);
   }
   if (facts.bazel) return pass('bazel', `bazel ${facts.bazel.version} at ${facts.bazel.path}`);
+  const problem = familyProblem(facts, 'bazel');
+  if (problem) return undetermined('bazel', 'bazel', problem);
   return fail('bazel', 'neither bazel nor bazelisk on PATH', bazelisk);
 }
 
@@ -76,6 +87,8 @@ function compilerCheck(facts: HostFacts): CheckResult {
   if (facts.compilers.length > 0) {
     return pass('compiler', facts.compilers.map((c) => `${c.kind} ${c.version} (${c.path})`).join(', '));
   }
+  const problem = familyProblem(facts, 'compilers');
+  if (problem) return undetermined('compiler', 'the compilers', problem);
   return fail('compiler', 'no gcc or clang on PATH', installCommand(facts, { apt: ['build-essential'], dnf: ['gcc', 'gcc-c++', 'make'], pacman: ['base-devel'], zypper: ['gcc', 'gcc-c++', 'make'] }));
 }
 

@@ -3,6 +3,7 @@ import type { CudaFacts, HostFacts } from '../probe/types.js';
 import { fail, pass, warn, type CheckResult } from './types.js';
 import { installCommand } from './fix.js';
 import { CUDNN_MAJORS_FOR_CUDA, driverFitsToolkit, minDriverFor } from './cuda-tables.js';
+import { familyProblem } from './problems.js';
 
 const NVIDIA_REPO = "from NVIDIA's CUDA repository (https://developer.nvidia.com/cuda-downloads: add the cuda-keyring for your distribution first)";
 
@@ -17,6 +18,8 @@ function dashed(version: string): string {
 
 function toolkitCheck(facts: HostFacts): CheckResult {
   const t = primaryToolkit(facts);
+  const problem = familyProblem(facts, 'cuda');
+  if (!t && problem) return warn('gpu.cuda', `could not determine the CUDA toolkits: ${problem}`, 're-run tfbuild doctor --gpu; if it persists, run <cuda>/bin/nvcc --version by hand');
   if (!t) {
     return fail('gpu.cuda', 'no CUDA toolkit found (--cuda-path, CUDA_HOME, CUDA_PATH, /usr/local/cuda*, /opt/cuda)',
       `${installCommand(facts, { apt: ['cuda-toolkit'], dnf: ['cuda-toolkit'] })} ${NVIDIA_REPO}, or pass --cuda-path DIR`);
@@ -83,6 +86,8 @@ function driverCheck(facts: HostFacts): CheckResult {
 
 function devicesCheck(facts: HostFacts): CheckResult {
   if (facts.gpus.length > 0) return pass('gpu.devices', facts.gpus.map((g) => `#${g.index} ${g.name}${g.memoryMiB ? ` ${g.memoryMiB} MiB` : ''}`).join(', '));
+  const problem = familyProblem(facts, 'nvidia', 'nvidia-smi', 'gpus');
+  if (problem) return fail('gpu.devices', `no GPU listed: ${problem}`, 'check the driver: nvidia-smi must answer quickly (a hang usually means a wedged driver; reboot or reload the nvidia module)');
   return fail('gpu.devices', 'no NVIDIA GPU visible (nvidia-smi absent or lists none)',
     'run on a machine with an NVIDIA GPU and driver; to build for another machine, pass --compute-capabilities X.Y and skip the verify step');
 }

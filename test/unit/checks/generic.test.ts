@@ -91,6 +91,13 @@ describe('genericChecks', () => {
     expect(byId(healthyFacts({ locale: { lang: null, lcAll: null, utf8: false } })).locale).toMatchObject({ status: 'warn', fix: 'export LANG=C.UTF-8 LC_ALL=C.UTF-8' });
   });
 
+  it('a family that timed out is "could not determine", never "missing"', () => {
+    const r = byId(healthyFacts({ pythons: [], git: null, compilers: [], problems: [{ probe: 'python', message: 'python probe did not finish within 3000 ms and was stopped' }, { probe: 'git', message: 'git --version exited with code 1' }, { probe: 'compilers', message: 'compilers probe did not finish within 3000 ms and was stopped' }] }));
+    expect(r.python).toMatchObject({ status: 'warn', message: 'could not determine the python interpreters: python probe did not finish within 3000 ms and was stopped' });
+    expect(r.git?.status).toBe('warn');
+    expect(r.compiler?.status).toBe('warn');
+  });
+
   it('probe problems become findings; a bad --cuda-path fails', () => {
     const r = byId(healthyFacts({ problems: [{ probe: 'nvidia-smi', message: 'x did not answer' }, { probe: 'cuda-path', message: '--cuda-path /x does not exist' }] }));
     expect(r['probe.nvidia-smi']?.status).toBe('warn');
