@@ -26,7 +26,7 @@ describe('tfbuild recipes (compiled CLI)', { timeout: 120_000 }, () => {
 
   it('--json lists all 38 releases with version, line, tags and the docs table strings', () => {
     const r = tfbuild(['recipes', '--json']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as { version: string; line: string; tags: { default: string; known: string[] }; tested: Record<string, string> }[];
     expect(rows).toHaveLength(38);
     const r14row = rows.find((x) => x.version === '1.4.0');
@@ -37,13 +37,13 @@ describe('tfbuild recipes (compiled CLI)', { timeout: 120_000 }, () => {
 
   it('prints a table of releases by default', () => {
     const r = tfbuild(['recipes']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/│ 1\.4\.0\s+│ r1\.4\s+│ v1\.4\.1\s+│ 2\.7, 3\.3-3\.6 │ GCC 4\.8\s+│ 0\.5\.4\s+│ 6\s+│ 8\s+│ configure\.py │ E1/);
   });
 
   it('show r1.4 --gpu --json: the recipe, the tag and the exact configure env and bazel command it implies', () => {
     const r = tfbuild(['recipes', 'show', 'v1.4.0', '--json']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { tag: string; recipe: { line: string; patches: string[] }; implied: Record<'cpu' | 'gpu', { configureEnv: { name: string; value: string }[]; bazel: string[]; packaging: string[] }> };
     expect(j.tag).toBe('v1.4.0');
     expect(j.recipe.patches).toEqual(['nasm-mirror']);
@@ -62,7 +62,7 @@ describe('tfbuild recipes (compiled CLI)', { timeout: 120_000 }, () => {
 
   it('show 2.21 --gpu: wheel rule with USE_PYWRAP_RULES, WHEEL_NAME and --config=cuda_wheel', () => {
     const r = tfbuild(['recipes', 'show', '2.21', '--gpu']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(
       'bazel build --config=opt --config=cuda --config=cuda_wheel --repo_env=TF_PYTHON_VERSION={pythonVersion} --repo_env=HERMETIC_PYTHON_VERSION={pythonVersion} --repo_env=WHEEL_NAME=tensorflow --repo_env=USE_PYWRAP_RULES=1 //tensorflow/tools/pip_package:wheel',
     );
@@ -121,7 +121,7 @@ describe('tfbuild recipes (compiled CLI)', { timeout: 120_000 }, () => {
     mine.tags.default = 'v1.4.2';
     const file = writeTmp('mine.yaml', YAML.stringify(mine));
     const r = tfbuild(['recipes', 'show', '--recipe', file, '--json']);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { tag: string }).tag).toBe('v1.4.2');
   });
 });
