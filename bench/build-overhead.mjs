@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * Whole-process wall time of `tfbuild build` on the r1.4-shaped fixture vs a plain shell script that runs the same
+ * commands (taken from `tfbuild plan --json` for the same work dir): clone, the nasm patch as a unified diff,
+ * ./configure with the same env, the same bazel command line, build_pip_package, copy the wheel.
+ * Both with --no-install (venv creation is identical work for both and only adds noise). Each trial uses a fresh
+ * work dir; the bazel output root and disk cache are shared and warmed first, runs alternate, medians reported.
+ * Target: ratio ≤ 1.03. Needs `npm run build`. TRIALS=N (default 3). → bench/results/build-overhead.json
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'tfbuild.js');
+const RECIPE = join(ROOT, 'test/fixtures/recipes/fixture-r1.4.yaml');
+const TRIALS = Number(process.env.TRIALS ?? 3);
+const tmp = mkdtempSync(join(tmpdir(), 'tfb-bench-overhead-'));
+const env = { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache'), CI: '1', NO_COLOR: '1' };
+
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@x' };
+const git = (cwd, ...a) => execFileSync('git', a, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
+
+export function makeFixtureRepo(dir) {
+  const work = join(dir, 'r1.4-work');
+  cpSync(join(ROOT, 'test/fixtures/tfshape/common'), work, { recursive: true });
+  cpSync(join(ROOT, 'test/fixtures/tfshape/r1.4'), work, { recursive: true });
+  git(work, 'init', '-q', '-b', 'r1.4');
+  git(work, 'add', '-A');
+  git(work, 'commit', '-q', '-m', 'fixture');
+  git(work, 'tag', '-a', 'v1.4.1', '-m', 'v1.4.1');
+  git(dir, 'clone', '-q', '--bare', work, join(dir, 'r1.4.git'));
+  return join(dir, 'r1.4.git');
+}
+
+const bare = makeFixtureRepo(tmp);
+const tfbArgs = (w, out) => ['r1.4', '--recipe', RECIPE, '--repo', bare, '--workdir', w, '--output', out, '--no-install', '--yes'];
+
+function timeRun(cmd, args) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return ms;
+}
+
+/** The same commands as a plain shell script, from the plan of that work dir. */
+function writeScript(w, out, patchDiff) {
+  const plan = JSON.parse(execFileSync(process.execPath, [BIN, 'plan', ...tfbArgs(w, out).filter((a) => a !== '--yes'), '--json'], { env, encoding: 'utf8' }));
+  const q = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+  const step = (k) => plan.steps.find((s) => s.kind === k);
+  const src = step('source').dir;
+  const lines = ['#!/bin/sh', 'set -e', `mkdir -p ${q(dirname(src))} ${q(out)}`];
+  lines.push(`git -c advice.detachedHead=false clone -q --depth 1 --branch v1.4.1 -- file://${bare} ${q(src)}`);
+  lines.push(`git -C ${q(src)} apply ${q(patchDiff)}`);
+  const c = step('configure');
+  lines.push(`(cd ${q(src)} && env ${Object.entries(c.env).map(([k, v]) => `${k}=${q(v)}`).join(' ')} ./configure </dev/null >/dev/null)`);
+  const b = step('bazel-build');
+  lines.push(`(cd ${q(src)} && env ${Object.entries(b.env).map(([k, v]) => `${k}=${q(v)}`).join(' ')} ${b.args.length ? q(b.cmd) + ' ' + b.args.map(q).join(' ') : ''} >/dev/null 2>&1)`);
+  const p = step('package');
+  lines.push(`rm -rf ${q(p.stagingDir)} && mkdir -p ${q(p.stagingDir)}`);
+  lines.push(`(cd ${q(src)} && ${q(p.cmd)} ${p.args.map(q).join(' ')} >/dev/null)`);
+  lines.push(`cp -n ${q(p.stagingDir)}/*.whl ${q(out)}/`);
+  const file = join(w + '-script.sh');
+  writeFileSync(file, lines.join('\n') + '\n');
+  chmodSync(file, 0o755);
+  return file;
+}
+
+// The nasm patch as a diff (what a user would apply by hand).
+const warm = join(tmp, 'warm');
+timeRun(process.execPath, [BIN, ...tfbArgs(warm, join(tmp, 'warm-out'))]);
+const warmSrc = JSON.parse(readFileSync(join(warm, 'tfbuild-state.json'), 'utf8')).steps.find((s) => s.id === 'source').outputs.srcDir;
+const diff = join(tmp, 'nasm.diff');
+writeFileSync(diff, git(warmSrc, 'diff', '--', 'tensorflow/workspace.bzl') + '\n');
+
+const tfb = [];
+const sh = [];
+for (let i = 0; i < TRIALS; i++) {
+  const w1 = join(tmp, `t${i}`);
+  tfb.push(timeRun(process.execPath, [BIN, ...tfbArgs(w1, join(tmp, `t${i}-out`))]));
+  const w2 = join(tmp, `s${i}`);
+  const script = writeScript(w2, join(tmp, `s${i}-out`), diff);
+  sh.push(timeRun('/bin/sh', [script]));
+  if (readdirSync(join(tmp, `s${i}-out`)).filter((f) => f.endsWith('.whl')).length !== 1) throw new Error('script made no wheel');
+}
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const result = {
+  bench: 'build-overhead',
+  date: new Date().toISOString(),
+  trials: TRIALS,
+  tfbuildMs: tfb.map(Math.round),
+  scriptMs: sh.map(Math.round),
+  tfbuildMedianMs: Math.round(median(tfb)),
+  scriptMedianMs: Math.round(median(sh)),
+  ratio: Number((median(tfb) / median(sh)).toFixed(3)),
+  target: 1.03,
+  note: 'each trial starts a bazel server for a new workspace on a 2-core box; the run-to-run spread of both sides is larger than tfbuild\'s own start-up (node, host probe, decisions: ~3 s)',
+};
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench/results/build-overhead.json'), JSON.stringify(result, null, 2) + '\n');
+console.log(JSON.stringify(result, null, 2));
+try {
+  for (const d of readdirSync(join(tmp, 'cache/tfbuild/bazel'))) {
+    try { process.kill(Number(readFileSync(join(tmp, 'cache/tfbuild/bazel', d, 'server/server.pid.txt'), 'utf8')), 'SIGKILL'); } catch { /* none */ }
+  }
+} catch { /* none */ }
