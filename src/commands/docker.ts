@@ -18,7 +18,7 @@ import { writeBuildContext } from '../docker/context.js';
 import { getCacheDir } from '../plan/paths.js';
 import { resolveRecipe } from '../recipes/index.js';
 import type { Recipe } from '../recipes/schema.js';
-import { buildImage, describeEngines, hasImage, isRootlessEngine, runContainer, stopContainer } from '../tools/container.js';
+import { buildImage, describeEngines, hasImage, isRootlessEngine, runContainer, stopContainer, waitContainer } from '../tools/container.js';
 import { readBazelReleaseTable } from '../tools/bazel-release.js';
 import { toJson } from '../ui/output.js';
 
@@ -238,8 +238,10 @@ export async function dockerBuild(o: DockerOptions): Promise<DockerResult> {
       exitCode = r.exitCode;
     } catch (e) {
       if (e instanceof InterruptedError) {
-        say(`stopping ${name}…`);
-        await stopContainer(engine.name, name, 20, engine.path);
+        // The run client forwarded the SIGTERM to tfbuild inside, which is saving its state; a second signal
+        // would force it, so give it time first and stop the container only if it is still running.
+        say(`waiting for ${name} to save its state…`);
+        if (!(await waitContainer(engine.name, name, 60_000, engine.path))) await stopContainer(engine.name, name, 20, engine.path);
         throw new InterruptedError('SIGINT', `Stopped the container ${name}.`, `The work dir ${workdir} keeps the build state: rerun the same tfbuild docker command to resume.`);
       }
       throw e;

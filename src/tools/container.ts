@@ -150,6 +150,15 @@ export async function stopContainer(engine: EngineName, name: string, graceSecon
   return r.exitCode === 0;
 }
 
+/**
+ * `ENGINE wait NAME`, bounded: true once the container has exited (or is already gone: `run --rm` removed it),
+ * false when it still runs after `ms`.
+ */
+export async function waitContainer(engine: EngineName, name: string, ms: number, path: string = engine): Promise<boolean> {
+  const r = await run({ cmd: path, args: ['wait', name], effect: 'read', timeout: ms, reject: false, title: `${engine} wait` });
+  return !r.timedOut;
+}
+
 /** `ENGINE image inspect` as JSON (labels, size); null when missing. */
 export async function inspectImage(engine: EngineName, tag: string, path: string = engine): Promise<Record<string, unknown> | null> {
   const r = await run({ cmd: path, args: ['image', 'inspect', tag], effect: 'read', timeout: 'query', reject: false });

@@ -21,6 +21,14 @@ const HOST_GID = 1000;
 const imageFlags = ['--recipe', fixtureRecipe('2.17'), '--base-image', BASE_IMAGE, '--image-bazel', 'apt:bazel-bootstrap', ...PODMAN_HOST_FLAGS];
 let image = '';
 let repo: FixtureRepo;
+const output = join(root, 'out');
+const workdir = join(root, 'work');
+// The bare repo is read through a read-only mount, as the host user.
+const fixtureArgs = () => ['docker', '2.17', ...imageFlags, '--repo', repo.bareRepo, '--output', output, '--workdir', workdir, '--user-ids', `${HOST_UID}:${HOST_GID}`, '--', '--cpu-flags', 'none'];
+
+function containersNamed(prefix: string): string[] {
+  return execFileSync('podman', ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n').filter((n) => n.startsWith(prefix));
+}
 // The image holds tfbuild itself, so its tag follows the package's files: run a frozen copy of the package so that
 // edits to the working tree while this file runs cannot change the tag between two calls.
 const pkg = join(root, 'pkg');
@@ -104,15 +112,32 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
     expect(doc.checks.find((c) => c.id === 'git')?.status).toBe('pass');
   });
 
-  it('builds the fixture inside: wheel and build-info arrive in the host output dir, owned by the host user', async () => {
-    const output = join(root, 'out');
-    const workdir = join(root, 'work');
-    // The bare repo is read through a read-only mount, as the host user.
+  it('Ctrl-C stops the container and leaves the resumable state in the mounted work dir', async () => {
     execFileSync('chown', ['-R', `${HOST_UID}:${HOST_GID}`, repo.bareRepo]);
-    const r = await runCli(
-      ['docker', '2.17', ...imageFlags, '--repo', repo.bareRepo, '--output', output, '--workdir', workdir, '--user-ids', `${HOST_UID}:${HOST_GID}`, '--', '--cpu-flags', 'none'],
-      { env },
-    );
+    const child = spawn(process.execPath, [join(pkg, 'bin', 'tfbuild.js'), ...fixtureArgs()], { env: { ...process.env, CI: '1', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    // Interrupt once the build inside has recorded a finished step.
+    const stateFile = join(workdir, 'build', 'tfbuild-state.json');
+    const deadline = Date.now() + 240_000;
+    while (!existsSync(stateFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(existsSync(stateFile), out.slice(-3000)).toBe(true);
+    const running = containersNamed('tfbuild-r2.17-');
+    expect(running.length).toBe(1);
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code, out.slice(-3000)).toBe(130);
+    expect(out).toMatch(/rerun the same tfbuild docker command to resume/);
+    expect(containersNamed('tfbuild-r2.17-')).toEqual([]);
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(state).length).toBeGreaterThan(0);
+    expect(statSync(stateFile).uid).toBe(HOST_UID);
+  });
+
+  it('builds the fixture inside (resuming): wheel and build-info arrive in the host output dir, owned by the host user', async () => {
+    const r = await runCli(fixtureArgs(), { env });
     expect(r.code, (r.stdout + r.stderr).slice(-4000)).toBe(0);
     const files = readdirSync(output).sort();
     const wheel = files.find((f) => f.endsWith('.whl'));
