@@ -52,6 +52,7 @@ const cases: Case[] = [
   },
   { file: 'link-oom-ld-killed.log', first: 'build-action-killed-sigkill', marker: 'ld terminated with signal 9', oom: true },
   { file: 'link-undefined-reference.log', first: 'build-link-undefined-reference', marker: 'undefined reference', count: 3 },
+  { file: 'package-bdist-wheel.log', first: 'package-bdist-wheel-missing', marker: "invalid command 'bdist_wheel'" },
   { file: 'pip-install-wheel-tag.log', first: 'install-wheel-tag-mismatch', marker: 'is not a supported wheel' },
   {
     file: 'import-illegal-instruction.log',
