@@ -8,13 +8,14 @@
  * Target: ratio ≤ 1.03. Needs `npm run build`. TRIALS=N (default 3). → bench/results/build-overhead.json
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import console from 'node:console';
+import { makeFixtureRepo } from './build-overhead-fixture.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'tfbuild.js');
@@ -23,21 +24,7 @@ const TRIALS = Number(process.env.TRIALS ?? 3);
 const tmp = mkdtempSync(join(tmpdir(), 'tfb-bench-overhead-'));
 const env = { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache'), CI: '1', NO_COLOR: '1' };
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@x' };
-const git = (cwd, ...a) => execFileSync('git', a, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-
-export function makeFixtureRepo(dir) {
-  const work = join(dir, 'r1.4-work');
-  cpSync(join(ROOT, 'test/fixtures/tfshape/common'), work, { recursive: true });
-  cpSync(join(ROOT, 'test/fixtures/tfshape/r1.4'), work, { recursive: true });
-  git(work, 'init', '-q', '-b', 'r1.4');
-  git(work, 'add', '-A');
-  git(work, 'commit', '-q', '-m', 'fixture');
-  git(work, 'tag', '-a', 'v1.4.1', '-m', 'v1.4.1');
-  git(dir, 'clone', '-q', '--bare', work, join(dir, 'r1.4.git'));
-  return join(dir, 'r1.4.git');
-}
-
+const git = (cwd, ...a) => execFileSync('git', a, { cwd, encoding: 'utf8' }).trim();
 const bare = makeFixtureRepo(tmp);
 const tfbArgs = (w, out) => ['r1.4', '--recipe', RECIPE, '--repo', bare, '--workdir', w, '--output', out, '--no-install', '--yes'];
 
