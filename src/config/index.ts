@@ -124,9 +124,10 @@ export function mergeOptions(config: ConfigOptions | undefined, flags: Partial<B
  * Write decisions so a build can be repeated headless. Keys equal to the schema default are left out, so the file
  * says only what was decided. Written atomically; remote header values are written as given (${VAR} refs stay refs).
  */
-export function writeConfigFile(path: string, options: BuildOptionsInput): string {
+export function writeConfigFile(path: string, options: BuildOptionsInput, o: { cwd?: string } = {}): string {
   const format = formatOf(path);
-  const full = BuildOptionsSchema.parse(options);
+  // Relative paths were relative to the cwd; a config file's are relative to the file, so write them absolute.
+  const full = resolvePaths(BuildOptionsSchema.parse(options), resolve(o.cwd ?? process.cwd())) as BuildOptions;
   const defaults = BuildOptionsSchema.parse({ version: full.version }) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(full)) {

@@ -375,7 +375,7 @@ export async function settleDecisions(i: SettleInput): Promise<Decision & { conf
   const out: Decision & { configFile?: string; savedConfig?: string } = { ...decision };
   if (loaded) out.configFile = loaded.path;
   if (f.saveConfig !== undefined && decision.action !== 'docker') {
-    out.savedConfig = writeConfigFile(resolve(i.cwd, f.saveConfig), decision.options);
+    out.savedConfig = writeConfigFile(resolve(i.cwd, f.saveConfig), decision.options, { cwd: i.cwd });
     i.print(`Saved these decisions to ${out.savedConfig}; repeat headless with: tfbuild build ${i.version} --config ${out.savedConfig} --yes\n`);
   }
   return out;

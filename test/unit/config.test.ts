@@ -75,6 +75,12 @@ describe('config files', () => {
     });
   });
 
+  it('--save-config writes relative paths absolute (they were relative to the cwd, not to the file)', () => {
+    const dir = tmp();
+    const f = writeConfigFile(join(dir, 'elsewhere', 'c.json'), { version: 'r1.4', output: 'dist', python: 'python3.6', source: '../tf' }, { cwd: '/home/u/proj' });
+    expect(readConfigFile(f).options).toEqual({ version: 'r1.4', output: '/home/u/proj/dist', python: 'python3.6', source: '/home/u/tf' });
+  });
+
   it('--save-config writes only decisions (not defaults) and reads back to the same options', () => {
     const dir = tmp();
     mkdirSync(join(dir, 'sub'));
