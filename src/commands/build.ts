@@ -126,7 +126,7 @@ export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildR
     });
     if (mode !== 'json') {
       deps.io.stdout(wheel ? `Built ${wheel}\n` : deps.dryRun ? 'Dry run: nothing was written.\n' : 'Done.\n');
-      if (r.outputs.python) deps.io.stdout(`Installed for ${r.outputs.python}\n`);
+      if (r.outputs.python && !deps.dryRun) deps.io.stdout(`Installed for ${r.outputs.python}\n`);
     }
     return { ok: true, wheel, metadataFile: wheel ? `${wheel}.tfbuild.json` : null, executed: r.executed, skipped: r.skipped, outputs: r.outputs, plan };
   } finally {

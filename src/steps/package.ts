@@ -39,11 +39,13 @@ function newestWheel(dir: string): string | null {
 }
 
 export async function runPackageStep(step: PackageStep, ctx: StepContext): Promise<StepOutputs> {
-  verifyOutputDir(step.outputDir);
+  if (!getExecContext().dryRun) verifyOutputDir(step.outputDir);
   if (step.packaging === 'build_pip_package') {
     // A fresh staging dir: an older wheel left there must not be mistaken for this build's.
-    if (!getExecContext().dryRun) rmSync(step.stagingDir, { recursive: true, force: true });
-    mkdirSync(step.stagingDir, { recursive: true });
+    if (!getExecContext().dryRun) {
+      rmSync(step.stagingDir, { recursive: true, force: true });
+      mkdirSync(step.stagingDir, { recursive: true });
+    }
     const logFile = getLogFile(ctx, 'package');
     ctx.currentLog = logFile;
     await runBuildPipPackage({ cmd: step.cmd, args: step.args, cwd: step.cwd, env: withPath(step, step.env), logFile, signal: ctx.signal });

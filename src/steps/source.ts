@@ -48,7 +48,7 @@ export async function runSourceStep(step: SourceStep, ctx: StepContext): Promise
     return verifyCheckout({ ...step, allowDirty: true }, ctx, false);
   }
   ctx.setStatus(`cloning ${step.tag} from ${step.repo}`);
-  mkdirSync(dirname(step.dir), { recursive: true });
+  if (!getExecContext().dryRun) mkdirSync(dirname(step.dir), { recursive: true });
   // Clone next to the target and rename, so an interrupted clone never looks like a finished one.
   const partial = `${step.dir}.partial`;
   rmSync(partial, { recursive: true, force: true });

@@ -117,6 +117,28 @@ describe('bad input', () => {
     expect(b.stderr).toMatch(/has no pip/);
   });
 
+  it("configure's bazel error printed with exit 0 (r1.4): caught, exit 3", async () => {
+    const dir = join(root, 'oldbazel');
+    mkdirSync(dir, { recursive: true });
+    const fake = join(dir, 'bazel');
+    writeFileSync(fake, '#!/bin/sh\necho "bazel 0.4.5"\n');
+    chmodSync(fake, 0o755);
+    const r = await runCli([...base(join(root, 'w-oldbazel')), '--repo', fx.bareRepo, '--bazel', fake], { env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/\.\/configure rejected bazel: Please upgrade your bazel installation to version 0\.5\.4/);
+  });
+
+  it('a configure question the recipe does not answer: stopped at once (stdin closed), exit 4 naming it', async () => {
+    const partial = join(root, 'partial.yaml');
+    writeFileSync(partial, readFileSync(recipe, 'utf8').replace(/    - name: PYTHON_LIB_PATH\n      value: "\{pythonLib\}"\n/, ''));
+    expect(readFileSync(partial, 'utf8')).not.toContain('PYTHON_LIB_PATH');
+    const t0 = Date.now();
+    const r = await runCli(['r1.4', '--recipe', partial, '--workdir', join(root, 'w-prompt'), '--repo', fx.bareRepo, '--output', join(root, 'out-unused')], { env });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/\.\/configure asked a question tfbuild did not answer: "Please input the desired Python library path/);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  });
+
   it('an invalid saved plan: exit 4 with the schema problems', async () => {
     const p = join(root, 'plan.json');
     writeFileSync(p, JSON.stringify({ schemaVersion: 1, steps: [{ kind: 'bazel-build' }] }));
