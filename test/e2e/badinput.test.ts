@@ -130,7 +130,7 @@ describe('bad input', () => {
 
   it('a configure question the recipe does not answer: stopped at once (stdin closed), exit 4 naming it', async () => {
     const partial = join(root, 'partial.yaml');
-    writeFileSync(partial, readFileSync(recipe, 'utf8').replace(/    - name: PYTHON_LIB_PATH\n      value: "\{pythonLib\}"\n/, ''));
+    writeFileSync(partial, readFileSync(recipe, 'utf8').replace(/ {4}- name: PYTHON_LIB_PATH\n {6}value: "\{pythonLib\}"\n/, ''));
     expect(readFileSync(partial, 'utf8')).not.toContain('PYTHON_LIB_PATH');
     const t0 = Date.now();
     const r = await runCli(['r1.4', '--recipe', partial, '--workdir', join(root, 'w-prompt'), '--repo', fx.bareRepo, '--output', join(root, 'out-unused')], { env });
