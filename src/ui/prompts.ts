@@ -69,7 +69,11 @@ async function ask<T>(
   try {
     return await fn(context);
   } catch (e) {
-    if (isPromptExit(e)) throw new InterruptedError('SIGINT', 'Interrupted at a prompt; nothing was started or changed.');
+    // inquirer's message names the signal when one closed the prompt ("… with 143 SIGTERM"); Ctrl-C is SIGINT.
+    if (isPromptExit(e)) {
+      const sig = /SIGTERM/.test((e as Error).message) ? 'SIGTERM' : 'SIGINT';
+      throw new InterruptedError(sig, 'Interrupted at a prompt; nothing was started or changed.');
+    }
     throw e;
   }
 }

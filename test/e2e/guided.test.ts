@@ -124,6 +124,16 @@ describe('leaving early', () => {
     expect(existsSync(workdir)).toBe(false);
   });
 
+  it('SIGTERM while a prompt waits exits 143, also without a stack trace', async () => {
+    const t = guided(['--workdir', join(root, 'w-term')]);
+    await t.waitFor('Which python builds and receives TensorFlow?');
+    const pid = t.pid();
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGTERM');
+    expect(await t.waitExit()).toBe(143);
+    expect(t.capture()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+
   it('"no" at the final confirmation builds nothing and exits 0', async () => {
     const workdir = join(root, 'w-no');
     const out = join(root, 'out-no');

@@ -20,6 +20,8 @@ export interface TmuxSession {
   waitFor(needle: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Wait for the program to end; its exit code. */
   waitExit(timeoutMs?: number): Promise<number>;
+  /** PID of the program (the child of the pane's shell); 0 when it has not started or has ended. */
+  pid(): number;
   kill(): void;
 }
 
@@ -80,6 +82,15 @@ export function startTmux(o: { argv: string[]; cwd: string; env?: Record<string,
         await sleep(100);
       }
       return Number(readFileSync(exitFile, 'utf8').trim());
+    },
+    pid() {
+      const shell = tmux('display-message', '-p', '-t', 't', '#{pane_pid}').trim();
+      try {
+        const kids = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+        return Number(kids[0] ?? 0);
+      } catch {
+        return 0;
+      }
     },
     kill() {
       try {
