@@ -2,6 +2,7 @@
  * git adapter: typed verbs over src/exec. Read-only queries use the `query` timeout; a clone uses `networkGit`
  * (TensorFlow's repository is large even shallow). Every failure is a ToolError with a hint.
  */
+import { resolve } from 'node:path';
 import { run, type RunResult } from '../exec/index.js';
 import { EnvironmentError } from '../errors.js';
 
@@ -106,7 +107,7 @@ export interface CloneTagSpec {
 /** Shallow clone of one tag: `git clone --depth 1 --branch TAG URL DEST`. */
 export async function cloneTag(spec: CloneTagSpec): Promise<RunResult> {
   // A plain path is turned into file:// so --depth is honoured (git ignores it for local paths and warns).
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(spec.url) || /^[^/]+@[^:]+:/.test(spec.url) ? spec.url : `file://${spec.url}`;
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(spec.url) || /^[^/]+@[^:]+:/.test(spec.url) ? spec.url : `file://${resolve(spec.url)}`;
   return run({
     cmd: GIT,
     args: ['-c', 'advice.detachedHead=false', 'clone', '--depth', '1', '--branch', spec.tag, '--', url, spec.dest],
