@@ -1,12 +1,14 @@
 /**
  * `tfbuild build --json` on the TF-shaped fixture (real git, bazel): stdout is NDJSON, and every line validates
- * against the versioned event schema (src/ui/events.ts, published as schema/events.schema.json), event by event.
+ * against the versioned event schema, event by event: the zod schema (src/ui/events.ts) and the published
+ * schema/events.schema.json read back with z.fromJSONSchema.
  * Human text goes to stderr only. A failing build reports step-failed with the error and its exit code.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { EventSchema, type BuildEvent } from '../../src/ui/events.js';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
 import { runCli, stopBazelServers } from './build-cli.js';
@@ -15,6 +17,8 @@ const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-ndjson-'));
 const cache = join(root, 'cache');
 const env = { XDG_CACHE_HOME: cache, CI: 'true' };
 let repo: FixtureRepo;
+/** The published JSON Schema, read back as a validator of its own: what a consumer of the stream would use. */
+const published = z.fromJSONSchema(JSON.parse(readFileSync(new URL('../../schema/events.schema.json', import.meta.url), 'utf8')));
 
 beforeAll(() => {
   repo = makeFixtureRepo('r1.4', { tmp: root });
@@ -34,6 +38,8 @@ function readEvents(stdout: string): BuildEvent[] {
     }
     const parsed = EventSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`stdout line ${n + 1} is off-schema: ${parsed.error.message}\n${line.slice(0, 300)}`);
+    const viaFile = published.safeParse(raw);
+    if (!viaFile.success) throw new Error(`stdout line ${n + 1} fails schema/events.schema.json: ${viaFile.error.message}`);
     return parsed.data;
   });
 }

@@ -29,6 +29,17 @@ describe('events schema', () => {
     expect(EventSchema.safeParse({ v: 2, ts: new Date().toISOString(), type: 'step-started', step }).success).toBe(false);
   });
 
+  it('the published JSON Schema, read back, accepts what toEvent makes and rejects wrong versions, types and keys', async () => {
+    const { z } = await import('zod');
+    const published = z.fromJSONSchema(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')));
+    const good = toEvent({ type: 'progress', step, progress: { done: 1, total: 4, percent: 25, etaSeconds: 3 } });
+    expect(published.safeParse(good).success).toBe(true);
+    expect(published.safeParse({ ...good, v: 2 }).success).toBe(false);
+    expect(published.safeParse({ ...good, type: 'progres' }).success).toBe(false);
+    expect(published.safeParse({ ...good, extra: true }).success).toBe(false);
+    expect(published.safeParse({ ...good, ts: 'yesterday' }).success).toBe(false);
+  });
+
   it('fills cache stats defaults in a result', () => {
     const e = toEvent({ type: 'result', ok: true, result: { wheel: '/x.whl', buildInfo: { tf: '1.4.1' }, cache: {} } });
     expect(e.type === 'result' && e.result.cache).toEqual({ remoteHits: 0, diskHits: 0, localActions: 0, totalActions: 0 });
