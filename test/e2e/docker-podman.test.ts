@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
 import { BASE_IMAGE, canRunPodmanTests, ensureBaseImage, hasImage, PODMAN_HOST_FLAGS, podmanRun } from '../helpers/podman.js';
+import { chooseEngine } from '../../src/docker/engine.js';
+import { describeEngines, isRootlessEngine } from '../../src/tools/container.js';
 import { REPO_ROOT } from './build-cli.js';
 
 const enabled = canRunPodmanTests();
@@ -63,6 +65,15 @@ afterAll(() => {
 });
 
 describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', () => {
+  it('the adapter sees this host as it is: a docker client without daemon, a working rootful podman', async () => {
+    const engines = await describeEngines();
+    const docker = engines.find((e) => e.name === 'docker');
+    if (docker) expect(docker).toMatchObject({ works: false, problem: expect.stringMatching(/Cannot connect to the Docker daemon|docker/i) });
+    expect(engines.find((e) => e.name === 'podman')).toMatchObject({ works: true, version: expect.stringMatching(/^\d+\.\d+/), problem: null });
+    expect(await isRootlessEngine('podman')).toBe(false);
+    expect(chooseEngine(engines).name).toBe('podman');
+  });
+
   it('builds the cpu-cuda12-ubuntu22.04 image from the project, tagged by recipe + content hash, then reuses it', async () => {
     const t0 = Date.now();
     const r = await runCli(['docker', '2.17', ...imageFlags, '--image-only', '--json'], { env });
