@@ -212,8 +212,9 @@ export function createPlan(i: PlanInput): Plan {
       cuda: gpu && cuda ? cuda.version : null,
       cudnn: gpu && facts.cudnn ? facts.cudnn.version : null,
       computeCapabilities: gpu ? caps : [],
-      compiler,
-      bazel: { path: bazel.path, version: bazel.version },
+      compiler: { path: compiler, version: facts.compilers.find((c) => c.path === compiler || c.cxxPath === compiler)?.version ?? null },
+      python: { path: python, version: pyFacts?.version ?? null },
+      bazel: { path: bazel.path, version: bazel.version, bazelisk: bazel.bazelisk },
     },
   });
 
