@@ -41,14 +41,21 @@ export interface DoctorReport {
 /** Text rendering of each report's verdict, kept out of the JSON document. */
 const verdictText = new WeakMap<DoctorReport, string>();
 
+/** TFBUILD_PROBE_TIMEOUT_MS: per-family probe limit (default 3000) for slow or heavily loaded hosts. */
+export function probeTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const n = Number(env.TFBUILD_PROBE_TIMEOUT_MS);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 /** The typed core: callable without argv. */
 export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport> {
+  const timeoutMs = opts.timeoutMs ?? probeTimeoutFromEnv(opts.env ?? process.env);
   const probeOpts: ProbeOptions = {
     ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}),
     ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}),
     ...(opts.workdir ? { workdir: opts.workdir } : {}),
     ...(opts.env ? { env: opts.env } : {}),
-    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
   };
   // Resolve the recipe first: an unknown VERSION is a config error, reported before any probing.
   // Loaded lazily: the recipe catalog (yaml, zod) is not needed, and not paid for, by a plain `doctor`.

@@ -12,9 +12,11 @@ import { probeHost } from '../../../src/probe/index.js';
 import type { HostFacts } from '../../../src/probe/types.js';
 import { makeFakeGpuHost, PROBE_FIXTURES, type FakeGpuHost } from '../../helpers/fake-gpu.js';
 
+// Many test files run at once on 2 cores: room for each family, except in the test about timeouts.
+const ROOMY = 15_000;
 let real: HostFacts | undefined;
 async function realFacts(): Promise<HostFacts> {
-  real ??= await probeHost({ env: { ...process.env, TFBUILD_PROC_DRIVER: '/nonexistent/proc-driver' } });
+  real ??= await probeHost({ env: { ...process.env, TFBUILD_PROC_DRIVER: '/nonexistent/proc-driver' }, timeoutMs: ROOMY });
   return real;
 }
 
@@ -82,7 +84,7 @@ describe('probeHost with fakes and bad input', () => {
 
   it('reads a fake GPU host: nvidia-smi on PATH, driver file, toolkit and cuDNN trees', async () => {
     fake = makeFakeGpuHost({ cuda: { version: '13.0', nvcc: 'nvcc/13.0-this-machine.txt' }, cudnn: { header: 'cudnn/cudnn_version-v9.h', libMajor: 9 } });
-    const f = await probeHost({ env: fake.env, cudaPath: fake.cudaPath!, cudnnPath: fake.cudnnPath! });
+    const f = await probeHost({ env: fake.env, cudaPath: fake.cudaPath!, cudnnPath: fake.cudnnPath!, timeoutMs: ROOMY });
     expect(f.cuda[0]).toMatchObject({ path: fake.cudaPath, version: '13.0', source: 'version.json', cupti: true });
     expect(f.cudnn).toMatchObject({ version: '9.1.0', major: 9, path: fake.cudnnPath, libDir: join(fake.cudnnPath!, 'lib64'), inCudaLib64: false });
     expect(f.driver).toEqual({ version: '580.173.02', cudaVersion: '13.0', source: '/proc/driver/nvidia/version' });
@@ -95,7 +97,7 @@ describe('probeHost with fakes and bad input', () => {
 
   it('falls back to the name table when an old driver rejects compute_cap; driver from nvidia-smi when /proc has none', async () => {
     fake = makeFakeGpuHost({ smi: 'old-driver', procDriver: null, cuda: { version: '8.0', versionFile: 'txt', cupti: 'extras' }, cudnn: { header: 'cudnn/cudnn-v6.h', libMajor: 6, inCudaLib64: true } });
-    const f = await probeHost({ env: fake.env, cudaPath: fake.cudaPath!, cudnnPath: fake.cudnnPath! });
+    const f = await probeHost({ env: fake.env, cudaPath: fake.cudaPath!, cudnnPath: fake.cudnnPath!, timeoutMs: ROOMY });
     expect(f.driver).toEqual({ version: '470.256.02', cudaVersion: '11.4', source: 'nvidia-smi' });
     expect(f.gpus.map((g) => [g.name, g.computeCapability, g.ccSource])).toEqual([
       ['Tesla K80', '3.7', 'name-table'],
@@ -120,7 +122,7 @@ describe('probeHost with fakes and bad input', () => {
 
   it('garbage from nvidia-smi is a clear finding, not GPUs', async () => {
     fake = makeFakeGpuHost({ smi: 'garbage' });
-    const f = await probeHost({ env: fake.env });
+    const f = await probeHost({ timeoutMs: ROOMY, env: fake.env });
     expect(f.gpus).toEqual([]);
     const msgs = f.problems.map((p) => p.message).join('\n');
     expect(msgs).toMatch(/unexpected nvidia-smi line|no "Driver Version"/);
@@ -129,7 +131,7 @@ describe('probeHost with fakes and bad input', () => {
 
   it('nvidia-smi without a driver (exit 9) is reported with its own words', async () => {
     fake = makeFakeGpuHost({ smi: 'no-driver', procDriver: null });
-    const f = await probeHost({ env: fake.env });
+    const f = await probeHost({ timeoutMs: ROOMY, env: fake.env });
     expect(f.driver).toBeNull();
     expect(f.problems.map((p) => p.message).join('\n')).toMatch(/exited with code 9: NVIDIA-SMI has failed/);
   });
@@ -138,7 +140,7 @@ describe('probeHost with fakes and bad input', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tfbuild-venv-'));
     try {
       execFileSync('/usr/bin/python3', ['-m', 'venv', '--without-pip', join(dir, 'venv')]);
-      const f = await probeHost({ env: { ...process.env, PATH: `${join(dir, 'venv', 'bin')}:${process.env.PATH ?? ''}` } });
+      const f = await probeHost({ timeoutMs: ROOMY, env: { ...process.env, PATH: `${join(dir, 'venv', 'bin')}:${process.env.PATH ?? ''}` } });
       const inVenv = f.pythons.filter((p) => p.path.startsWith(dir));
       expect(inVenv).toHaveLength(1);
       expect(inVenv[0]).toMatchObject({ realPath: join(dir, 'venv', 'bin', 'python3'), pip: null, sitePackages: expect.stringContaining(join(dir, 'venv')) });
@@ -158,7 +160,7 @@ describe('probeHost with fakes and bad input', () => {
     });
     await new Promise<void>((r) => server.listen(sock, r));
     try {
-      const f = await probeHost({ env: { ...process.env, DOCKER_HOST: `unix://${sock}` } });
+      const f = await probeHost({ timeoutMs: ROOMY, env: { ...process.env, DOCKER_HOST: `unix://${sock}` } });
       expect(f.containers.find((c) => c.name === 'docker')).toMatchObject({ works: true, nvidia: { runtime: true }, problem: null });
     } finally {
       await new Promise((r) => server.close(r));
@@ -167,12 +169,12 @@ describe('probeHost with fakes and bad input', () => {
   });
 
   it('a tmpfs work dir is measured and flagged as risky', async () => {
-    const f = await probeHost({ workdir: '/dev/shm/tfbuild-not-created-yet' });
+    const f = await probeHost({ timeoutMs: ROOMY, workdir: '/dev/shm/tfbuild-not-created-yet' });
     expect(f.disk).toMatchObject({ path: '/dev/shm/tfbuild-not-created-yet', measured: '/dev/shm', fsType: 'tmpfs', risky: true });
   });
 
   it('--cuda-path and --cudnn-path to nowhere are findings', async () => {
-    const f = await probeHost({ cudaPath: '/nowhere/cuda', cudnnPath: '/nowhere/cudnn', env: { ...process.env, TFBUILD_PROC_DRIVER: '/nonexistent' } });
+    const f = await probeHost({ timeoutMs: ROOMY, cudaPath: '/nowhere/cuda', cudnnPath: '/nowhere/cudnn', env: { ...process.env, TFBUILD_PROC_DRIVER: '/nonexistent' } });
     expect(f.problems).toEqual(expect.arrayContaining([
       { probe: 'cuda-path', message: '--cuda-path /nowhere/cuda does not exist' },
       { probe: 'cudnn-path', message: '--cudnn-path /nowhere/cudnn does not exist' },
@@ -183,7 +185,7 @@ describe('probeHost with fakes and bad input', () => {
   it('--cuda-path to a directory without a toolkit is a finding', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tfbuild-notcuda-'));
     try {
-      const f = await probeHost({ cudaPath: dir });
+      const f = await probeHost({ timeoutMs: ROOMY, cudaPath: dir });
       expect(f.problems).toContainEqual({ probe: 'cuda-path', message: `--cuda-path ${dir} holds no CUDA toolkit (no version.json, version.txt or bin/nvcc)` });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -191,15 +193,15 @@ describe('probeHost with fakes and bad input', () => {
   });
 
   it('TFBUILD_CPUINFO reproduces another host; an unreadable one is a finding', async () => {
-    const other = await probeHost({ env: { ...process.env, TFBUILD_CPUINFO: join(PROBE_FIXTURES, 'cpuinfo/intel-xeon-e5-2670-avx.txt') } });
+    const other = await probeHost({ timeoutMs: ROOMY, env: { ...process.env, TFBUILD_CPUINFO: join(PROBE_FIXTURES, 'cpuinfo/intel-xeon-e5-2670-avx.txt') } });
     expect(other.cpu).toMatchObject({ model: 'Intel(R) Xeon(R) CPU E5-2670 0 @ 2.60GHz', cores: 4, isa: ['sse4_1', 'sse4_2', 'avx'], copts: ['-msse4.1', '-msse4.2', '-mavx'] });
-    const bad = await probeHost({ env: { ...process.env, TFBUILD_CPUINFO: '/nonexistent/cpuinfo' } });
+    const bad = await probeHost({ timeoutMs: ROOMY, env: { ...process.env, TFBUILD_CPUINFO: '/nonexistent/cpuinfo' } });
     expect(bad.problems).toContainEqual({ probe: 'cpu', message: 'cannot read /nonexistent/cpuinfo (ENOENT): check TFBUILD_CPUINFO' });
     expect(bad.cpu.isa).toEqual([]);
     const dir = mkdtempSync(join(tmpdir(), 'tfbuild-cpuinfo-'));
     try {
       writeFileSync(join(dir, 'cpuinfo'), 'this is not cpuinfo\n');
-      const junk = await probeHost({ env: { ...process.env, TFBUILD_CPUINFO: join(dir, 'cpuinfo') } });
+      const junk = await probeHost({ timeoutMs: ROOMY, env: { ...process.env, TFBUILD_CPUINFO: join(dir, 'cpuinfo') } });
       expect(junk.problems.find((p) => p.probe === 'cpu')?.message).toMatch(/does not look like \/proc\/cpuinfo/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
