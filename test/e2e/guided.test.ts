@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
+import { makeFakeGpuHost } from '../helpers/fake-gpu.js';
 import { KEYS, startTmux, type TmuxSession } from '../helpers/tmux.js';
 import { BIN, runCli, stopBazelServers } from './build-cli.js';
 import { readConfigFile } from '../../src/config/index.js';
@@ -107,6 +108,37 @@ describe('guided build in a terminal', () => {
     const meta = JSON.parse(readFileSync(join(out2, `${wheels[0]!}.tfbuild.json`), 'utf8'));
     expect(meta.cpuFlags).toEqual(['sse4.2', 'avx', 'avx2']);
     expect(wheelsIn(output)).toHaveLength(1); // the guided run's output untouched
+  });
+});
+
+describe('guided GPU build (fake nvidia-smi with two GPUs and a fake cuDNN: this host has neither)', () => {
+  it('preselects the detected GPUs\' compute capabilities, refuses bad input, and shows the answer on the final screen', async () => {
+    const fake = makeFakeGpuHost({ cudnn: { header: 'cudnn/cudnn_version-v9.h', libMajor: 9 } });
+    const workdir = join(root, 'w-gpu');
+    const t = startTmux({
+      argv: [process.execPath, BIN, 'build', 'r1.4', '--gpu', '--recipe', fixtureRecipe('r1.4'), '--repo', repo.bareRepo, '--workdir', workdir,
+        '--python', '/usr/bin/python3', '--host-compiler', '/usr/bin/gcc', '--cpu-flags', 'auto', '--source', repo.dir,
+        '--output', join(root, 'out-gpu'), '--no-install', '--cudnn-path', fake.cudnnPath!],
+      cwd: root,
+      env: { ...env, PATH: fake.env.PATH!, TFBUILD_PROC_DRIVER: fake.procDriverPath },
+    });
+    sessions.push(t);
+    try {
+      let screen = await t.waitFor('CUDA compute capabilities');
+      expect(screen).toContain('detected 7.0, 8.9');
+      t.type('2.0');
+      t.send(KEYS.enter);
+      await t.waitFor('2.0 is below 3.0, the lowest this release accepts');
+      t.send('BSpace', 'BSpace', 'BSpace', KEYS.enter); // empty line → the detected default
+      screen = await t.waitFor('Start the build?');
+      expect(screen).toMatch(/compute caps: +7\.0,8\.9 \(prompt\)/);
+      t.type('n');
+      t.send(KEYS.enter);
+      expect(await t.waitExit()).toBe(0);
+      expect(existsSync(workdir)).toBe(false);
+    } finally {
+      fake.cleanup();
+    }
   });
 });
 
