@@ -78,7 +78,7 @@ describe('guided build in a terminal', () => {
     const wheels = wheelsIn(output);
     expect(wheels).toHaveLength(1);
     const meta = JSON.parse(readFileSync(join(output, `${wheels[0]!}.tfbuild.json`), 'utf8'));
-    expect(meta.compiler).toBe('/usr/bin/gcc-11');
+    expect(typeof meta.compiler === 'string' ? meta.compiler : meta.compiler.path).toBe('/usr/bin/gcc-11');
     expect(meta.cpuFlags).toEqual(['sse4.2', 'avx', 'avx2']);
     expect(meta.copts).toEqual(['-msse4.2', '-mavx', '-mavx2']);
     const bazelrc = readFileSync(join(workdir, 'src', repo.tag, '.tf_configure.bazelrc'), 'utf8');
