@@ -26,6 +26,9 @@ export interface DoctorOptions {
   cudnnPath?: string;
   workdir?: string;
   recipeFile?: string;
+  /** Check that these answer (src/checks/cache.ts): a bazel remote cache / executor URL. */
+  remoteCache?: string;
+  remoteExecutor?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
 }
@@ -61,9 +64,14 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
   // Loaded lazily: the recipe catalog (yaml, zod) is not needed, and not paid for, by a plain `doctor`.
   const recipeCtx: RecipeContext | null =
     opts.version !== undefined || opts.recipeFile ? await (await import('./doctor-recipe.js')).loadRecipeContext(opts.version ?? '', opts.recipeFile) : null;
-  const host = await probeHost(probeOpts);
+  // The remote endpoints are contacted while the host is probed (network, short timeouts of their own).
+  const remote = opts.remoteCache || opts.remoteExecutor
+    ? import('../checks/cache.js').then(async (m) =>
+        m.remoteCacheChecks(await m.probeRemoteEndpoints({ remoteCache: opts.remoteCache, remoteExecutor: opts.remoteExecutor, remoteHeaders: [], distdir: [] }, opts.env ?? process.env)))
+    : Promise.resolve([]);
+  const [host, remoteChecks] = await Promise.all([probeHost(probeOpts), remote]);
   const ctx = { facts: host, gpu: opts.gpu === true };
-  const checks = [...genericChecks(ctx), ...(recipeCtx ? recipeCtx.checks(ctx) : [])];
+  const checks = [...genericChecks(ctx), ...remoteChecks, ...(recipeCtx ? recipeCtx.checks(ctx) : [])];
   const report: DoctorReport = { schemaVersion: DOCTOR_SCHEMA_VERSION, host, checks };
   if (recipeCtx) {
     report.recipe = recipeCtx.recipeJson;
@@ -89,6 +97,8 @@ interface DoctorFlags {
   cudnnPath?: string;
   workdir?: string;
   recipe?: string;
+  remoteCache?: string;
+  remoteExecutor?: string;
 }
 
 export function register(program: Command, io: CliIO): Command {
@@ -102,6 +112,8 @@ export function register(program: Command, io: CliIO): Command {
     .option('--cudnn-path <dir>', 'where cuDNN is unpacked (include/ and lib64/)')
     .option('--workdir <dir>', 'build/cache directory whose disk is measured (default: current directory)')
     .option('--recipe <file>', 'use this recipe file instead of the shipped one')
+    .option('--remote-cache <url>', 'also check that this bazel remote cache answers (credentials from TFBUILD_REMOTE_* env)')
+    .option('--remote-executor <url>', 'also check that this remote executor accepts connections')
     .action(async (version: string | undefined, flags: DoctorFlags) => {
       const report = await runDoctor({
         ...(version !== undefined ? { version } : {}),
@@ -110,6 +122,8 @@ export function register(program: Command, io: CliIO): Command {
         ...(flags.cudnnPath ? { cudnnPath: flags.cudnnPath } : {}),
         ...(flags.workdir ? { workdir: flags.workdir } : {}),
         ...(flags.recipe ? { recipeFile: flags.recipe } : {}),
+        ...(flags.remoteCache ? { remoteCache: flags.remoteCache } : {}),
+        ...(flags.remoteExecutor ? { remoteExecutor: flags.remoteExecutor } : {}),
       });
       if (flags.json) io.stdout(toJson(report));
       else io.stdout(formatDoctorText(report, { tty: Boolean(process.stdout.isTTY), color: useColor(process.stdout), width: process.stdout.columns ?? 120 }));
