@@ -35,6 +35,11 @@ export interface BuildFlags {
   venv?: string;
   diskCache?: string | false;
   remoteCache?: string;
+  remoteExecutor?: string;
+  remoteInstanceName?: string;
+  remoteHeader?: string[];
+  repositoryCache?: string;
+  distdir?: string[];
   bazelFlag?: string[];
   maxRetries?: string;
   config?: string;
@@ -67,7 +72,12 @@ export function addBuildOptions(cmd: Command): Command {
     .option('--no-install', 'do not install the wheel')
     .option('--disk-cache <dir>', 'bazel --disk_cache dir (default ~/.cache/tfbuild/disk-cache)')
     .option('--no-disk-cache', 'build without a disk cache')
-    .option('--remote-cache <url>', 'bazel --remote_cache URL')
+    .option('--remote-cache <url>', 'bazel --remote_cache URL: http(s):// or grpc(s):// (docs/remote.md)')
+    .option('--remote-executor <url>', 'bazel --remote_executor URL: grpc(s)://')
+    .option('--remote-instance-name <name>', 'bazel --remote_instance_name')
+    .option('--remote-header <K=V>', "header for the cache/executor, repeatable; V may be '${ENV_VAR}' (credentials: TFBUILD_REMOTE_TOKEN)", collect)
+    .option('--repository-cache <dir>', 'bazel --repository_cache (downloaded archives; see tfbuild fetch)')
+    .option('--distdir <dir>', 'bazel --distdir, repeatable', collect)
     .option('--bazel-flag <flag>', 'extra bazel build flag (repeatable)', collect)
     .option('--max-retries <n>', 'OOM retries of the bazel step with fewer jobs (default 1)')
     .option('--config <file>', 'read options from this tfbuild.config.json/yaml')
@@ -115,6 +125,11 @@ export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOp
     install: f.installInto !== undefined ? { mode: 'into', python: f.installInto } : f.install === false ? { mode: 'none' } : f.venv !== undefined ? { mode: 'venv', venvDir: f.venv } : undefined,
     diskCache: f.diskCache === false ? false : typeof f.diskCache === 'string' ? f.diskCache : undefined,
     remoteCache: f.remoteCache,
+    remoteExecutor: f.remoteExecutor,
+    remoteInstanceName: f.remoteInstanceName,
+    remoteHeaders: f.remoteHeader,
+    repositoryCache: f.repositoryCache,
+    distdir: f.distdir,
     extraBazelFlags: f.bazelFlag,
     maxRetries: toInt(f.maxRetries, '--max-retries'),
   };

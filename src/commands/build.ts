@@ -47,6 +47,12 @@ export interface BuildResult {
   plan: Plan;
 }
 
+/** bazel's summary counts, recorded by the bazel-build step (0 when it was skipped or printed none). */
+export function readCacheStats(o: Record<string, string>): { remoteHits: number; diskHits: number; localActions: number; totalActions: number } {
+  const n = (k: string) => (o[k] !== undefined && /^\d+$/.test(o[k]) ? Number(o[k]) : 0);
+  return { remoteHits: n('remoteCacheHits'), diskHits: n('diskCacheHits'), localActions: n('actionsExecuted'), totalActions: n('processes') };
+}
+
 export function readPlanFile(path: string): Plan {
   if (!existsSync(path)) throw new UsageError(`--plan ${path} does not exist.`, { hint: 'Write one with: tfbuild plan VERSION --json > plan.json' });
   let raw: unknown;
@@ -122,7 +128,7 @@ export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildR
     const wheel = r.outputs.wheel ?? null;
     emit({
       type: 'result', ok: true,
-      result: { wheel, buildInfo: { tag: plan.tag, gpu: plan.gpu, commit: r.outputs.commit ?? null }, cache: { remoteHits: 0, diskHits: 0, localActions: 0, totalActions: 0 }, durationMs: Date.now() - t0 },
+      result: { wheel, buildInfo: { tag: plan.tag, gpu: plan.gpu, commit: r.outputs.commit ?? null }, cache: readCacheStats(r.outputs), durationMs: Date.now() - t0 },
     });
     if (mode !== 'json') {
       deps.io.stdout(wheel ? `Built ${wheel}\n` : deps.dryRun ? 'Dry run: nothing was written.\n' : 'Done.\n');

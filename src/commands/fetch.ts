@@ -99,13 +99,10 @@ export async function fetchSources(opts: BuildOptions, deps: FetchDeps): Promise
 }
 
 interface FetchFlags extends BuildFlags {
-  repositoryCache?: string;
-  distdir?: string[];
   dryRun?: boolean;
   json?: boolean;
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 const abs = (p: string) => (isAbsolute(p) ? p : resolve(process.cwd(), p));
 
 export function register(program: Command, io: CliIO): Command {
@@ -114,16 +111,14 @@ export function register(program: Command, io: CliIO): Command {
     .description('fill a bazel repository cache for an offline build: source → patch → configure → bazel fetch')
     .argument('<version>', 'release to fetch for: r1.4, 1.4, v2.17.0');
   addBuildOptions(cmd)
-    .option('--repository-cache <dir>', 'bazel --repository_cache to fill (copy it to the offline machine)')
-    .option('--distdir <dir>', 'also look for archives here (repeatable)', collect)
     .option('--dry-run', 'run the read-only checks and print every command that would write')
     .option('--json', 'print events as NDJSON on stdout')
     .action(async (version: string, flags: FetchFlags) => {
       const base = toBuildOptions(version, flags);
       const opts: BuildOptions = {
         ...base,
-        ...(flags.repositoryCache !== undefined ? { repositoryCache: abs(flags.repositoryCache) } : {}),
-        distdir: [...base.distdir, ...(flags.distdir ?? []).map(abs)],
+        ...(base.repositoryCache !== undefined ? { repositoryCache: abs(base.repositoryCache) } : {}),
+        distdir: base.distdir.map(abs),
       };
       await fetchSources(opts, { io, json: flags.json ?? false, dryRun: flags.dryRun ?? false });
     });

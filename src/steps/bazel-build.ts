@@ -8,6 +8,8 @@ import { isAbsolute } from 'node:path';
 import semver from 'semver';
 import { EnvironmentError, ToolError } from '../errors.js';
 import { which } from '../exec/index.js';
+import { registerSecrets } from '../exec/redact.js';
+import { expandEnvRefsOrThrow } from '../plan/remote.js';
 import { diagnoseFile, isOomMatch, type Match } from '../diagnose/index.js';
 import type { BazelStep } from '../plan/index.js';
 import { reduceResources, type Resources } from '../plan/resources.js';
@@ -59,7 +61,10 @@ export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<S
   const check = await verifyBazel(step);
   if (check.warning) ctx.emit({ type: 'warning', step: stepRef(step), message: check.warning });
   let resources: Resources = { jobs: step.jobs, localRamMiB: step.localRamMiB };
-  let args = [...step.buildArgs];
+  // Credentials stay ${VAR} references in the plan; expanded only now, and masked in every log and message.
+  const expanded = expandEnvRefsOrThrow(step.buildArgs, process.env);
+  registerSecrets(expanded.secrets);
+  let args = expanded.args;
   for (let attempt = 0; ; attempt++) {
     const logFile = getLogFile(ctx, attempt === 0 ? 'bazel' : `bazel-retry${attempt}`);
     ctx.currentLog = logFile;
@@ -78,7 +83,11 @@ export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<S
       },
     });
     if (r.dryRun || (r.exitCode === 0 && r.signal === null)) {
-      return { jobs: String(resources.jobs), processes: String(r.summary.processes ?? ''), log: logFile };
+      const s = r.summary;
+      return {
+        jobs: String(resources.jobs), processes: String(s.processes ?? ''), log: logFile,
+        remoteCacheHits: String(s.remoteCacheHits), diskCacheHits: String(s.diskCacheHits), actionsExecuted: String(s.actionsExecuted ?? ''),
+      };
     }
     const matches = existsSync(logFile) ? (await diagnoseFile(logFile)).matches : [];
     if (isOomFailure(r.exitCode, matches) && attempt < step.maxRetries && resources.jobs > 1) {

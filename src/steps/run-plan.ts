@@ -66,7 +66,7 @@ async function execute(step: Step, ctx: StepContext): Promise<StepOutputs> {
 }
 
 /** Outputs that describe a run (log paths, counts) rather than feed the next step: kept out of the hash chain. */
-const INFO_OUTPUTS = new Set(['log', 'processes', 'jobs']);
+const INFO_OUTPUTS = new Set(['log', 'processes', 'jobs', 'remoteCacheHits', 'diskCacheHits', 'actionsExecuted']);
 function chainOutputs(o: StepOutputs): StepOutputs {
   return Object.fromEntries(Object.entries(o).filter(([k]) => !INFO_OUTPUTS.has(k)));
 }

@@ -1,3 +1,4 @@
+import { execFile, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeRemoteEndpoints, remoteCacheChecks } from '../../src/checks/cache.js';
@@ -76,4 +77,30 @@ describe('remote cache doctor check (real loopback servers)', () => {
   it('no configured endpoint, no findings', async () => {
     expect(await probeRemoteEndpoints(base, {})).toEqual([]);
   });
+});
+
+describe('tfbuild doctor --remote-cache (compiled CLI)', () => {
+  const root = new URL('../..', import.meta.url).pathname;
+  beforeAll(() => {
+    // tsc emits even when another module has a type error; its exit status is not ours to judge here.
+    spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+  }, 120_000);
+  // Asynchronous: the cache under test is served from this very process.
+  const doctor = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string }>((resolve) => {
+      const child = execFile('node', [`${root}bin/tfbuild.js`, 'doctor', '--json', ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } },
+        (_err, stdout) => resolve({ status: child.exitCode, stdout }));
+    });
+  const remoteCheck = (out: string) => (JSON.parse(out) as { checks: Array<{ id: string; status: string }> }).checks.find((c) => c.id === 'remote-cache');
+
+  it('adds a passing remote-cache check for a cache that answers', async () => {
+    const r = await doctor(['--remote-cache', open.url]);
+    expect(remoteCheck(r.stdout)).toMatchObject({ status: 'pass' });
+  }, 60_000);
+
+  it('fails the check, and exits 3, for a cache that does not answer', async () => {
+    const r = await doctor(['--remote-cache', `http://127.0.0.1:${await freePort()}`]);
+    expect(remoteCheck(r.stdout)).toMatchObject({ status: 'fail' });
+    expect(r.status).toBe(3);
+  }, 60_000);
 });
