@@ -82,14 +82,17 @@ function installSignalHandlers(ac: AbortController, io: CliIO): () => void {
       void killAllChildren();
       return;
     }
+    // Exit now, but leave the children their graceful stop: a SIGKILLed bazel client never tells its server to
+    // cancel, so the running compile actions would go on. They are in their own process groups and were sent
+    // SIGTERM by the first signal; send it again and go.
     for (const pid of liveProcessGroups()) {
       try {
-        process.kill(-pid, 'SIGKILL');
+        process.kill(-pid, 'SIGTERM');
       } catch {
         /* gone */
       }
     }
-    io.stderr('tfbuild: forced exit; the state file records the last finished step.\n');
+    io.stderr('tfbuild: forced exit; running tools were told to stop; the state file records the last finished step.\n');
     process.exit(sig === 'SIGTERM' ? 143 : 130);
   };
   process.on('SIGINT', handler);

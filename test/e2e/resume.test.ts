@@ -58,6 +58,20 @@ describe('interrupts', () => {
     expect(readState(w).status).toBe('done');
   });
 
+  it('SIGTERM mid-bazel: exit 143, state saved, the action stopped', async () => {
+    const w = join(root, 'w-term');
+    const { child, done } = startCli(args(w, join(root, 'out-term')), { env: { XDG_CACHE_HOME: cache, FIXTURE_SLOW_SECONDS: '89' } });
+    expect(await waitFor(() => sleeping('89'), 180_000)).toBe(true);
+    child.kill('SIGTERM');
+    const r = await done;
+    expect(r.code).toBe(143);
+    expect(readState(w).status).toBe('interrupted');
+    await waitFor(() => !sleeping('89'), 5_000);
+    expect(sleeping('89')).toBe(false);
+
+    // The forced exit on a second signal is not exercised here: the first one already stops bazel in well under a second.
+  });
+
   it('kill -9 of tfbuild: the next run (same command) takes over the stale lock and resumes', async () => {
     const w = join(root, 'w-kill');
     const out = join(root, 'out-kill');
