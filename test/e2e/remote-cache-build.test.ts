@@ -48,6 +48,20 @@ describe('tfbuild build --remote-cache with a token from the environment', () =>
     expect(plan.stdout + plan.stderr).not.toContain(TOKEN);
     const dry = await runCli([...args(0), '--dry-run'], { env: env(0) });
     expect(dry.stdout + dry.stderr).not.toContain(TOKEN);
+
+    // --remote-header with a ${VAR} value: the plan keeps the reference.
+    const hdr = await runCli(['plan', ...args(0).slice(1).filter((a) => a !== '--no-install'), '--remote-header', 'x-api-key=${RC_KEY}'],
+      { env: { ...env(0), RC_KEY: 'rc-key-value-99' } });
+    expect(hdr.code).toBe(0);
+    expect(hdr.stdout).toContain('--remote_header=x-api-key=${RC_KEY}');
+    expect(hdr.stdout).not.toContain('rc-key-value-99');
+  });
+
+  it('a referenced variable that is unset stops the build with a usage error naming it', async () => {
+    const r = await runCli([...args(3), '--remote-header', 'x-api-key=${RC_UNSET_KEY}'], { env: { XDG_CACHE_HOME: join(root, 'cache3') } });
+    stopBazelServers(join(root, 'cache3', 'tfbuild', 'bazel'));
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain('$RC_UNSET_KEY');
   });
 
   it('fills the cache, then a fresh work dir and output root build from it; the token is nowhere on disk or stdout', async () => {
