@@ -4,7 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT_CODES, TfbuildError, UsageError } from '../errors.js';
-import { COMMANDS } from '../commands/index.js';
+import { loadCommands, type RegisterCommand } from '../commands/index.js';
 import { formatError } from '../ui/errors.js';
 
 export interface CliIO {
@@ -31,7 +31,7 @@ export function rewriteShorthand(argv: string[]): string[] {
   return argv;
 }
 
-export function buildProgram(io: CliIO): Command {
+export function buildProgram(io: CliIO, commands: RegisterCommand[]): Command {
   const program = new Command();
   program
     .name('tfbuild')
@@ -48,7 +48,7 @@ Shorthand: tfbuild VERSION [options] is tfbuild build VERSION [options], e.g. tf
 Exit codes: 0 ok, 1 internal error, 2 usage, 3 environment (host lacks something), 4 config (recipe/plan/state),
 5 tool failed (configure, bazel, pip), 6 conflict (would overwrite or lose work), 130/143 interrupted.`,
   );
-  for (const register of COMMANDS) {
+  for (const register of commands) {
     const cmd = register(program, io);
     cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   }
@@ -56,9 +56,10 @@ Exit codes: 0 ok, 1 internal error, 2 usage, 3 environment (host lacks something
 }
 
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
-  const program = buildProgram(io);
   try {
-    await program.parseAsync(rewriteShorthand(argv), { from: 'user' });
+    const args = rewriteShorthand(argv);
+    const program = buildProgram(io, await loadCommands(args));
+    await program.parseAsync(args, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.ok;
   } catch (e) {
     return exitCodeFor(e, io);
