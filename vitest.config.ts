@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // and venvs (`npm run test:slow`). Both run in CI (.ci/run).
 export default defineConfig({
   test: {
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       {
         test: {

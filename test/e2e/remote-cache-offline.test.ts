@@ -21,7 +21,6 @@ const BIN = join(ROOT, 'bin/tfbuild.js');
 const bazel = '/usr/bin/bazel';
 
 beforeAll(() => {
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
 });
 
 describe('tfbuild fetch (fixture r1.4)', () => {

@@ -3,14 +3,11 @@
  * What this image really has: shared/ENVIRONMENT.md (CUDA 13.0 + cupti, gcc 12 + 11, python 3.11; no cuDNN/driver/GPU).
  */
 import { spawnSync } from 'node:child_process';
-import { beforeAll, afterEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/commands/doctor.js';
 import { formatChecksPlain, formatChecksTable } from '../../src/checks/format.js';
 import { makeFakeGpuHost, type FakeGpuHost } from '../helpers/fake-gpu.js';
 
-const root = new URL('../../', import.meta.url).pathname;
 const bin = new URL('../../bin/tfbuild.js', import.meta.url).pathname;
 // No /proc/driver/nvidia here anyway; pointing elsewhere keeps a dev box with a GPU from changing the answers.
 const noDriver = { TFBUILD_PROC_DRIVER: '/nonexistent/nvidia-version' };
@@ -27,10 +24,6 @@ function json(args: string[], env?: NodeJS.ProcessEnv): { code: number | null; r
   return { code: r.code, report: JSON.parse(r.stdout) as DoctorReport, ms: r.ms };
 }
 const check = (rep: DoctorReport, id: string) => rep.checks.find((c) => c.id === id);
-
-beforeAll(() => {
-  if (!existsSync(new URL('../../dist/commands/doctor.js', import.meta.url))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
-});
 
 describe('tfbuild doctor on this machine', () => {
   it('--json: one object with the documented fields; exit 0 exactly when nothing fails', () => {

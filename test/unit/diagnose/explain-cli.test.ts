@@ -1,6 +1,6 @@
 // Runs the compiled CLI (npm test builds first; built here too when dist lacks the command).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -16,7 +16,6 @@ interface ExplainJson {
 
 describe('tfbuild explain (compiled CLI)', () => {
   beforeAll(() => {
-    if (!existsSync(`${root}dist/commands/explain.js`)) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
   }, 120_000);
 
   it('--json on a compile-OOM log: root cause first with line, line number, cause and fix', () => {

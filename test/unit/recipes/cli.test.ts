@@ -1,6 +1,6 @@
 // Runs the compiled CLI (npm test builds first; built here too when dist lacks the command).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,6 @@ function writeTmp(name: string, text: string): string {
 // Each case spawns node (seconds on a loaded 2-core machine): allow well over the 30 s default.
 describe('tfbuild recipes (compiled CLI)', { timeout: 120_000 }, () => {
   beforeAll(() => {
-    if (!existsSync(`${root}dist/commands/recipes.js`)) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
   }, 120_000);
 
   it('--json lists all 38 releases with version, line, tags and the docs table strings', () => {
