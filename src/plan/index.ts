@@ -135,7 +135,8 @@ export function createPlan(i: PlanInput): Plan {
     ...(cudaPath !== undefined ? { cudaPath } : {}),
     ...(cuda ? { cudaVersion: cuda.version } : {}),
     ...(cudnnPath !== undefined ? { cudnnPath } : {}),
-    ...(facts.cudnn ? { cudnnVersion: facts.cudnn.version } : {}),
+    // configure.py looks for libcudnn.so.$TF_CUDNN_VERSION (r1.4: `libcudnn.so.6`): the major, not 6.0.21.
+    ...(facts.cudnn ? { cudnnVersion: String(facts.cudnn.major) } : {}),
     ...(clang !== undefined ? { clang } : {}),
   };
 

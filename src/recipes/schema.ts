@@ -5,6 +5,8 @@
  * Template variables usable in configure env values and build repo_env values (see TEMPLATE_VARS):
  *   {python} {pythonLib} {pythonVersion} {cudaVersion} {cudaPath} {cudnnVersion} {cudnnPath}
  *   {computeCapabilities} {hostCompiler} {clang} {ccOptFlags} {wheelName}
+ * {cudaVersion} is the toolkit's major.minor ("8.0"); {cudnnVersion} is cuDNN's major ("6"), the SONAME suffix
+ * configure.py checks (libcudnn.so.$TF_CUDNN_VERSION).
  */
 import semver from 'semver';
 import { z } from 'zod';

@@ -35,6 +35,8 @@ describe('createPlan', () => {
     const p = plan({ gpu: true });
     const env = step(p, 'configure').env;
     expect(env).toMatchObject({ TF_NEED_CUDA: '1', TF_CUDA_VERSION: '8.0', CUDA_TOOLKIT_PATH: '/usr/local/cuda-8.0', TF_CUDA_COMPUTE_CAPABILITIES: '6.1', GCC_HOST_COMPILER_PATH: '/usr/bin/gcc' });
+    // r1.4's configure.py requires libcudnn.so.$TF_CUDNN_VERSION: the major only.
+    expect(env.TF_CUDNN_VERSION).toBe('6');
     expect(step(p, 'bazel-build').buildArgs).toContain('--config=cuda');
     expect(step(p, 'package').metadata).toMatchObject({ cuda: '8.0', cudnn: '6.0.21', computeCapabilities: ['6.1'] });
   });

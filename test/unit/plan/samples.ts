@@ -57,6 +57,7 @@ export const R14: RecipeInput = {
       { name: 'TF_NEED_JEMALLOC', bool: true },
       { name: 'TF_NEED_GCP', bool: false },
       { name: 'TF_CUDA_VERSION', value: '{cudaVersion}', when: 'gpu' },
+      { name: 'TF_CUDNN_VERSION', value: '{cudnnVersion}', when: 'gpu' },
       { name: 'CUDA_TOOLKIT_PATH', value: '{cudaPath}', when: 'gpu' },
       { name: 'TF_CUDA_COMPUTE_CAPABILITIES', value: '{computeCapabilities}', when: 'gpu' },
       { name: 'GCC_HOST_COMPILER_PATH', value: '{hostCompiler}', when: 'gpu' },
