@@ -9,6 +9,7 @@ import { EXIT_CODES } from '../errors.js';
 import { probeHost, type ProbeOptions } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
 import { genericChecks } from '../checks/generic.js';
+import { containerChecks } from '../checks/containers.js';
 import type { CheckResult } from '../checks/types.js';
 import { worstStatus } from '../checks/types.js';
 import { formatChecksPlain, formatChecksTable, formatHostLine, formatSummary } from '../checks/format.js';
@@ -71,7 +72,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
     : Promise.resolve([]);
   const [host, remoteChecks] = await Promise.all([probeHost(probeOpts), remote]);
   const ctx = { facts: host, gpu: opts.gpu === true };
-  const checks = [...genericChecks(ctx), ...remoteChecks, ...(recipeCtx ? recipeCtx.checks(ctx) : [])];
+  const checks = [...genericChecks(ctx), ...containerChecks(ctx), ...remoteChecks, ...(recipeCtx ? recipeCtx.checks(ctx) : [])];
   const report: DoctorReport = { schemaVersion: DOCTOR_SCHEMA_VERSION, host, checks };
   if (recipeCtx) {
     report.recipe = recipeCtx.recipeJson;

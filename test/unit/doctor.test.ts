@@ -54,6 +54,9 @@ describe('tfbuild doctor on this machine', () => {
     expect(check(report, 'gpu.driver')).toMatchObject({ status: 'fail', fix: expect.stringContaining('580.65.06') });
     expect(check(report, 'gpu.devices')?.status).toBe('fail');
     expect(check(report, 'gpu.capability')?.status).toBe('warn');
+    // podman works here (no docker daemon): the container route is reported, and GPU passthrough is not configured.
+    expect(check(report, 'containers')).toMatchObject({ status: 'pass', message: expect.stringContaining('podman') });
+    expect(check(report, 'containers.gpu')).toMatchObject({ status: 'warn', fix: expect.stringContaining('nvidia-ctk cdi generate') });
   });
 
   it('text output when not a TTY: plain STATUS lines, fixes, summary, no colour codes', () => {
