@@ -19,6 +19,10 @@ import { probeHost } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
 import { resolveRecipe } from '../recipes/index.js';
 import { addDecisionOptions, settleDecisions, type DecisionFlags } from '../ui/decide.js';
+import { askConfirm, getPromptContext } from '../ui/prompts.js';
+import { settleBazel } from '../steps/ensure-bazel.js';
+import { homedir } from 'node:os';
+import { getCacheDir } from '../plan/paths.js';
 import { dockerBuild } from './docker.js';
 
 export interface BuildDeps {
@@ -196,6 +200,13 @@ export function register(program: Command, io: CliIO): Command {
           return;
         }
         opts = d.options;
+        if (opts.bazel === undefined) {
+          const ctx = getPromptContext({ yes: flags.yes, nonInteractive: flags.nonInteractive, json: flags.json, stdinIsTTY: process.stdin.isTTY, stdoutIsTTY: process.stdout.isTTY });
+          facts = await settleBazel({
+            facts: probed, recipe, yes: flags.yes ?? false, interactive: ctx.interactive, cacheDir: getCacheDir({ home: homedir(), cwd: process.cwd(), xdgCacheHome: process.env.XDG_CACHE_HOME }),
+            confirm: (message) => askConfirm({ message, default: true }, ctx), print: (l) => io.stderr(l + '\n'),
+          });
+        }
       }
       const argv = process.argv.slice(2).filter((a) => a !== '--fresh' && a !== '--resume');
       await build(opts, {
