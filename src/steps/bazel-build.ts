@@ -28,7 +28,7 @@ export async function verifyBazel(step: BazelStep): Promise<BazelCheck> {
   const path = isAbsolute(step.cmd) ? (existsSync(step.cmd) ? step.cmd : null) : which(step.cmd);
   if (path === null) {
     throw new EnvironmentError(`bazel was not found (${step.cmd}).`, {
-      hint: 'Install bazelisk (https://github.com/bazelbuild/bazelisk/releases) or the bazel release the recipe names, or pass --bazel PATH.',
+      hint: 'Re-run with --yes to let tfbuild download the recipe\'s bazel (sha256-verified), install bazelisk (https://github.com/bazelbuild/bazelisk/releases), or pass --bazel PATH.',
     });
   }
   if (step.env.USE_BAZEL_VERSION !== undefined) return { path, version: step.env.USE_BAZEL_VERSION, warning: null };
@@ -40,7 +40,7 @@ export async function verifyBazel(step: BazelStep): Promise<BazelCheck> {
   const coerced = semver.coerce(v.version);
   if (coerced && !semver.satisfies(coerced, step.bazelRange)) {
     throw new EnvironmentError(`bazel ${v.version} at ${path} cannot build this release: it needs bazel ${step.bazelRange}.`, {
-      hint: 'Install bazelisk and pass --bazel $(which bazelisk): it fetches the right release (USE_BAZEL_VERSION), or install a bazel in that range.',
+      hint: 'Re-run with --yes to let tfbuild download a bazel in range (sha256-verified), install bazelisk (it fetches the right release via USE_BAZEL_VERSION), or pass --bazel PATH.',
     });
   }
   return { path, version: v.version, warning: null };
