@@ -171,10 +171,15 @@ function pumpLines(
         pending.push(chunk);
         return;
       }
-      const head = chunk.subarray(0, last + 1);
-      const lines = pending.length === 0 ? head : Buffer.concat([...pending, head]);
+      if (pending.length === 0) {
+        deliver(chunk.subarray(0, last + 1));
+      } else {
+        // Join only the line that straddles the chunk boundary; the rest of the chunk is delivered without a copy.
+        const first = chunk.indexOf(10);
+        deliver(Buffer.concat([...pending, chunk.subarray(0, first + 1)]));
+        if (first < last) deliver(chunk.subarray(first + 1, last + 1));
+      }
       pending = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
-      deliver(lines);
     });
     const finish = () => {
       if (done) return;

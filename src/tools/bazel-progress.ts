@@ -19,14 +19,23 @@ export interface BazelProgress {
  * runs on every output line of hours-long builds (bench/stream.mjs).
  */
 export function parseActionCounter(line: string): { done: number; total: number } | null {
+  return scanActionCounter(line) ? { done: scannedDone, total: scannedTotal } : null;
+}
+
+// The hot path (every output line of a build) allocates nothing: results go to module state.
+let scannedDone = 0;
+let scannedTotal = 0;
+function scanActionCounter(line: string): boolean {
   let i = 0;
   while (line.charCodeAt(i) === 32) i++;
-  if (line.charCodeAt(i) !== 91 /* [ */) return null;
+  if (line.charCodeAt(i) !== 91 /* [ */) return false;
   const done = readGroupedInt(line, i + 1);
-  if (done < 0 || line.charCodeAt(cursor) !== 47 /* / */) return null;
+  if (done < 0 || line.charCodeAt(cursor) !== 47 /* / */) return false;
   const total = readGroupedInt(line, cursor + 1);
-  if (total <= 0 || line.charCodeAt(cursor) !== 93 /* ] */) return null;
-  return { done, total };
+  if (total <= 0 || line.charCodeAt(cursor) !== 93 /* ] */) return false;
+  scannedDone = done;
+  scannedTotal = total;
+  return true;
 }
 
 // Where readGroupedInt stopped (module state instead of a closure: no allocation per line).
@@ -70,12 +79,13 @@ export function createProgressTracker(): ProgressTracker {
   let count = 0;
   let last: BazelProgress | null = null;
   return {
-    push(line, nowMs = Date.now()) {
-      // Cheap pre-check: most lines do not start with '['.
+    push(line, at) {
+      // Cheap pre-check: most lines do not start with '['. The clock is read only for counter lines.
       const c = line.charCodeAt(0);
       if (c !== 91 /* [ */ && c !== 32 /* space */) return null;
-      const p = parseActionCounter(line);
-      if (!p) return null;
+      if (!scanActionCounter(line)) return null;
+      const p = { done: scannedDone, total: scannedTotal };
+      const nowMs = at ?? Date.now();
       const slot = count % WINDOW;
       times[slot] = nowMs;
       dones[slot] = p.done;
