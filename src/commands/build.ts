@@ -23,7 +23,6 @@ import { askConfirm, getPromptContext } from '../ui/prompts.js';
 import { settleBazel } from '../steps/ensure-bazel.js';
 import { homedir } from 'node:os';
 import { getCacheDir } from '../plan/paths.js';
-import { dockerBuild } from './docker.js';
 
 export interface BuildDeps {
   io: CliIO;
@@ -194,6 +193,7 @@ export function register(program: Command, io: CliIO): Command {
           if (!flags.yes && (flags.nonInteractive || flags.json || !process.stdin.isTTY || process.env.CI)) {
             throw new EnvironmentError(`A native build of ${recipe.line} is not practical on this host.`, { hint: `Run ${d.dockerCommand ?? 'tfbuild docker ' + version}, or pass --yes to let tfbuild build take the container route.` });
           }
+          const { dockerBuild } = await import('./docker.js');
           const r = await dockerBuild({ version: version!, gpu: opts.gpu, output: opts.output, ...(opts.workdir ? { workdir: opts.workdir } : {}), ...(opts.recipeFile ? { recipeFile: opts.recipeFile } : {}), ...(opts.source ? { source: opts.source } : {}), onLine: (l) => io.stderr(l + '\n') });
           io.stdout(r.exitCode === 0 ? `Built in ${r.image}; output in ${r.output}: ${r.outputs.join(', ')}\n` : `The container build failed (exit ${r.exitCode ?? 'none'}); log: ${r.workdir}/container.log\n`);
           if (r.exitCode !== 0) process.exitCode = 5;

@@ -4,7 +4,10 @@
  * --non-interactive) a wrapper returns its default, or throws UsageError naming the flag that decides it.
  * Ctrl-C at a prompt becomes InterruptedError (exit 130, no stack trace).
  */
-import { checkbox, confirm, input, select } from '@inquirer/prompts';
+// Loaded on the first prompt only: headless builds (CI, --yes) never pay for inquirer's start-up.
+import type * as Inquirer from '@inquirer/prompts';
+let inquirer: Promise<typeof Inquirer> | undefined;
+const loadInquirer = (): Promise<typeof Inquirer> => (inquirer ??= import('@inquirer/prompts'));
 import { existsSync, statSync } from 'node:fs';
 import { EnvironmentError, InterruptedError, UsageError } from '../errors.js';
 
@@ -61,13 +64,13 @@ function isPromptExit(e: unknown): boolean {
 /** Run one inquirer prompt; Ctrl-C (or a closed terminal) becomes InterruptedError. */
 async function ask<T>(
   ctx: PromptContext,
-  fn: (context: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream }) => Promise<T>,
+  fn: (context: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream }, q: typeof Inquirer) => Promise<T>,
 ): Promise<T> {
   const context: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {};
   if (ctx.input) context.input = ctx.input;
   if (ctx.output) context.output = ctx.output;
   try {
-    return await fn(context);
+    return await fn(context, await loadInquirer());
   } catch (e) {
     // inquirer's message names the signal when one closed the prompt ("… with 143 SIGTERM"); Ctrl-C is SIGINT.
     if (isPromptExit(e)) {
@@ -78,7 +81,7 @@ async function ask<T>(
   }
 }
 
-type Ctx = Parameters<typeof select>[1];
+type Ctx = Parameters<typeof Inquirer.select>[1];
 const asCtx = (c: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream }): Ctx => c as Ctx;
 
 export interface Candidate {
@@ -114,8 +117,8 @@ export async function askCandidate(o: ChooseOpts, ctx: PromptContext): Promise<s
     if (def !== undefined) return def;
     throw missingDecision(o.what, o.flag, ctx, usable[0]?.value);
   }
-  return ask(ctx, (c) =>
-    select(
+  return ask(ctx, (c, q) =>
+    q.select(
       {
         message: o.message,
         choices: o.candidates.map((x) => ({
@@ -159,8 +162,8 @@ export async function askCpuFlags(
   if (!ctx.interactive) return def;
   const checked = new Set(def === 'auto' || def === 'native' ? o.hostFlags : def === 'none' ? [] : def);
   const all = [...new Set([...o.available, ...checked])];
-  const picked = await ask(ctx, (c) =>
-    checkbox(
+  const picked = await ask(ctx, (c, q) =>
+    q.checkbox(
       {
         message: `CPU instruction sets to build for (the host's are checked). ${ILLEGAL_INSTRUCTION_NOTE}`,
         choices: all.map((f) => ({
@@ -204,8 +207,8 @@ export async function askComputeCapabilities(
     throw missingDecision('CUDA compute capability', '--compute-capabilities', ctx, '8.6');
   }
   const range = { ...(o.min !== undefined ? { min: o.min } : {}), ...(o.max !== undefined ? { max: o.max } : {}) };
-  const answer = await ask(ctx, (c) =>
-    input(
+  const answer = await ask(ctx, (c, q) =>
+    q.input(
       {
         message: `CUDA compute capabilities (comma-separated${o.detected.length > 0 ? `; detected ${o.detected.join(', ')}` : ''})`,
         ...(def !== undefined ? { default: def.join(',') } : {}),
@@ -232,8 +235,8 @@ function isCheckout(p: string): string | true {
 export async function askSource(o: { default?: SourceAnswer; tag: string; suggestion?: string }, ctx: PromptContext): Promise<SourceAnswer> {
   const def = o.default ?? { mode: 'clone' as const };
   if (!ctx.interactive) return def;
-  const mode = await ask(ctx, (c) =>
-    select(
+  const mode = await ask(ctx, (c, q) =>
+    q.select(
       {
         message: 'TensorFlow sources',
         choices: [
@@ -247,16 +250,16 @@ export async function askSource(o: { default?: SourceAnswer; tag: string; sugges
   );
   if (mode === 'clone') return { mode };
   const suggested = def.mode === 'existing' ? def.path : o.suggestion;
-  const path = await ask(ctx, (c) =>
-    input({ message: 'Path of the checkout', ...(suggested ? { default: suggested } : {}), validate: isCheckout }, asCtx(c)),
+  const path = await ask(ctx, (c, q) =>
+    q.input({ message: 'Path of the checkout', ...(suggested ? { default: suggested } : {}), validate: isCheckout }, asCtx(c)),
   );
   return { mode: 'existing', path };
 }
 
 export async function askOutputDir(o: { default: string }, ctx: PromptContext): Promise<string> {
   if (!ctx.interactive) return o.default;
-  return ask(ctx, (c) =>
-    input(
+  return ask(ctx, (c, q) =>
+    q.input(
       {
         message: 'Where should the wheel go?',
         default: o.default,
@@ -275,8 +278,8 @@ export async function askInstall(
 ): Promise<InstallAnswer> {
   const def = o.default ?? { mode: 'venv' as const };
   if (!ctx.interactive) return def;
-  const mode = await ask(ctx, (c) =>
-    select(
+  const mode = await ask(ctx, (c, q) =>
+    q.select(
       {
         message: 'Install the wheel where?',
         choices: [
@@ -310,8 +313,8 @@ export async function askContainerInstead(
   ctx: PromptContext,
 ): Promise<'docker' | 'native' | 'abort'> {
   if (!ctx.interactive) return 'docker';
-  return ask(ctx, (c) =>
-    select(
+  return ask(ctx, (c, q) =>
+    q.select(
       {
         message: `${o.paragraph}\nWhat now?`,
         choices: [
@@ -329,5 +332,5 @@ export async function askContainerInstead(
 /** The final "go?" — headless runs consent by running headless. */
 export async function askConfirm(o: { message: string; default?: boolean }, ctx: PromptContext): Promise<boolean> {
   if (!ctx.interactive) return true;
-  return ask(ctx, (c) => confirm({ message: o.message, default: o.default ?? true }, asCtx(c)));
+  return ask(ctx, (c, q) => q.confirm({ message: o.message, default: o.default ?? true }, asCtx(c)));
 }
