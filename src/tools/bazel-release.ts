@@ -313,10 +313,10 @@ export async function ensureBazel(spec: EnsureBazelSpec): Promise<EnsuredBazel> 
   }
   const r = await downloadBazel({
     version, platform, cacheDir: spec.cacheDir, table,
-    ...(spec.baseUrl === undefined ? {} : { baseUrl: spec.baseUrl }),
-    ...(spec.fetchImpl === undefined ? {} : { fetchImpl: spec.fetchImpl }),
-    ...(spec.onEvent === undefined ? {} : { onEvent: spec.onEvent }),
-    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+    baseUrl: spec.baseUrl,
+    fetchImpl: spec.fetchImpl,
+    onEvent: spec.onEvent,
+    signal: spec.signal,
   });
   return { path: r.path, version, via: 'downloaded', env: {} };
 }

@@ -218,9 +218,9 @@ export async function bazelBuild(spec: BazelBuildSpec): Promise<BazelBuildResult
       if (p) spec.onProgress?.(p);
       spec.onLine?.(line, stream);
     },
-    ...(spec.env === undefined ? {} : { env: spec.env }),
-    ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
-    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+    env: spec.env,
+    logFile: spec.logFile,
+    signal: spec.signal,
   });
   const result: BazelBuildResult = {
     exitCode: r.exitCode, signal: r.signal, summary, durationMs: r.durationMs, tail: r.tail, dryRun: r.dryRun,
@@ -251,8 +251,8 @@ export async function bazelShutdown(spec: BazelCommon): Promise<void> {
     cwd: spec.cwd,
     title: 'bazel shutdown',
     hint: 'Stop it by hand with the same --output_user_root: bazel --output_user_root=DIR shutdown.',
-    ...(spec.env === undefined ? {} : { env: spec.env }),
-    ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
+    env: spec.env,
+    logFile: spec.logFile,
   });
 }
 
@@ -267,16 +267,16 @@ export async function bazelFetch(spec: BazelCommon & { args: readonly string[] }
     capture: false,
     reject: false,
     title: 'bazel fetch',
-    ...(spec.env === undefined ? {} : { env: spec.env }),
-    ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
-    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+    env: spec.env,
+    logFile: spec.logFile,
+    signal: spec.signal,
   });
   if (!r.dryRun && r.exitCode !== 0) {
     const e = bazelError('bazel fetch', r, spec.logFile);
     throw new ToolError(e.message, {
       command: e.command, exitCode: e.exitCode_, signal: e.signal, tail: e.tail,
       hint: 'A download failed: check the network/proxy, or patch the dead mirror (tfbuild patch VERSION --source DIR).',
-      ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
+      logFile: spec.logFile,
     });
   }
   return r;
@@ -293,7 +293,7 @@ export async function bazelInfo(spec: BazelCommon & { key: string; args?: readon
     cwd: spec.cwd,
     title: `bazel info ${spec.key}`,
     hint: `Run "bazel info ${spec.key}" in ${spec.cwd} to see why bazel cannot answer.`,
-    ...(spec.env === undefined ? {} : { env: spec.env }),
+    env: spec.env,
   });
   return r.stdout.trim();
 }

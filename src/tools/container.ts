@@ -114,9 +114,9 @@ export async function buildImage(engine: EngineName, args: string[], o: StreamOp
     tailLines: 40,
     title: `${engine} build`,
     hint: 'Read the lines above: a download without a known sha256 names the --build-arg to pass; an apt failure usually means the base image cannot reach its archive (--network host is already used).',
-    ...(o.logFile === undefined ? {} : { logFile: o.logFile }),
-    ...(o.onLine === undefined ? {} : { onLine: o.onLine }),
-    ...(o.signal === undefined ? {} : { signal: o.signal }),
+    logFile: o.logFile,
+    onLine: o.onLine,
+    signal: o.signal,
   });
 }
 
@@ -131,9 +131,9 @@ export async function runContainer(engine: EngineName, args: string[], o: Stream
     tailLines: 40,
     reject: false,
     title: `${engine} run`,
-    ...(o.logFile === undefined ? {} : { logFile: o.logFile }),
-    ...(o.onLine === undefined ? {} : { onLine: o.onLine }),
-    ...(o.signal === undefined ? {} : { signal: o.signal }),
+    logFile: o.logFile,
+    onLine: o.onLine,
+    signal: o.signal,
   });
 }
 

@@ -118,8 +118,8 @@ export async function cloneTag(spec: CloneTagSpec): Promise<RunResult> {
     title: `git clone ${spec.tag}`,
     hint: `Check that ${spec.url} is reachable and has the tag ${spec.tag} (git ls-remote --tags ${spec.url}); ` +
       `remove ${spec.dest} if a half-finished clone is left.`,
-    ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
-    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+    logFile: spec.logFile,
+    signal: spec.signal,
   });
 }
 

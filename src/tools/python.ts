@@ -101,7 +101,7 @@ export async function createVenv(spec: { python: string; dir: string; signal?: A
     timeout: 'install',
     reject: false,
     title: `python -m venv ${spec.dir}`,
-    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+    signal: spec.signal,
   });
   if (r.dryRun) return { python: venvPython(spec.dir) };
   if (r.exitCode !== 0) {
@@ -151,8 +151,8 @@ export async function pipInstall(spec: PipInstallSpec): Promise<RunResult> {
     reject: false,
     env: { PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' },
     title: `pip install ${spec.wheel}`,
-    ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
-    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+    logFile: spec.logFile,
+    signal: spec.signal,
   });
   if (r.dryRun || r.exitCode === 0) return r;
   const text = r.tail.join('\n');
@@ -173,7 +173,7 @@ export async function pipInstall(spec: PipInstallSpec): Promise<RunResult> {
       : 'Read the pip output above; re-run with the same python to reproduce.';
   throw new ToolError(`pip install ${spec.wheel} exited with code ${r.exitCode}.`, {
     command: r.command, exitCode: r.exitCode, signal: r.signal, tail: r.tail, hint,
-    ...(spec.logFile === undefined ? {} : { logFile: spec.logFile }),
+    logFile: spec.logFile,
   });
 }
 
@@ -198,7 +198,7 @@ export async function runPython(spec: RunPythonSpec): Promise<RunResult> {
     reject: spec.reject ?? false,
     title: `${spec.python} -c …`,
     hint: spec.hint ?? 'Run the same python snippet by hand to see the full traceback.',
-    ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
-    ...(spec.env === undefined ? {} : { env: spec.env }),
+    cwd: spec.cwd,
+    env: spec.env,
   });
 }

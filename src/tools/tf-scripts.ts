@@ -24,8 +24,8 @@ export async function runTfConfigure(spec: TreeScriptSpec): Promise<RunResult> {
     capture: false,
     title: './configure',
     hint: `Read ${spec.logFile}; tfbuild plan shows the environment configure was given.`,
-    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
-    ...(spec.onLine === undefined ? {} : { onLine: spec.onLine }),
+    signal: spec.signal,
+    onLine: spec.onLine,
   });
 }
 
@@ -42,6 +42,6 @@ export async function runBuildPipPackage(spec: TreeScriptSpec): Promise<RunResul
     capture: false,
     title: 'build_pip_package',
     hint: `Read ${spec.logFile}. If the script is missing, the bazel step did not build the pip package target.`,
-    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+    signal: spec.signal,
   });
 }
