@@ -1,6 +1,6 @@
 /**
- * bazel-build: check the bazel version against the recipe, then build with the plan's flags, streaming the output
- * to a per-run log file (bounded tail on screen, progress bar from `[N / M]`). When the diagnosis says the OOM killer
+ * bazel-build: build with the plan's flags (preflight has already checked the bazel against the recipe's range),
+ * streaming the output to a per-run log file (bounded tail on screen, progress bar from `[N / M]`). When the diagnosis says the OOM killer
  * ended a compile, retry with half the jobs and a smaller RAM budget (bazel's cache keeps the finished actions).
  */
 import { existsSync } from 'node:fs';
@@ -23,7 +23,7 @@ export interface BazelCheck {
   warning: string | null;
 }
 
-/** The bazel binary exists and its release is in the recipe's range (bazelisk picks its own via USE_BAZEL_VERSION). */
+/** Preflight: the bazel binary exists and its release is in the recipe's range (bazelisk picks its own via USE_BAZEL_VERSION). */
 export async function verifyBazel(step: BazelStep): Promise<BazelCheck> {
   const path = isAbsolute(step.cmd) ? (existsSync(step.cmd) ? step.cmd : null) : which(step.cmd);
   if (path === null) {
@@ -57,9 +57,8 @@ function isOomFailure(exitCode: number | null, matches: readonly Match[]): boole
   return exitCode === 137 || matches.some((m) => isOomMatch(m));
 }
 
+/** Runs after runPlan's preflight, which called verifyBazel(step) and emitted its warning. */
 export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
-  const check = await verifyBazel(step);
-  if (check.warning) ctx.emit({ type: 'warning', step: stepRef(step), message: check.warning });
   let resources: Resources = { jobs: step.jobs, localRamMiB: step.localRamMiB };
   // Credentials stay ${VAR} references in the plan; expanded only now, and masked in every log and message.
   const expanded = expandEnvRefsOrThrow(step.buildArgs, process.env);
