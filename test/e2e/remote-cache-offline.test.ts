@@ -4,7 +4,7 @@
  * `bazel fetch` with tfbuild's --repository_cache fills the cache; with the server gone, a fresh output root
  * still builds from the cache alone.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,25 +14,21 @@ import { remoteFlags } from '../../src/plan/remote.js';
 import { bazelBuild, bazelFetch, bazelShutdown } from '../../src/tools/bazel.js';
 import { fixtureRecipe, makeFixtureRepo } from '../helpers/fixture.js';
 import { startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
+import { runCli } from './build-cli.js';
 import { makeCcWorkspace } from './remote-cache-workspace.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const BIN = join(ROOT, 'bin/tfbuild.js');
 const bazel = '/usr/bin/bazel';
 
-beforeAll(() => {
-});
-
 describe('tfbuild fetch (fixture r1.4)', () => {
-  it('runs only source, patch, configure and bazel fetch, filling the work dir for a later offline build', () => {
+  it('runs only source, patch, configure and bazel fetch, filling the work dir for a later offline build', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'tfbuild-fetch-'));
     const fx = makeFixtureRepo('r1.4', { tmp });
     const work = join(tmp, 'work');
     const rc = join(tmp, 'repo-cache');
-    const r = spawnSync('node', [BIN, 'fetch', '1.4', '--recipe', fixtureRecipe('r1.4'), '--repo', fx.bareRepo, '--workdir', work,
-      '--repository-cache', rc, '--json'], { encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 300_000 });
+    const r = await runCli(['fetch', '1.4', '--recipe', fixtureRecipe('r1.4'), '--repo', fx.bareRepo, '--workdir', work,
+      '--repository-cache', rc, '--json']);
     expect(r.stderr + r.stdout).not.toMatch(/Internal error/);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; step?: { kind: string } });
     const finished = events.filter((e) => e.type === 'step-finished').map((e) => e.step?.kind);
     expect(finished).toEqual(['source', 'patch', 'configure']);
@@ -43,9 +39,9 @@ describe('tfbuild fetch (fixture r1.4)', () => {
     expect(existsSync(join(work, 'src', fx.tag, 'bazel-bin', 'tensorflow', 'tools', 'pip_package', 'build_pip_package'))).toBe(false);
   });
 
-  it('refuses to run without a place to put the archives (exit 2)', () => {
-    const r = spawnSync('node', [BIN, 'fetch', '1.4', '--recipe', fixtureRecipe('r1.4')], { encoding: 'utf8' });
-    expect(r.status).toBe(2);
+  it('refuses to run without a place to put the archives (exit 2)', async () => {
+    const r = await runCli(['fetch', '1.4', '--recipe', fixtureRecipe('r1.4')]);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--repository-cache DIR/);
   });
 });
