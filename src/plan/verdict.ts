@@ -173,7 +173,8 @@ function pickPython(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs
 
 // --- compiler ---------------------------------------------------------------------------------------------------
 
-function compilerRange(recipe: Recipe, gpu: boolean): string {
+/** The compiler range a build must meet; exported so ui/decide offers the same compilers the verdict accepts. */
+export function compilerRange(recipe: Recipe, gpu: boolean): string {
   const { range, gpuRange } = recipe.compiler;
   if (!gpu || gpuRange === undefined || range === gpuRange) return range;
   // Both must hold: the compiler builds TensorFlow and nvcc accepts it as host compiler.

@@ -12,6 +12,7 @@ import { EnvironmentError } from '../errors.js';
 import { AUTO_ISA } from '../plan/cpu-flags.js';
 import { BuildOptionsSchema, type BuildOptions, type BuildOptionsInput } from '../plan/options.js';
 import type { Plan } from '../plan/types.js';
+import { compilerRange } from '../plan/verdict.js';
 import type { CompilerFacts, HostFacts, PythonFacts } from '../probe/types.js';
 import type { Recipe } from '../recipes/schema.js';
 import {
@@ -110,7 +111,7 @@ export function getPythonCandidates(facts: HostFacts, recipe: Recipe): Candidate
 }
 
 export function getCompilerCandidates(facts: HostFacts, recipe: Recipe, gpu: boolean): Candidate[] {
-  const range = gpu && recipe.compiler.gpuRange ? recipe.compiler.gpuRange : recipe.compiler.range;
+  const range = compilerRange(recipe, gpu);
   return facts.compilers.map((c: CompilerFacts) => ({
     value: c.path,
     label: `${c.kind} ${c.version} (${c.path})`,
@@ -127,7 +128,11 @@ export function getCudaCandidates(facts: HostFacts, recipe: Recipe): Candidate[]
   return facts.cuda.map((c) => ({
     value: c.path,
     label: `CUDA ${c.version} (${c.path})`,
-    ...(inRange(c.version, range) ? {} : { unusable: `${recipe.line} needs CUDA ${range}` }),
+    ...(!inRange(c.version, range)
+      ? { unusable: `${recipe.line} needs CUDA ${range}` }
+      : c.cudart
+        ? {}
+        : { unusable: `no libcudart under ${c.path}` }),
   }));
 }
 

@@ -240,3 +240,22 @@ describe('decide with the real computeVerdict', () => {
     expect(d.options.hostCompiler).toBe(v.choices.compiler?.path);
   });
 });
+
+describe('candidates agree with the verdict', () => {
+  it('a GPU build offers only compilers both ranges accept (r2.9: gcc >=9.3 <13 and nvcc host >=5 <11), and toolkits with cudart', async () => {
+    const { computeVerdict } = await import('../../src/plan/verdict.js');
+    const { getCompilerCandidates, getCudaCandidates } = await import('../../src/ui/decide.js');
+    const r29 = RecipeSchema.parse(parse(readFileSync(new URL('../../recipes/r2.9.yaml', import.meta.url), 'utf8')));
+    const f = facts({
+      compilers: [gcc('/usr/bin/gcc-12', '12.2.0'), gcc('/usr/bin/gcc-10', '10.3.0'), gcc('/usr/bin/gcc-7', '7.5.0')],
+      cuda: [
+        { version: '11.2', path: '/usr/local/cuda-11.2', source: 'version.json', nvcc: null, cudart: true, cupti: true, cuptiPath: null },
+        { version: '11.2', path: '/opt/cuda-11.2-broken', source: 'version.json', nvcc: null, cudart: false, cupti: false, cuptiPath: null },
+      ],
+    });
+    const usable = (cs: { value: string; unusable?: string }[]) => cs.filter((c) => c.unusable === undefined).map((c) => c.value);
+    expect(usable(getCompilerCandidates(f, r29, true))).toEqual(['/usr/bin/gcc-10']);
+    expect(computeVerdict(f, r29, { gpu: true }).choices.compiler?.path).toBe('/usr/bin/gcc-10');
+    expect(usable(getCudaCandidates(f, r29))).toEqual(['/usr/local/cuda-11.2']);
+  });
+});
