@@ -2,19 +2,10 @@
  * docker/podman adapter: typed verbs over src/exec (version, info, image exists, build, run, stop).
  * Both CLIs take the same build/run arguments for what tfbuild uses; the differences live in src/docker/run-args.ts.
  */
-import { existsSync } from 'node:fs';
 import { run, which, type RunResult } from '../exec/index.js';
 import type { ContainerEngineFacts } from '../probe/types.js';
 import type { EngineName } from '../docker/engine.js';
-
-/** Where CDI specs for NVIDIA GPUs are written by `nvidia-ctk cdi generate` (podman's --device nvidia.com/gpu=all). */
-export const CDI_SPEC_PATHS = ['/etc/cdi/nvidia.yaml', '/etc/cdi/nvidia.json', '/var/run/cdi/nvidia.yaml', '/var/run/cdi/nvidia.json'];
-
-/** `Docker version 28.2.2, build e6534b4` / `podman version 4.3.1` → "28.2.2" / "4.3.1". */
-export function parseEngineVersion(text: string): string | null {
-  const m = /version\s+v?(\d+\.\d+(?:\.\d+)?)/i.exec(text);
-  return m?.[1] ?? null;
-}
+import { hasNvidiaCdiSpec, parseEngineVersion } from './containers.js';
 
 export interface EngineInfo {
   works: boolean;
@@ -77,7 +68,7 @@ export async function describeEngine(engine: EngineName): Promise<ContainerEngin
     path,
     version,
     works: info.works,
-    nvidia: { runtime: info.runtimes.includes('nvidia'), cdi: CDI_SPEC_PATHS.some((p) => existsSync(p)) },
+    nvidia: { runtime: info.runtimes.some((r) => r.includes('nvidia')), cdi: hasNvidiaCdiSpec() },
     problem: info.problem,
   };
 }

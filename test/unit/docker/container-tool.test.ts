@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseEngineInfo, parseEngineVersion } from '../../../src/tools/container.js';
+import { parseEngineInfo } from '../../../src/tools/container.js';
+import { parseEngineVersion } from '../../../src/tools/containers.js';
 
 const fx = (f: string) => readFileSync(new URL(`fixtures/${f}`, import.meta.url), 'utf8');
 
