@@ -47,6 +47,8 @@ describe('tfbuild build --remote-cache with a token from the environment', () =>
     expect(plan.stdout).toContain('Authorization=Bearer ${TFBUILD_REMOTE_TOKEN}');
     expect(plan.stdout + plan.stderr).not.toContain(TOKEN);
     const dry = await runCli([...args(0), '--dry-run'], { env: env(0) });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("'--remote_header=Authorization=Bearer ***'");
     expect(dry.stdout + dry.stderr).not.toContain(TOKEN);
 
     // --remote-header with a ${VAR} value: the plan keeps the reference.
