@@ -14,8 +14,15 @@ export interface CliRun {
   stderr: string;
 }
 
-export function startCli(args: string[], o: { env?: Record<string, string | undefined>; cwd?: string } = {}): { child: ChildProcess; done: Promise<CliRun> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Another copy of bin/tfbuild.js (a frozen package copy), instead of this checkout's. */
+  bin?: string;
+}
+
+export function startCli(args: string[], o: CliOptions = {}): { child: ChildProcess; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, [o.bin ?? BIN, ...args], {
     cwd: o.cwd ?? REPO_ROOT,
     env: { ...process.env, CI: '1', NO_COLOR: '1', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,7 +35,7 @@ export function startCli(args: string[], o: { env?: Record<string, string | unde
   return { child, done };
 }
 
-export function runCli(args: string[], o: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
+export function runCli(args: string[], o: CliOptions = {}): Promise<CliRun> {
   return startCli(args, o).done;
 }
 

@@ -3,7 +3,7 @@
  * (bazel from Debian's bazel-bootstrap, as the host has), doctor inside it, and the TF-shaped fixture built inside
  * with the wheel and its build-info landing in the host's output dir owned by the requested host user.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fix
 import { BASE_IMAGE, canRunPodmanTests, ensureBaseImage, hasImage, PODMAN_HOST_FLAGS, podmanRun } from '../helpers/podman.js';
 import { chooseEngine } from '../../src/docker/engine.js';
 import { describeEngines, isRootlessEngine } from '../../src/tools/container.js';
-import { REPO_ROOT } from './build-cli.js';
+import { REPO_ROOT, runCli, startCli } from './build-cli.js';
 
 const enabled = canRunPodmanTests();
 const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-docker-'));
@@ -49,14 +49,7 @@ function containersNamed(prefix: string): string[] {
 // edits to the working tree while this file runs cannot change the tag between two calls.
 const pkg = join(root, 'pkg');
 
-function runCli(args: string[], o: { env: Record<string, string> }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(pkg, 'bin', 'tfbuild.js'), ...args], { env: { ...process.env, CI: '1', NO_COLOR: '1', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((res) => child.on('close', (code) => res({ code, stdout, stderr })));
-}
+const bin = join(pkg, 'bin', 'tfbuild.js');
 
 beforeAll(() => {
   if (!enabled) return;
@@ -91,7 +84,7 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
   it('builds the cpu-cuda12-ubuntu22.04 image from the project, tagged by recipe + content hash, then reuses it', async () => {
     const t0 = Date.now();
     // --rebuild: an image kept from an earlier run (for its layer cache) must not hide the build.
-    const r = await runCli(['docker', '2.17', ...imageFlags, '--image-only', '--rebuild', '--json'], { env });
+    const r = await runCli(['docker', '2.17', ...imageFlags, '--image-only', '--rebuild', '--json'], { env, bin });
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     const j = JSON.parse(r.stdout) as { image: string; built: boolean; engine: string; generation: string };
     expect(j).toMatchObject({ engine: 'podman', generation: 'cpu-cuda12-ubuntu22.04', built: true });
@@ -100,7 +93,7 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
     expect(hasImage(image)).toBe(true);
     const buildMs = Date.now() - t0;
 
-    const again = await runCli(['docker', '2.17', ...imageFlags, '--image-only', '--json'], { env });
+    const again = await runCli(['docker', '2.17', ...imageFlags, '--image-only', '--json'], { env, bin });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ image, built: false });
     console.info(`image build ${Math.round(buildMs / 1000)} s, reuse check ${Math.round((Date.now() - t0 - buildMs) / 1000)} s`);
@@ -140,11 +133,10 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
 
   it('Ctrl-C stops the container and leaves the resumable state in the mounted work dir', async () => {
     execFileSync('chown', ['-R', `${HOST_UID}:${HOST_GID}`, repo.bareRepo]);
-    const child = spawn(process.execPath, [join(pkg, 'bin', 'tfbuild.js'), ...fixtureArgs()], { env: { ...process.env, CI: '1', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { child, done } = startCli(fixtureArgs(), { env, bin });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     // Interrupt once the build inside has recorded a finished step.
     const deadline = Date.now() + 240_000;
     while (finishedSteps().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
@@ -152,7 +144,7 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
     const running = containersNamed('tfbuild-r2.17-');
     expect(running.length).toBe(1);
     child.kill('SIGINT');
-    const code = await exited;
+    const { code } = await done;
     expect(code, out.slice(-3000)).toBe(130);
     expect(out).toMatch(/rerun the same tfbuild docker command to resume/);
     expect(containersNamed('tfbuild-r2.17-')).toEqual([]);
@@ -164,7 +156,7 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
   });
 
   it('builds the fixture inside (resuming): wheel and build-info arrive in the host output dir, owned by the host user', async () => {
-    const r = await runCli(fixtureArgs(), { env });
+    const r = await runCli(fixtureArgs(), { env, bin });
     expect(r.code, (r.stdout + r.stderr).slice(-4000)).toBe(0);
     const files = readdirSync(output).sort();
     const wheel = files.find((f) => f.endsWith('.whl'));
