@@ -11,12 +11,15 @@ function formatStepDetails(s: Step): string[] {
     for (const [k, v] of env) lines.push(`      ${k}=${v}`);
   }
   if (s.pathPrepend.length > 0) lines.push(`    PATH prefix: ${s.pathPrepend.join(':')}`);
-  lines.push(`    $ ${formatCommand([s.cmd, ...s.args])}`);
+  if (s.cmd !== '') lines.push(`    $ ${formatCommand([s.cmd, ...s.args])}`);
   if (s.kind === 'bazel-build') {
     lines.push(`    jobs ${s.jobs}, RAM budget ${s.localRamMiB} MiB, OOM retries ${s.maxRetries}; bazel range ${s.bazelRange}`);
     lines.push(`    logs: ${s.logDir}`);
   }
-  if (s.kind === 'package') lines.push(`    wheel → ${s.outputDir} (never overwritten) + <wheel>.tfbuild.json`);
+  if (s.kind === 'package') {
+    const from = s.packaging === 'wheel-rule' ? `newest ${s.stagingDir}/*.whl (from the :wheel rule), copied by tfbuild` : 'wheel';
+    lines.push(`    ${from} → ${s.outputDir} (never overwritten) + <wheel>.tfbuild.json`);
+  }
   if (s.kind === 'verify' && s.python) {
     lines.push(`    expects version ${s.expectVersion}, CPU flags [${s.expectFlags.join(', ')}], CUDA ${s.gpu ? 'yes' : 'no'}`);
   }

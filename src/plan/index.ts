@@ -202,7 +202,8 @@ export function createPlan(i: PlanInput): Plan {
     id: 'package', kind: 'package', title: `Package the wheel into ${outputDir}`,
     ...(packaging.kind === 'build_pip_package'
       ? { cmd: join(srcDir, packaging.script), args: [stagingDir] }
-      : { cmd: 'cp', args: ['-n', join(stagingDir, '*.whl'), outputDir] }),
+      // The :wheel rule already left the wheel in stagingDir; tfbuild copies it in-process, so no command runs.
+      : { cmd: '', args: [] }),
     cwd: srcDir, env: { ...locale }, pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir,
     metadata: {
       recipe: { line: recipe.line, version: recipe.version, file: i.recipeFile },

@@ -38,6 +38,13 @@ function newestWheel(dir: string): string | null {
   return wheels[0] ?? null;
 }
 
+/** The command that should have left the wheel: build_pip_package, or (wheel-rule era) the bazel build itself. */
+function producerCommand(step: PackageStep, ctx: StepContext): string[] {
+  if (step.cmd !== '') return [step.cmd, ...step.args];
+  const bazel = ctx.plan.steps.find((s) => s.kind === 'bazel-build');
+  return bazel ? [bazel.cmd, ...bazel.args] : [];
+}
+
 export async function runPackageStep(step: PackageStep, ctx: StepContext): Promise<StepOutputs> {
   if (!getExecContext().dryRun) verifyOutputDir(step.outputDir);
   if (step.packaging === 'build_pip_package') {
@@ -54,7 +61,7 @@ export async function runPackageStep(step: PackageStep, ctx: StepContext): Promi
   const built = newestWheel(step.stagingDir);
   if (!built) {
     throw new ToolError(`No wheel was produced in ${step.stagingDir}.`, {
-      command: [step.cmd, ...step.args],
+      command: producerCommand(step, ctx),
       hint: 'Check the package log; the bazel target may not have produced the wheel.',
     });
   }

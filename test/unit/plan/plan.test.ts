@@ -94,6 +94,16 @@ describe('createPlan', () => {
     expect(text).toContain('TF_NEED_CUDA=0');
     expect(text).toContain('$ bazel'.replace('bazel', '/usr/bin/bazel --output_user_root=/home/u/.cache/tfbuild/bazel build --color=no --curses=no --config=opt'));
   });
+
+  it('wheel-rule era: the package step runs no command; the plan says tfbuild copies the wheel', () => {
+    const r = sampleRecipe();
+    const recipe = { ...r, build: { ...r.build, packaging: { kind: 'wheel-rule' as const, dir: 'bazel-bin/tensorflow/tools/pip_package/wheel_house' } } };
+    const p = createPlan({ facts: sampleFacts(), recipe, recipeFile: null, tag: 'v1.4.1', options: sampleOptions(), pathEnv: PATH_ENV });
+    expect(step(p, 'package')).toMatchObject({ packaging: 'wheel-rule', cmd: '', args: [] });
+    const text = formatPlan(p);
+    expect(text).not.toContain('cp -n');
+    expect(text).toMatch(/newest \S+\/wheel_house\/\*\.whl \(from the :wheel rule\), copied by tfbuild → \S+ \(never overwritten\)/);
+  });
 });
 
 describe('cpu flags, resources, tag version', () => {
