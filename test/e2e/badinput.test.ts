@@ -2,12 +2,11 @@
  * Bad input through the real CLI: each case gives a clear message, its own exit code, and loses nothing
  * (the user's tree, an existing wheel and the work dir stay as they were).
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
+import { fixtureRecipe, git, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
 import { runCli, stopBazelServers } from './build-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-bad-'));
@@ -15,8 +14,6 @@ const cache = join(root, 'cache');
 const env = { XDG_CACHE_HOME: cache };
 let fx: FixtureRepo;
 const recipe = fixtureRecipe('r1.4');
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } });
 const base = (workdir: string, output = join(root, 'out-unused')) => ['r1.4', '--recipe', recipe, '--workdir', workdir, '--output', output];
 
 beforeAll(() => {
@@ -26,8 +23,8 @@ afterAll(() => stopBazelServers(join(cache, 'tfbuild', 'bazel')));
 
 function clone(name: string): string {
   const dir = join(root, name);
-  git(root, 'clone', '-q', fx.bareRepo, dir);
-  git(dir, 'checkout', '-q', fx.tag);
+  git(root, ['clone', '-q', fx.bareRepo, dir]);
+  git(dir, ['checkout', '-q', fx.tag]);
   return dir;
 }
 
@@ -45,12 +42,12 @@ describe('bad input', () => {
 
   it('a --source checkout at another tag: exit 6, naming both tags, HEAD not moved', async () => {
     const dir = clone('oldtag');
-    git(dir, 'checkout', '-q', 'v1.4.0');
-    const head = git(dir, 'rev-parse', 'HEAD');
+    git(dir, ['checkout', '-q', 'v1.4.0']);
+    const head = git(dir, ['rev-parse', 'HEAD']);
     const r = await runCli([...base(join(root, 'w-tag')), '--source', dir], { env });
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/is not at v1\.4\.1 \(HEAD is tagged v1\.4\.0\)/);
-    expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(git(dir, ['rev-parse', 'HEAD'])).toBe(head);
   });
 
   it('a patch conflict: exit 6, the file named, the tree untouched', async () => {
@@ -58,8 +55,8 @@ describe('bad input', () => {
     const ws = join(dir, 'tensorflow', 'workspace.bzl');
     const changed = readFileSync(ws, 'utf8').replace(/name = "nasm"/, 'name = "nasm_renamed"');
     writeFileSync(ws, changed);
-    git(dir, 'commit', '-q', '-am', 'rename nasm');
-    git(dir, 'tag', '-f', '-a', fx.tag, '-m', 'moved');
+    git(dir, ['commit', '-q', '-am', 'rename nasm']);
+    git(dir, ['tag', '-f', '-a', fx.tag, '-m', 'moved']);
     const r = await runCli([...base(join(root, 'w-conflict')), '--source', dir], { env });
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/nasm-mirror: tensorflow\/workspace\.bzl: no archive block with name = "nasm"/);
@@ -96,6 +93,7 @@ describe('bad input', () => {
     const r = await runCli([...base(join(root, 'w-unwritable'), join(file, 'out')), '--repo', fx.bareRepo], { env });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/not writable/);
+    expect(existsSync(join(root, 'w-unwritable', 'src'))).toBe(false);
   });
 
   it('a python without venv, or without pip for --install-into: exit 3 before the build starts', async () => {
@@ -115,6 +113,7 @@ describe('bad input', () => {
     const b = await runCli([...base(join(root, 'w-nopip')), '--repo', fx.bareRepo, '--install-into', nopip], { env });
     expect(b.code).toBe(3);
     expect(b.stderr).toMatch(/has no pip/);
+    for (const w of ['w-novenv', 'w-nopip']) expect(existsSync(join(root, w, 'src'))).toBe(false);
   });
 
   it("configure's bazel error printed with exit 0 (r1.4): caught, exit 3", async () => {

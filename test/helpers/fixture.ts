@@ -42,7 +42,8 @@ const GIT_ENV = {
   GIT_COMMITTER_DATE: '2017-11-10T12:00:00Z',
 };
 
-function git(cwd: string, args: string[]): string {
+/** git with a fixed identity and dates (commits in fixture repos need no user config). */
+export function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
