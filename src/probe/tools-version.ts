@@ -8,20 +8,13 @@ import type { BazelFacts, JavaFacts, ToolFacts } from './types.js';
 import { findOnPath, realpathOrSelf } from './path-scan.js';
 import { probeRun, type ProbeRunOptions } from '../tools/probe-run.js';
 import { parseJavaMajor, parseJavaVersion, readJavaVersion } from '../tools/java.js';
+import { parseBazelVersion as parseBazelVersionText, type BazelVersion } from '../tools/bazel.js';
+import { parseGitVersion } from '../tools/git.js';
 
-/** `bazel 6.4.0`, `bazel 7.0.0rc2`, `bazel no_version` (Debian), `bazel 0.5.4- (@non-git)`. */
-export function parseBazelVersion(stdout: string): { version: string | null; unknownRelease: boolean } | null {
-  const m = /^bazel\s+(\S+)/m.exec(stdout.trim());
-  if (!m) return null;
-  const v = m[1]!;
-  if (v === 'no_version' || v === 'development') return { version: null, unknownRelease: true };
-  const num = /^(\d+\.\d+\.\d+(?:-?(?:rc|pre)[\w.]*)?)/.exec(v);
-  return num ? { version: num[1]!, unknownRelease: false } : { version: null, unknownRelease: true };
-}
-
-/** `git version 2.39.5`, `git version 2.39.3 (Apple Git-145)`. */
-export function parseGitVersion(stdout: string): string | null {
-  return /git version (\d+\.\d+(?:\.\d+)?)/.exec(stdout)?.[1] ?? null;
+/** bazel's own parser (src/tools/bazel.ts); null when the output names no bazel at all (not even `no_version`). */
+export function parseBazelVersion(stdout: string): BazelVersion | null {
+  const v = parseBazelVersionText(stdout);
+  return v.version === null && !v.unknownRelease ? null : v;
 }
 
 function isBazeliskBinary(path: string): boolean {
