@@ -33,10 +33,6 @@ export function clearSecrets(): void {
   ordered = [];
 }
 
-export function hasSecrets(): boolean {
-  return secrets.size > 0;
-}
-
 // scheme://user:password@host — mask the password part only, keep the user for debugging.
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi;
 

@@ -281,19 +281,3 @@ export async function bazelFetch(spec: BazelCommon & { args: readonly string[] }
   }
   return r;
 }
-
-/** `bazel [startup] info KEY` (e.g. `bazel-bin`, `output_base`, `release`). Starts a server. */
-export async function bazelInfo(spec: BazelCommon & { key: string; args?: readonly string[] }): Promise<string> {
-  const r = await run({
-    cmd: spec.bazel,
-    args: [...(spec.startupArgs ?? []), 'info', ...(spec.args ?? []), spec.key],
-    effect: 'read',
-    // A cold server start (JVM, install base extraction) can take longer than a plain query.
-    timeout: 120_000,
-    cwd: spec.cwd,
-    title: `bazel info ${spec.key}`,
-    hint: `Run "bazel info ${spec.key}" in ${spec.cwd} to see why bazel cannot answer.`,
-    env: spec.env,
-  });
-  return r.stdout.trim();
-}

@@ -4,7 +4,6 @@
  */
 import { resolve } from 'node:path';
 import { run, type RunResult } from '../exec/index.js';
-import { EnvironmentError } from '../errors.js';
 
 const GIT = 'git';
 /** git prints localised messages otherwise; porcelain output is stable but errors are parsed by humans and tests. */
@@ -20,13 +19,6 @@ export async function gitVersion(): Promise<string | null> {
 export function parseGitVersion(text: string): string | null {
   const m = /git version (\d+\.\d+(?:\.\d+)?)/.exec(text);
   return m?.[1] ?? null;
-}
-
-/** Throws an EnvironmentError naming the package when git is not installed. */
-export async function verifyGit(): Promise<string> {
-  const v = await gitVersion();
-  if (v === null) throw new EnvironmentError('git is not installed.', { hint: 'Install it: sudo apt-get install -y git' });
-  return v;
 }
 
 async function gitQuery(dir: string, args: string[], title: string, hint?: string): Promise<RunResult> {
