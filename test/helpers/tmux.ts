@@ -27,15 +27,6 @@ export interface TmuxSession {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function isTmuxAvailable(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function shq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
