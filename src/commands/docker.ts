@@ -18,7 +18,7 @@ import { writeBuildContext } from '../docker/context.js';
 import { getCacheDir } from '../plan/paths.js';
 import { resolveRecipe } from '../recipes/index.js';
 import type { Recipe } from '../recipes/schema.js';
-import { buildImage, describeEngines, hasImage, isRootlessEngine, runContainer, stopContainer, waitContainer } from '../tools/container.js';
+import { buildImage, describeEngines, hasImage, runContainer, stopContainer, waitContainer } from '../tools/container.js';
 import { readBazelReleaseTable } from '../tools/bazel-release.js';
 import { toJson } from '../ui/output.js';
 
@@ -95,8 +95,11 @@ function parseBuildArgs(list: readonly string[]): Record<string, string> {
   return out;
 }
 
-async function pickEngine(requested: EngineName | undefined): Promise<EngineChoice> {
-  return chooseEngine(await describeEngines(), requested);
+/** The engine to use and whether it runs rootless, both from one `info` call per engine. */
+async function pickEngine(requested: EngineName | undefined): Promise<EngineChoice & { rootless: boolean }> {
+  const engines = await describeEngines();
+  const choice = chooseEngine(engines, requested);
+  return { ...choice, rootless: engines.find((e) => e.name === choice.name)?.rootless ?? false };
 }
 
 /** Stop the container when the user interrupts; the work dir keeps the resumable state. */
@@ -217,7 +220,7 @@ export async function dockerBuild(o: DockerOptions): Promise<DockerResult> {
     inner.push(...(o.passthrough ?? []));
     const { uid, gid } = o.userIds ?? getHostUserIds(process.env);
     const name = formatContainerName(recipe.line, process.pid, Date.now());
-    const engineIsRoot = engine.name === 'docker' ? true : !(await isRootlessEngine(engine.name, engine.path));
+    const engineIsRoot = engine.name === 'docker' ? true : !engine.rootless;
     const args = buildRunArgs({
       engine: engine.name,
       image,

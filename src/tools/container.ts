@@ -58,8 +58,13 @@ export async function engineInfo(engine: EngineName, path: string = engine): Pro
   return parseEngineInfo(engine, r.exitCode, r.stdout, r.stderr);
 }
 
-/** HostFacts.containers entry for one engine, or null when it is not on PATH. Never throws. */
-export async function describeEngine(engine: EngineName): Promise<ContainerEngineFacts | null> {
+/** HostFacts.containers entry plus what the same `info` call says about rootless mode (decides run-args' --user). */
+export interface EngineReport extends ContainerEngineFacts {
+  rootless: boolean;
+}
+
+/** One engine's report, or null when it is not on PATH. Never throws. */
+export async function describeEngine(engine: EngineName): Promise<EngineReport | null> {
   const path = await which(engine);
   if (!path) return null;
   const [version, info] = await Promise.all([engineVersion(engine, path), engineInfo(engine, path)]);
@@ -70,12 +75,13 @@ export async function describeEngine(engine: EngineName): Promise<ContainerEngin
     works: info.works,
     nvidia: { runtime: info.runtimes.some((r) => r.includes('nvidia')), cdi: hasNvidiaCdiSpec() },
     problem: info.problem,
+    rootless: info.rootless,
   };
 }
 
-export async function describeEngines(): Promise<ContainerEngineFacts[]> {
+export async function describeEngines(): Promise<EngineReport[]> {
   const all = await Promise.all([describeEngine('docker'), describeEngine('podman')]);
-  return all.filter((e): e is ContainerEngineFacts => e !== null);
+  return all.filter((e): e is EngineReport => e !== null);
 }
 
 export async function isRootlessEngine(engine: EngineName, path: string = engine): Promise<boolean> {
