@@ -44,12 +44,13 @@ interface Era {
   ubuntu: string;
   glibc: string;
   compilerPackages: string[];
-  pythonPackages: string[];
-  python: string;
   jdkPackages: string[];
   bazelDefault: string;
   cuda: CudaPins;
 }
+
+// The same in every era: python3 from the base image's Ubuntu archive.
+const PYTHON_PACKAGES = ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'];
 
 // Package versions are the ones TensorFlow's own devel-gpu Dockerfiles of each era pinned
 // (tensorflow/tools/docker*/Dockerfile.devel-gpu), which are the builds its docs list as tested.
@@ -58,8 +59,6 @@ const ERAS: Record<GpuGenerationName, Era> = {
     ubuntu: '16.04',
     glibc: '2.23',
     compilerPackages: ['gcc-5', 'g++-5'],
-    pythonPackages: ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'],
-    python: 'python3',
     jdkPackages: ['openjdk-8-jdk-headless'],
     bazelDefault: '0.5.4',
     cuda: {
@@ -75,8 +74,6 @@ const ERAS: Record<GpuGenerationName, Era> = {
     ubuntu: '16.04',
     glibc: '2.23',
     compilerPackages: ['gcc-5', 'g++-5'],
-    pythonPackages: ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'],
-    python: 'python3',
     jdkPackages: ['openjdk-8-jdk-headless'],
     bazelDefault: '0.15.0',
     cuda: {
@@ -92,8 +89,6 @@ const ERAS: Record<GpuGenerationName, Era> = {
     ubuntu: '18.04',
     glibc: '2.27',
     compilerPackages: ['gcc-7', 'g++-7'],
-    pythonPackages: ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'],
-    python: 'python3',
     jdkPackages: ['openjdk-8-jdk-headless'],
     bazelDefault: '0.26.1',
     cuda: {
@@ -107,8 +102,6 @@ const ERAS: Record<GpuGenerationName, Era> = {
     ubuntu: '20.04',
     glibc: '2.31',
     compilerPackages: ['gcc-9', 'g++-9'],
-    pythonPackages: ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'],
-    python: 'python3',
     jdkPackages: [],
     bazelDefault: '3.7.2',
     cuda: {
@@ -122,8 +115,6 @@ const ERAS: Record<GpuGenerationName, Era> = {
     ubuntu: '22.04',
     glibc: '2.35',
     compilerPackages: ['clang', 'lld', 'gcc', 'g++'],
-    pythonPackages: ['python3', 'python3-dev', 'python3-pip', 'python3-venv', 'python3-numpy', 'python3-wheel', 'python3-setuptools'],
-    python: 'python3',
     jdkPackages: [],
     bazelDefault: '6.1.0',
     cuda: {
@@ -143,8 +134,8 @@ function toGeneration(name: GpuGenerationName, gpu: boolean): Generation {
     baseImage: `docker.io/library/ubuntu:${era.ubuntu}`,
     glibc: era.glibc,
     compilerPackages: era.compilerPackages,
-    pythonPackages: era.pythonPackages,
-    python: era.python,
+    pythonPackages: PYTHON_PACKAGES,
+    python: 'python3',
     jdkPackages: era.jdkPackages,
     bazelDefault: era.bazelDefault,
     cuda: gpu ? era.cuda : null,
