@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { DOWN, ENTER, SPACE, terminal } from '../helpers/terminal.js';
 import { EnvironmentError, UsageError } from '../../src/errors.js';
 import { RecipeSchema, type Recipe } from '../../src/recipes/schema.js';
 import type { HostFacts } from '../../src/probe/types.js';
 import { decide, formatContainerParagraph, type DecideInput, type VerdictLike } from '../../src/ui/decide.js';
-import type { PromptContext } from '../../src/ui/prompts.js';
 
 const recipe: Recipe = RecipeSchema.parse(parse(readFileSync(new URL('../../recipes/r1.4.yaml', import.meta.url), 'utf8')));
 
@@ -31,32 +30,6 @@ function facts(over: Partial<HostFacts> = {}): HostFacts {
     ...over,
   };
 }
-
-function terminal() {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  output.end = (() => output) as typeof output.end;
-  let screen = '';
-  output.on('data', (d: Buffer) => (screen += d.toString()));
-  const ctx: PromptContext = { interactive: true, input, output };
-  return {
-    ctx,
-    screen: () => screen,
-    /** Answer the next prompt once its question is on screen. */
-    async answer(question: string, ...keys: string[]) {
-      for (let i = 0; i < 200 && !screen.includes(question); i++) await new Promise((r) => setTimeout(r, 10));
-      expect(screen).toContain(question);
-      screen = '';
-      for (const k of keys) {
-        await new Promise((r) => setTimeout(r, 15));
-        input.write(k);
-      }
-    },
-  };
-}
-const DOWN = '\u001b[B';
-const ENTER = '\r';
-const SPACE = ' ';
 
 function base(over: Partial<DecideInput> = {}): DecideInput & { printed: string[] } {
   const printed: string[] = [];

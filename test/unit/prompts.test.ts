@@ -1,8 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DOWN, ENTER, SPACE, terminal } from '../helpers/terminal.js';
 import { InterruptedError, UsageError } from '../../src/errors.js';
 import {
   askCandidate,
@@ -17,30 +17,6 @@ import {
   type PromptContext,
 } from '../../src/ui/prompts.js';
 
-/** A fake terminal: real inquirer prompts read keystrokes from `input` and render to `screen`. */
-function terminal() {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  // Each inquirer prompt ends its output pipe when done; a real stdout ignores that, so must this one.
-  output.end = (() => output) as typeof output.end;
-  let screen = '';
-  output.on('data', (d: Buffer) => (screen += d.toString()));
-  const ctx: PromptContext = { interactive: true, input, output };
-  const tick = () => new Promise((r) => setTimeout(r, 20));
-  return {
-    ctx,
-    screen: () => screen,
-    async keys(...ks: string[]) {
-      for (const k of ks) {
-        await tick();
-        input.write(k);
-      }
-    },
-  };
-}
-const DOWN = '\u001b[B';
-const ENTER = '\r';
-const SPACE = ' ';
 const CTRL_C = '\u0003';
 
 const headless = (reason = 'CI is set'): PromptContext => ({ interactive: false, reason });
