@@ -155,15 +155,3 @@ export async function waitContainer(engine: EngineName, name: string, ms: number
   const r = await run({ cmd: path, args: ['wait', name], effect: 'read', timeout: ms, reject: false, title: `${engine} wait` });
   return !r.timedOut;
 }
-
-/** `ENGINE image inspect` as JSON (labels, size); null when missing. */
-export async function inspectImage(engine: EngineName, tag: string, path: string = engine): Promise<Record<string, unknown> | null> {
-  const r = await run({ cmd: path, args: ['image', 'inspect', tag], effect: 'read', timeout: 'query', reject: false });
-  if (r.exitCode !== 0) return null;
-  try {
-    const arr = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
-    return arr[0] ?? null;
-  } catch {
-    return null;
-  }
-}
