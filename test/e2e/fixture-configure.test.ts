@@ -84,6 +84,13 @@ describe('2.17-shaped configure', () => {
     const r = runConfigure(dir, { ...cpuConfigureEnv('2.17'), TF_NEED_ROCM: 'no', TF_NEED_CUDA: 'false', TF_NEED_CLANG: 'n' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(readConfigureRecord(dir).answers).toMatchObject({ TF_NEED_ROCM: '0', TF_NEED_CUDA: '0', TF_NEED_CLANG: '0' });
+    // The true words (and '0'), on the one boolean whose "yes" asks nothing more here (CUDA wants a toolkit, clang a binary).
+    for (const yes of ['true', 'yes', '1']) {
+      const d = tree('2.17');
+      const t = runConfigure(d, { ...cpuConfigureEnv('2.17'), TF_NEED_ROCM: yes });
+      expect(t.status, t.stdout + t.stderr).toBe(0);
+      expect(readConfigureRecord(d).answers).toMatchObject({ TF_NEED_ROCM: '1', TF_NEED_CUDA: '0' }); // cpuConfigureEnv's CUDA is '0'
+    }
   });
 
   it('rejects other boolean words with UserInputError', () => {
