@@ -102,7 +102,3 @@ export class InterruptedError extends TfbuildError {
     return this.signal === 'SIGINT' ? EXIT_CODES.sigint : EXIT_CODES.sigterm;
   }
 }
-
-export function isTfbuildError(e: unknown): e is TfbuildError {
-  return e instanceof TfbuildError;
-}

@@ -28,9 +28,3 @@ export function isGpuContainerGeneration(name: string): name is GpuContainerGene
 export function isCpuContainerGeneration(name: string): name is CpuContainerGeneration {
   return (CPU_CONTAINER_GENERATIONS as readonly string[]).includes(name);
 }
-
-/** The Ubuntu release inside a generation ("16.04"), for both GPU and cpu- names. */
-export function getContainerUbuntu(name: string): string | null {
-  const m = /-ubuntu(\d+\.\d+)$/.exec(name);
-  return m?.[1] ?? null;
-}

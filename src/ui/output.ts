@@ -1,8 +1,4 @@
-/** Output mode helpers: colour (honours NO_COLOR / FORCE_COLOR), TTY detection, JSON printing. */
-export function isInteractive(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI;
-}
-
+/** Output mode helpers: colour (honours NO_COLOR / FORCE_COLOR), JSON printing. Interactivity: prompts.ts getPromptContext. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
