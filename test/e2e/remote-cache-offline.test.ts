@@ -14,19 +14,23 @@ import { remoteFlags } from '../../src/plan/remote.js';
 import { bazelBuild, bazelFetch, bazelShutdown } from '../../src/tools/bazel.js';
 import { fixtureRecipe, makeFixtureRepo } from '../helpers/fixture.js';
 import { startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
-import { runCli } from './build-cli.js';
+import { runCli, stopBazelServers } from './build-cli.js';
 import { makeCcWorkspace } from './remote-cache-workspace.js';
 
 const bazel = '/usr/bin/bazel';
 
 describe('tfbuild fetch (fixture r1.4)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'tfbuild-fetch-'));
+  // Its own cache dir: bazel's output root (and the server left running there) must not land in the user's ~/.cache.
+  const env = { XDG_CACHE_HOME: join(tmp, 'cache') };
+  afterAll(() => stopBazelServers(join(tmp, 'cache', 'tfbuild', 'bazel')));
+
   it('runs only source, patch, configure and bazel fetch, filling the work dir for a later offline build', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'tfbuild-fetch-'));
     const fx = makeFixtureRepo('r1.4', { tmp });
     const work = join(tmp, 'work');
     const rc = join(tmp, 'repo-cache');
     const r = await runCli(['fetch', '1.4', '--recipe', fixtureRecipe('r1.4'), '--repo', fx.bareRepo, '--workdir', work,
-      '--repository-cache', rc, '--json']);
+      '--repository-cache', rc, '--json'], { env });
     expect(r.stderr + r.stdout).not.toMatch(/Internal error/);
     expect(r.code).toBe(0);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; step?: { kind: string } });
@@ -40,7 +44,7 @@ describe('tfbuild fetch (fixture r1.4)', () => {
   });
 
   it('refuses to run without a place to put the archives (exit 2)', async () => {
-    const r = await runCli(['fetch', '1.4', '--recipe', fixtureRecipe('r1.4')]);
+    const r = await runCli(['fetch', '1.4', '--recipe', fixtureRecipe('r1.4')], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--repository-cache DIR/);
   });
