@@ -3,11 +3,12 @@
  * (BuildOptionsSchema). Precedence: flags win over the file. `--save-config FILE` writes a guided run's decisions
  * so the build can be repeated headless. Relative paths in a file are relative to the file, not the cwd.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ConfigError, UsageError } from '../errors.js';
 import { BuildOptionsSchema, type BuildOptions, type BuildOptionsInput } from '../plan/options.js';
+import { writeFileAtomic } from '../state/atomic.js';
 
 export const CONFIG_NAMES = ['tfbuild.config.json', 'tfbuild.config.yaml', 'tfbuild.config.yml'] as const;
 
@@ -137,9 +138,6 @@ export function writeConfigFile(path: string, options: BuildOptionsInput, o: { c
   }
   const text = format === 'json' ? JSON.stringify(out, null, 2) + '\n' : stringifyYaml(out);
   const abs = resolve(path);
-  mkdirSync(dirname(abs), { recursive: true });
-  const tmp = `${abs}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, abs);
+  writeFileAtomic(abs, text);
   return abs;
 }
