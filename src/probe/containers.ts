@@ -48,7 +48,8 @@ export async function probeContainers(env: NodeJS.ProcessEnv, o: ProbeRunOptions
   const docker = findOnPath('docker', env);
   const podman = findOnPath('podman', env);
   // podman-docker installs a `docker` script that runs podman: report it once, as podman.
-  if (docker && !(podman && readHead(docker).startsWith('#!') && /podman/.test(readHead(docker)))) jobs.push(probeDocker(docker, env, o));
+  const dockerIsPodmanScript = docker !== null && podman !== null && /^#![\s\S]*podman/.test(readHead(docker));
+  if (docker && !dockerIsPodmanScript) jobs.push(probeDocker(docker, env, o));
   if (podman) jobs.push(probePodman(podman, env, o));
   return Promise.all(jobs);
 }

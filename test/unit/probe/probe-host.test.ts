@@ -150,6 +150,18 @@ describe('probeHost with fakes and bad input', () => {
     }
   });
 
+  it("podman-docker's `docker` script is reported once, as podman", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfbuild-podman-docker-'));
+    try {
+      // What Debian's podman-docker installs as /usr/bin/docker.
+      writeFileSync(join(dir, 'docker'), '#!/bin/sh\n[ -e /etc/containers/nodocker ] || echo "Emulate Docker CLI using podman." >&2\nexec /usr/bin/podman "$@"\n', { mode: 0o755 });
+      const f = await probeHost({ timeoutMs: ROOMY, env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` } });
+      expect(f.containers.map((c) => c.name)).toEqual(['podman']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a docker daemon answering on DOCKER_HOST with an nvidia runtime: works, nvidia.runtime', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tfbuild-docker-'));
     const sock = join(dir, 'docker.sock');
