@@ -133,6 +133,9 @@ function resolveTimeout(t: TimeoutName | number): number | null {
   return typeof t === 'number' ? t : TIMEOUTS[t];
 }
 
+const MAX_LINE_BYTES = 1 << 20;
+const NEWLINE = Buffer.from('\n');
+
 /**
  * Splits a child's output into lines and tees it to the log. Not readline: with a per-line log write that capped
  * the pump near 12 MB/s (bench/stream.mjs). Here output is cut at the last '\n' of each chunk (a byte that never
@@ -149,6 +152,7 @@ function pumpLines(
   if (!stream) return Promise.resolve();
   return new Promise((resolve) => {
     let pending: Buffer[] = [];
+    let pendingBytes = 0;
     let done = false;
     // `bytes` is whole lines, each ending in '\n'.
     const deliver = (bytes: Buffer) => {
@@ -169,6 +173,14 @@ function pumpLines(
       const last = chunk.lastIndexOf(10);
       if (last === -1) {
         pending.push(chunk);
+        pendingBytes += chunk.length;
+        // Output with no newline for a long time (a progress bar with \r, a binary blob) is cut into 1 MiB
+        // lines, so memory stays bounded whatever the child prints.
+        if (pendingBytes >= MAX_LINE_BYTES) {
+          deliver(Buffer.concat([...pending, NEWLINE]));
+          pending = [];
+          pendingBytes = 0;
+        }
         return;
       }
       if (pending.length === 0) {
@@ -180,6 +192,7 @@ function pumpLines(
         if (first < last) deliver(chunk.subarray(first + 1, last + 1));
       }
       pending = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
+      pendingBytes = chunk.length - (last + 1);
     });
     const finish = () => {
       if (done) return;

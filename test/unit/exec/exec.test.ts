@@ -94,3 +94,19 @@ describe('formatCommand / which', () => {
     expect(which('definitely-not-a-program-xyz')).toBeNull();
   });
 });
+
+describe('exec line pump memory bound', () => {
+  it('cuts output that never prints a newline into 1 MiB lines instead of holding it all', async () => {
+    const lengths: number[] = [];
+    const r = await run({
+      cmd: process.execPath,
+      args: ['-e', "const b = Buffer.alloc(1 << 16, 120); for (let i = 0; i < 48; i++) process.stdout.write(b)"],
+      effect: 'read', timeout: 'query', capture: false, onLine: (l) => lengths.push(l.length),
+    });
+    expect(r.exitCode).toBe(0);
+    // 3 MiB without a newline: cut once 1 MiB is pending (plus at most one pipe read), never held whole.
+    expect(lengths.length).toBeGreaterThanOrEqual(3);
+    expect(lengths.reduce((a, b) => a + b, 0)).toBe(3 << 20);
+    for (const n of lengths) expect(n).toBeLessThanOrEqual((1 << 20) + (1 << 17));
+  });
+});
