@@ -32,22 +32,35 @@ export function getFlagRuleFlags(recipe: Recipe, bazelVersion: string | null): s
   return recipe.bazel.flagRules.filter((r) => semver.satisfies(v, r.bazel)).flatMap((r) => r.flags);
 }
 
-export function buildBazelArgs(i: BazelArgsInput): string[] {
-  const flags: string[] = [];
-  flags.push(...i.recipe.build.flags);
-  if (!i.recipe.build.flags.includes('--config=opt')) flags.unshift('--config=opt');
-  if (i.gpu) {
-    flags.push(...i.recipe.build.gpuFlags);
+/**
+ * The flags a recipe implies for a build: --config=opt, --config=cuda (GPU), the era's flags, the flag rules for this
+ * bazel release and the --repo_env values. `tfbuild recipes show` and the plan both use this, so they cannot disagree.
+ */
+export function getRecipeBazelFlags(
+  recipe: Recipe,
+  gpu: boolean,
+  bazelVersion: string | null,
+  expand: (value: string, name: string) => string,
+): string[] {
+  const flags: string[] = [...recipe.build.flags];
+  if (!recipe.build.flags.includes('--config=opt')) flags.unshift('--config=opt');
+  if (gpu) {
+    flags.push(...recipe.build.gpuFlags);
     if (!flags.includes('--config=cuda')) flags.push('--config=cuda');
   } else {
-    flags.push(...i.recipe.build.cpuFlags);
+    flags.push(...recipe.build.cpuFlags);
   }
-  flags.push(...getFlagRuleFlags(i.recipe, i.bazelVersion));
-  for (const r of i.recipe.build.repoEnv) {
-    if (isWanted(r.when, i.gpu)) {
-      flags.push(`--repo_env=${r.name}=${expandTemplate(r.value, i.vars, `recipe ${i.recipe.line} repoEnv ${r.name}`)}`);
-    }
+  flags.push(...getFlagRuleFlags(recipe, bazelVersion));
+  for (const r of recipe.build.repoEnv) {
+    if (isWanted(r.when, gpu)) flags.push(`--repo_env=${r.name}=${expand(r.value, r.name)}`);
   }
+  return flags;
+}
+
+export function buildBazelArgs(i: BazelArgsInput): string[] {
+  const flags = getRecipeBazelFlags(i.recipe, i.gpu, i.bazelVersion, (value, name) =>
+    expandTemplate(value, i.vars, `recipe ${i.recipe.line} repoEnv ${name}`),
+  );
   for (const c of i.copts) flags.push(`--copt=${c}`);
   flags.push(`--jobs=${i.jobs}`);
   // --local_ram_resources arrived in bazel 0.17; older releases take --local_resources=RAM,CPU,IO.

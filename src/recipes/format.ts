@@ -2,7 +2,7 @@
  * What a recipe implies, rendered without a host: the configure environment and the bazel command, with template
  * variables ({python}, {cudaPath}…) left for the plan to fill. Pure; the real plan comes from src/plan.
  */
-import semver from 'semver';
+import { getRecipeBazelFlags } from '../plan/bazel-args.js';
 import type { EnvEntry, Recipe } from './schema.js';
 
 export interface RenderOptions {
@@ -47,21 +47,10 @@ function templateVars(recipe: Recipe, opts: RenderOptions): Partial<Record<strin
   return { wheelName: opts.gpu ? recipe.build.wheelName.gpu : recipe.build.wheelName.cpu, ...opts.vars };
 }
 
-/** argv of the bazel build that produces the wheel (or the build_pip_package script). */
+/** argv of the bazel build that produces the wheel (or the build_pip_package script); the plan's own flag logic. */
 export function getBazelBuildArgs(recipe: Recipe, opts: RenderOptions): string[] {
-  const b = recipe.build;
   const vars = templateVars(recipe, opts);
-  const version = opts.bazelVersion ? semver.coerce(opts.bazelVersion)?.version : undefined;
-  const ruleFlags = version ? recipe.bazel.flagRules.filter((r) => semver.satisfies(version, r.bazel)).flatMap((r) => r.flags) : [];
-  return [
-    'bazel',
-    'build',
-    ...b.flags,
-    ...(opts.gpu ? b.gpuFlags : b.cpuFlags),
-    ...ruleFlags,
-    ...b.repoEnv.filter((e) => applies(e.when, opts.gpu)).map((e) => `--repo_env=${e.name}=${fillTemplate(e.value, vars)}`),
-    b.target,
-  ];
+  return ['bazel', 'build', ...getRecipeBazelFlags(recipe, opts.gpu, opts.bazelVersion ?? null, (v) => fillTemplate(v, vars)), recipe.build.target];
 }
 
 /** The step after bazel: run build_pip_package into `outDir`, or pick the wheel from the rule's directory. */

@@ -27,3 +27,13 @@ describe('recipe rendering (pure)', () => {
     expect(formatShellLine(['bazel', 'build', '--copt=-march=native', 'a b', "it's"])).toBe(`bazel build --copt=-march=native 'a b' 'it'\\''s'`);
   });
 });
+
+describe('recipes show and the plan agree on the bazel flags', () => {
+  it('includes --config=opt, and --config=cuda for GPU builds, as a build does', () => {
+    const r14 = resolveRecipe('r1.4').recipe;
+    expect(getBazelBuildArgs(r14, { gpu: false, bazelVersion: '0.5.4' })).toContain('--config=opt');
+    const gpu = getBazelBuildArgs(r14, { gpu: true, bazelVersion: '0.5.4' });
+    expect(gpu).toContain('--config=cuda');
+    expect(gpu.at(-1)).toBe('//tensorflow/tools/pip_package:build_pip_package');
+  });
+});
