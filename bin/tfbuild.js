@@ -5,5 +5,16 @@ if (major < 20) {
   process.stderr.write(`tfbuild needs Node.js 20 or newer; this is ${process.version}. Install Node 20+ (https://nodejs.org) and retry.\n`);
   process.exit(3);
 }
-const { main } = await import('../dist/cli/main.js');
+// `tfbuild recipes | head`: once the reader has gone, further output is dropped instead of crashing with EPIPE (a
+// running build goes on and still writes its log and state).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+// dist/bundle is the CLI in one ESM graph (esbuild, `npm run build`): ~450 files load in a few chunks, which halves
+// start-up. dist/cli is tsc's per-file output of the same sources, used when only tsc ran.
+const { existsSync } = await import('node:fs');
+const bundled = new URL('../dist/bundle/main.js', import.meta.url);
+const { main } = await import(existsSync(bundled) ? bundled.href : '../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -124,3 +124,14 @@ describe('tfbuild recipes (compiled CLI)', { timeout: 120_000 }, () => {
     expect((JSON.parse(r.stdout) as { tag: string }).tag).toBe('v1.4.2');
   });
 });
+
+describe('a reader that goes away (tfbuild recipes | head -1)', { timeout: 120_000 }, () => {
+  it('exits 0 without an EPIPE stack trace', () => {
+    // `true` exits before node has started, so every write meets a closed pipe.
+    for (const args of ['recipes', 'recipes --json', 'explain --help']) {
+      const r = spawnSync('/bin/bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" ${args} | true`], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+      expect(r.stderr, args).not.toMatch(/EPIPE|Unhandled 'error' event/);
+      expect(r.status, `${args}: ${r.stderr}`).toBe(0);
+    }
+  });
+});
