@@ -7,7 +7,7 @@ import { loadConfig, mergeOptions } from '../config/index.js';
 import { BuildOptionsSchema, type BuildOptions, type BuildOptionsInput } from '../plan/options.js';
 import { createPlan, type Plan, type PlanChoices } from '../plan/index.js';
 import { computeVerdict } from '../plan/verdict.js';
-import { probeHost } from '../probe/index.js';
+import { buildProbeSkips, probeHost } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
 import { resolveRecipe } from '../recipes/index.js';
 import { readPythonInfo } from '../tools/python.js';
@@ -176,7 +176,7 @@ export async function makePlan(opts: BuildOptions, o: { hostFactsFile?: string |
   const { recipe, tag } = resolveRecipe(opts.version, opts.recipeFile !== undefined ? { recipeFile: opts.recipeFile } : {});
   const facts = o.facts ?? (o.hostFactsFile !== undefined
     ? readHostFactsFile(o.hostFactsFile)
-    : await probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}) }));
+    : await probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), skip: buildProbeSkips(opts.gpu) }));
   // A --python the probe did not list (a venv, a wrapper): ask it directly, so configure gets its library path.
   if (opts.python !== undefined && !facts.pythons.some((p) => p.path === opts.python || p.realPath === opts.python)) {
     const info = await readPythonInfo(opts.python);

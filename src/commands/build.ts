@@ -15,7 +15,8 @@ import { createReporter, pickReporterMode, type EventInput, type ReporterMode } 
 import { useColor } from '../ui/output.js';
 import { addBuildOptions, makePlan, readFlagOptions, readHostFactsFile, toBuildOptions, type BuildFlags } from './build-options.js';
 import { computeVerdict } from '../plan/verdict.js';
-import { probeHost } from '../probe/index.js';
+import { addContainerFacts, buildProbeSkips, probeHost } from '../probe/index.js';
+import { rememberBazelVersion } from '../tools/bazel.js';
 import type { HostFacts } from '../probe/types.js';
 import { resolveRecipe } from '../recipes/index.js';
 import { addDecisionOptions, settleDecisions, type DecisionFlags } from '../ui/decide.js';
@@ -176,9 +177,16 @@ export function register(program: Command, io: CliIO): Command {
       if (!plan && !flags.dryRun) {
         // Decide first (STYLE §7): flag → config → --yes default → prompt, all before the task list renders.
         const { recipe, tag } = resolveRecipe(opts.version, opts.recipeFile !== undefined ? { recipeFile: opts.recipeFile } : {});
-        const probed = flags.hostFacts !== undefined ? readHostFactsFile(flags.hostFacts) : await probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}) });
+        let probed = flags.hostFacts !== undefined ? readHostFactsFile(flags.hostFacts) : await probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), skip: buildProbeSkips(opts.gpu) });
+        // The bazel --version just read answers the preflight's check too (a saved --host-facts file does not).
+        if (flags.hostFacts === undefined && probed.bazel?.kind === 'bazel' && probed.bazel.raw) rememberBazelVersion(probed.bazel.path, probed.bazel.raw);
+        const verdictOpts = { gpu: opts.gpu, ...(opts.python ? { python: opts.python } : {}), ...(opts.hostCompiler ? { hostCompiler: opts.hostCompiler } : {}), ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}) };
+        let verdict = computeVerdict(probed, recipe, verdictOpts);
+        if (verdict.kind === 'container' && probed.skipped?.includes('containers')) {
+          probed = await addContainerFacts(probed);
+          verdict = computeVerdict(probed, recipe, verdictOpts);
+        }
         facts = probed;
-        const verdict = computeVerdict(probed, recipe, { gpu: opts.gpu, ...(opts.python ? { python: opts.python } : {}), ...(opts.hostCompiler ? { hostCompiler: opts.hostCompiler } : {}), ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}) });
         const given = readFlagOptions(version!, flags);
         const d = await settleDecisions({
           flags: given, version: version!, tag: opts.tag ?? tag, facts: probed, recipe, verdict, decisionFlags: flags,

@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { HOST_FACTS_SCHEMA_VERSION, type HostFacts, type ProbeProblem } from './types.js';
+import { HOST_FACTS_SCHEMA_VERSION, type ContainerEngineFacts, type HostFacts, type ProbeProblem, type SkippableFamily } from './types.js';
 import { probeCpu } from './cpu.js';
 import { probeOs } from './os.js';
 import { probeMemory } from './memory.js';
@@ -30,6 +30,8 @@ export interface ProbeOptions {
   env?: NodeJS.ProcessEnv;
   /** Time limit per fact family, ms (default 3000). */
   timeoutMs?: number;
+  /** Families the caller does not need (listed in `facts.skipped`); doctor probes everything. */
+  skip?: readonly SkippableFamily[];
 }
 
 export const DEFAULT_FAMILY_TIMEOUT_MS = 3_000;
@@ -72,9 +74,13 @@ export async function probeHost(opts: ProbeOptions = {}): Promise<HostFacts> {
     return r;
   };
 
-  const cudaPromise = family('cuda', t, problems, { cuda: [], problems: [] }, (o) =>
-    probeCuda({ env, ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}) }, withEnv(o)).then((r) => collect('cuda', r)),
-  );
+  const skipped = new Set(opts.skip ?? []);
+  const gpu = !skipped.has('gpu');
+  const cudaPromise = gpu
+    ? family('cuda', t, problems, { cuda: [], problems: [] }, (o) =>
+        probeCuda({ env, ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}) }, withEnv(o)).then((r) => collect('cuda', r)),
+      )
+    : { cuda: [], problems: [] };
   const [os, cpu, memory, disk, pythons, compilers, bazel, java, git, containers, cuda, nvidia] = await Promise.all([
     family('os', t, problems, { platform: process.platform, arch: process.arch, kernel: '', distro: null, packageManager: null }, () => probeOs()),
     family('cpu', t, problems, { model: 'unknown', cores: 0, flags: [], isa: [], copts: [], source: env.TFBUILD_CPUINFO || '/proc/cpuinfo' }, () => probeCpu(env)),
@@ -85,14 +91,16 @@ export async function probeHost(opts: ProbeOptions = {}): Promise<HostFacts> {
     family('bazel', t, problems, null, (o) => probeBazel(env, workdir, withEnv(o))),
     family('java', t, problems, null, (o) => probeJava(env, withEnv(o))),
     family('git', t, problems, null, (o) => probeGit(env, withEnv(o))),
-    family('containers', t, problems, [], (o) => probeContainers(env, withEnv(o))),
+    skipped.has('containers') ? [] : family('containers', t, problems, [], (o) => probeContainers(env, withEnv(o))),
     cudaPromise,
-    family('nvidia', t, problems, { driver: null, gpus: [], problems: [] }, (o) => probeNvidia(env, withEnv(o)).then((r) => collect('nvidia', r))),
+    gpu ? family('nvidia', t, problems, { driver: null, gpus: [], problems: [] }, (o) => probeNvidia(env, withEnv(o)).then((r) => collect('nvidia', r))) : { driver: null, gpus: [] },
   ]);
   // cuDNN is looked for under each CUDA root found, so it waits for CUDA (file reads only, a few ms).
-  const cudnn = await family('cudnn', t, problems, { cudnn: null, problems: [] }, () =>
-    collect('cudnn', probeCudnn({ cudaRoots: cuda.cuda.map((c) => c.path), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}) })),
-  );
+  const cudnn = gpu
+    ? await family('cudnn', t, problems, { cudnn: null, problems: [] }, () =>
+        collect('cudnn', probeCudnn({ cudaRoots: cuda.cuda.map((c) => c.path), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}) })),
+      )
+    : { cudnn: null };
 
   return {
     schemaVersion: HOST_FACTS_SCHEMA_VERSION,
@@ -115,5 +123,26 @@ export async function probeHost(opts: ProbeOptions = {}): Promise<HostFacts> {
     driver: nvidia.driver,
     gpus: nvidia.gpus,
     problems,
+    ...(skipped.size > 0 ? { skipped: [...skipped].sort() } : {}),
   };
+}
+
+/**
+ * The container engines, for facts probed without them (a build asks only when the verdict points at a container).
+ * Returns the facts with `containers` filled and `containers` gone from `skipped`.
+ */
+export async function addContainerFacts(facts: HostFacts, opts: Pick<ProbeOptions, 'env' | 'timeoutMs'> = {}): Promise<HostFacts> {
+  if (!facts.skipped?.includes('containers')) return facts;
+  const problems: ProbeProblem[] = [];
+  const t = opts.timeoutMs ?? DEFAULT_FAMILY_TIMEOUT_MS;
+  const env = opts.env ?? process.env;
+  const containers = await family<ContainerEngineFacts[]>('containers', t, problems, [], (o) => probeContainers(env, { ...o, ...(opts.env ? { env } : {}) }));
+  const skipped = facts.skipped.filter((f) => f !== 'containers');
+  const { skipped: _, ...rest } = facts;
+  return { ...rest, containers, problems: [...facts.problems, ...problems], ...(skipped.length > 0 ? { skipped } : {}) };
+}
+
+/** What a build needs probed: no container engines (asked later if the verdict needs them), no GPU stack without --gpu. */
+export function buildProbeSkips(gpu: boolean): SkippableFamily[] {
+  return gpu ? ['containers'] : ['containers', 'gpu'];
 }

@@ -169,4 +169,12 @@ export interface HostFacts {
   gpus: GpuFacts[];
   /** Probes that failed or timed out: each became a finding, never a crash. */
   problems: ProbeProblem[];
+  /**
+   * Fact families not probed because the caller did not need them (a CPU build skips `gpu`: cuda, cudnn, driver,
+   * gpus). Their fields are empty, which here means "not asked", not "absent". Missing when everything was probed.
+   */
+  skipped?: SkippableFamily[];
 }
+
+/** `gpu` = CUDA toolkits, cuDNN, driver and GPUs; `containers` = docker/podman. */
+export type SkippableFamily = 'gpu' | 'containers';

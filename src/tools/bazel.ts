@@ -41,8 +41,18 @@ export function parseBazelVersion(text: string): BazelVersion {
   return { version: null, unknownRelease: false };
 }
 
-/** `bazel --version`, client only. Throws a ToolError when the binary cannot run. */
+/** `bazel --version` outputs already read in this process, by path (the host probe's answer serves the preflight). */
+const knownVersions = new Map<string, BazelVersion & { raw: string }>();
+
+/** Record what `bazelPath --version` printed (e.g. by the host probe moments ago), so it is not run again. */
+export function rememberBazelVersion(bazelPath: string, raw: string): void {
+  knownVersions.set(bazelPath, { ...parseBazelVersion(raw), raw });
+}
+
+/** `bazel --version`, client only (once per path and process). Throws a ToolError when the binary cannot run. */
 export async function readBazelVersion(bazelPath: string): Promise<BazelVersion & { raw: string }> {
+  const known = knownVersions.get(bazelPath);
+  if (known) return known;
   const r = await run({
     cmd: bazelPath,
     args: ['--version'],
@@ -52,7 +62,9 @@ export async function readBazelVersion(bazelPath: string): Promise<BazelVersion 
     hint: `Check that ${bazelPath} is a working bazel (or bazelisk) binary; install one from https://github.com/bazelbuild/bazelisk/releases.`,
   });
   const raw = (r.stdout + '\n' + r.stderr).trim();
-  return { ...parseBazelVersion(raw), raw };
+  const v = { ...parseBazelVersion(raw), raw };
+  knownVersions.set(bazelPath, v);
+  return v;
 }
 
 export interface BuildSummary {
@@ -238,6 +250,25 @@ function bazelError(what: string, r: RunResult, logFile?: string): ToolError {
     tail: r.tail,
     hint: r.spawnError ? 'Install bazel (or bazelisk) and put it on PATH, or pass --bazel PATH.' : hintForBazelExit(r.exitCode, logFile),
     ...(logFile === undefined ? {} : { logFile }),
+  });
+}
+
+/**
+ * `bazel [startup] version`: a server command, so it starts the server of that workspace and output base (the
+ * JVM start is the slow part of a first build) and returns. Never throws; a failure is for the real build to report.
+ */
+export async function startBazelServer(spec: BazelCommon): Promise<RunResult> {
+  return run({
+    cmd: spec.bazel,
+    args: [...(spec.startupArgs ?? []), 'version'],
+    effect: 'write',
+    timeout: 300_000,
+    cwd: spec.cwd,
+    title: 'bazel server start',
+    env: spec.env,
+    logFile: spec.logFile,
+    signal: spec.signal,
+    reject: false,
   });
 }
 

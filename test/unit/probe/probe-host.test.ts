@@ -3,12 +3,12 @@
  * against fakes for what cannot exist here (GPU, driver, cuDNN) and against bad input.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probeHost } from '../../../src/probe/index.js';
+import { addContainerFacts, buildProbeSkips, probeHost } from '../../../src/probe/index.js';
 import type { HostFacts } from '../../../src/probe/types.js';
 import { makeFakeGpuHost, PROBE_FIXTURES, type FakeGpuHost } from '../../helpers/fake-gpu.js';
 
@@ -93,6 +93,28 @@ describe('probeHost with fakes and bad input', () => {
       { index: 1, name: 'NVIDIA RTX 5880 Ada Generation', computeCapability: '8.9', ccSource: 'nvidia-smi', memoryMiB: 49140 },
     ]);
     expect(f.problems).toEqual([]);
+  });
+
+  it('skip: a CPU build probes no GPU stack and no container engine, and says so; containers can be added later', async () => {
+    fake = makeFakeGpuHost({ cuda: { version: '13.0', nvcc: 'nvcc/13.0-this-machine.txt' }, cudnn: { header: 'cudnn/cudnn_version-v9.h', libMajor: 9 } });
+    const marker = join(fake.binDir, 'smi-ran');
+    const smi = join(fake.binDir, 'nvidia-smi');
+    writeFileSync(smi, `#!/bin/sh\ntouch "${marker}"\n` + readFileSync(smi, 'utf8').replace(/^#!.*\n/, ''), { mode: 0o755 });
+    const f = await probeHost({ env: fake.env, cudaPath: fake.cudaPath!, cudnnPath: fake.cudnnPath!, timeoutMs: ROOMY, skip: buildProbeSkips(false) });
+    expect(f.skipped).toEqual(['containers', 'gpu']);
+    expect(f).toMatchObject({ cuda: [], cudnn: null, driver: null, gpus: [], containers: [] });
+    expect(existsSync(marker)).toBe(false);
+    expect(f.pythons.length).toBeGreaterThan(0);
+    const withEngines = await addContainerFacts(f, { env: fake.env, timeoutMs: ROOMY });
+    expect(withEngines.skipped).toEqual(['gpu']);
+    expect(withEngines.containers.map((c) => c.name)).toContain('podman');
+    // --gpu builds probe the GPU stack (the fake nvidia-smi ran).
+    const g = await probeHost({ env: fake.env, cudaPath: fake.cudaPath!, cudnnPath: fake.cudnnPath!, timeoutMs: ROOMY, skip: buildProbeSkips(true) });
+    expect(g.skipped).toEqual(['containers']);
+    expect(g.gpus).toHaveLength(2);
+    expect(existsSync(marker)).toBe(true);
+    // doctor skips nothing, and says nothing about it.
+    expect('skipped' in (await probeHost({ env: fake.env, timeoutMs: ROOMY }))).toBe(false);
   });
 
   it('falls back to the name table when an old driver rejects compute_cap; driver from nvidia-smi when /proc has none', async () => {
