@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { ConflictError, EnvironmentError } from '../errors.js';
 import { getExecContext } from '../exec/index.js';
 import type { SourceStep } from '../plan/index.js';
-import { cloneTag, dirtyFiles, headCommit, isGitRepo, tagsAtHead } from '../tools/git.js';
+import { cloneTag, dirtyFiles, headCommit, isGitRepo, readHeadAndTag, tagsAtHead } from '../tools/git.js';
 import type { StepContext, StepOutputs } from './context.js';
 
 async function verifyCheckout(step: SourceStep, ctx: StepContext, existing: boolean): Promise<StepOutputs> {
@@ -54,6 +54,13 @@ export async function runSourceStep(step: SourceStep, ctx: StepContext): Promise
   rmSync(partial, { recursive: true, force: true });
   await cloneTag({ url: step.repo, tag: step.tag, dest: partial, logFile: join(ctx.logDir, `${ctx.runId}-clone.log`), signal: ctx.signal });
   if (getExecContext().dryRun) return { commit: '(dry-run)', srcDir: step.dir };
+  // Just cloned, so clean and a git tree: one rev-parse confirms HEAD is the tag (not a branch of that name).
+  const { head, tagCommit } = await readHeadAndTag(partial, step.tag);
+  if (tagCommit !== head) {
+    throw new ConflictError(`${step.repo} has no tag ${step.tag} at the commit it cloned (${tagCommit === null ? `${step.tag} is a branch there, not a tag` : `the tag is ${tagCommit.slice(0, 12)}, HEAD is ${head.slice(0, 12)}`}).`, {
+      hint: `Pass the release tag with --tag (git ls-remote --tags ${step.repo}), or a --repo that has it. The clone is kept in ${partial} for a look.`,
+    });
+  }
   renameSync(partial, step.dir);
-  return verifyCheckout({ ...step, allowDirty: true }, ctx, false);
+  return { commit: head, srcDir: step.dir };
 }

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { run, type RunResult } from '../exec/index.js';
+import { ToolError } from '../errors.js';
 
 const GIT = 'git';
 /** git prints localised messages otherwise; porcelain output is stable but errors are parsed by humans and tests. */
@@ -56,6 +57,27 @@ export async function revParse(dir: string, ref: string): Promise<string> {
   const r = await gitQuery(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], `git rev-parse ${ref}`,
     `"${ref}" is not a commit in ${dir}: check the tag/branch name (git -C ${dir} tag --list).`);
   return r.stdout.trim();
+}
+
+/**
+ * HEAD's commit and the commit TAG names, in one `git rev-parse` (a fresh clone needs nothing more). The tag's
+ * commit is null when no such tag exists (e.g. `git clone --branch` took a branch of that name).
+ */
+export async function readHeadAndTag(dir: string, tag: string): Promise<{ head: string; tagCommit: string | null }> {
+  const r = await run({
+    cmd: GIT,
+    args: ['-C', dir, 'rev-parse', 'HEAD', `refs/tags/${tag}^{commit}`],
+    effect: 'read',
+    timeout: 'query',
+    env: GIT_ENV,
+    reject: false,
+    title: 'git rev-parse HEAD TAG',
+  });
+  const [head, tagCommit] = splitLines(r.stdout);
+  if (head === undefined || !/^[0-9a-f]{40,64}$/.test(head)) {
+    throw new ToolError(`git could not read HEAD in ${dir}.`, { command: r.command, exitCode: r.exitCode, tail: r.tail, hint: `Check the checkout: git -C ${dir} status` });
+  }
+  return { head, tagCommit: r.exitCode === 0 && tagCommit !== undefined && /^[0-9a-f]{40,64}$/.test(tagCommit) ? tagCommit : null };
 }
 
 /** Tags pointing at HEAD (annotated or lightweight), sorted. */

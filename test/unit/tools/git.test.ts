@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../../../src/errors.js';
-import { cloneTag, dirtyFiles, gitVersion, headCommit, isGitRepo, parseGitVersion, parsePorcelainZ, revParse, tagsAtHead } from '../../../src/tools/git.js';
+import { cloneTag, dirtyFiles, gitVersion, headCommit, isGitRepo, parseGitVersion, parsePorcelainZ, readHeadAndTag, revParse, tagsAtHead } from '../../../src/tools/git.js';
 import { makeFixtureRepo, type FixtureRepo } from '../../helpers/fixture.js';
 
 let tmp: string;
@@ -71,6 +71,21 @@ describe('git adapter on a real fixture repo', () => {
     expect(existsSync(join(dest, '.git', 'shallow'))).toBe(true);
     expect(execFileSync('git', ['-C', dest, 'rev-list', '--count', 'HEAD'], { encoding: 'utf8' }).trim()).toBe('1');
     expect(existsSync(join(dest, 'configure.py'))).toBe(true);
+  });
+
+  it('readHeadAndTag: HEAD and the tag in one call; a branch of the same name is not the tag', async () => {
+    const dest = join(tmp, 'clone-headtag');
+    await cloneTag({ url: repo.bareRepo, tag: 'v1.4.1', dest });
+    expect(await readHeadAndTag(dest, 'v1.4.1')).toEqual({ head: repo.commit, tagCommit: repo.commit });
+    expect(await readHeadAndTag(dest, 'v1.4.0')).toEqual({ head: repo.commit, tagCommit: null });
+    // `git clone --branch NAME` takes a branch too: HEAD is then at a commit no tag of that name marks.
+    execFileSync('git', ['-C', repo.dir, 'branch', 'v9.9-branch', 'HEAD~1']);
+    const viaBranch = join(tmp, 'clone-branch');
+    await cloneTag({ url: repo.dir, tag: 'v9.9-branch', dest: viaBranch });
+    const r = await readHeadAndTag(viaBranch, 'v9.9-branch');
+    expect(r.head).toMatch(/^[0-9a-f]{40}$/);
+    expect(r.tagCommit).toBeNull();
+    await expect(readHeadAndTag(join(tmp, 'missing'), 'v1.4.1')).rejects.toBeInstanceOf(ToolError);
   });
 
   it('a missing tag fails with a ToolError that says how to list the tags', async () => {
