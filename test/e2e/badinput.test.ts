@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, git, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
-import { runCli, stopBazelServers } from './build-cli.js';
+import { findProcesses, runCli, stopBazelServers } from './build-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-bad-'));
 const cache = join(root, 'cache');
@@ -136,6 +136,10 @@ describe('bad input', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/\.\/configure asked a question tfbuild did not answer: "Please input the desired Python library path/);
     expect(Date.now() - t0).toBeLessThan(60_000);
+    // The bazel server started while configure ran was never used: it was shut down, not left idling for hours.
+    const logs = readdirSync(join(root, 'w-prompt', 'logs'));
+    expect(readFileSync(join(root, 'w-prompt', 'logs', logs.find((f) => f.endsWith('-bazel-server.log'))!), 'utf8')).toContain('Starting local Bazel server');
+    expect(findProcesses(`--workspace_directory=${join(root, 'w-prompt', 'src')}`)).toEqual([]);
   });
 
   it('an invalid saved plan: exit 4 with the schema problems', async () => {
