@@ -9,8 +9,14 @@ export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
   if (process.env.TFBUILD_SKIP_BUILD === '1') return;
   try {
+    // tsc for dist/, then esbuild for dist/bundle, which bin/tfbuild.js runs: a stale bundle would test old code.
     execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
   } catch {
     // tsc still emits on type errors; `npm run typecheck` is where they fail the run.
+  }
+  try {
+    execFileSync('npm', ['run', 'bundle', '--silent'], { cwd: root, stdio: 'pipe' });
+  } catch (e) {
+    throw new Error(`npm run bundle failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? String(e)}`);
   }
 }
