@@ -10,7 +10,7 @@ import { configureExec, killAllChildren, liveProcessGroups, shellQuote } from '.
 import { registerSecrets } from '../exec/redact.js';
 import type { BuildOptions } from '../plan/options.js';
 import { PlanSchema, type Plan } from '../plan/index.js';
-import { runPlan, type ResumeMode } from '../steps/run-plan.js';
+import type { ResumeMode } from '../steps/run-plan.js';
 import { createReporter, pickReporterMode, type EventInput, type ReporterMode } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
 import { addBuildOptions, makePlan, readFlagOptions, readHostFactsFile, toBuildOptions, type BuildFlags } from './build-options.js';
@@ -75,6 +75,12 @@ export function readPlanFile(path: string): Plan {
   return parsed.data;
 }
 
+/**
+ * The step runner and what it imports (listr2, the steps, diagnosis) load on demand: `build` starts the host probe
+ * first and loads them while the probe's subprocesses run.
+ */
+const loadRunPlan = () => import('../steps/run-plan.js');
+
 /** SIGINT/SIGTERM: the first stops the children and saves state; a second forces an immediate exit. */
 function installSignalHandlers(ac: AbortController, io: CliIO): () => void {
   let count = 0;
@@ -122,6 +128,7 @@ export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildR
   const uninstall = installSignalHandlers(ac, deps.io);
   const t0 = Date.now();
   try {
+    const { runPlan } = await loadRunPlan();
     const r = await runPlan({
       plan,
       resume: deps.resume ?? 'auto',
@@ -177,6 +184,7 @@ export function register(program: Command, io: CliIO): Command {
       if (!plan && !flags.dryRun) {
         // Decide first (STYLE §7): flag → config → --yes default → prompt, all before the task list renders.
         const { recipe, tag } = resolveRecipe(opts.version, opts.recipeFile !== undefined ? { recipeFile: opts.recipeFile } : {});
+        void loadRunPlan().catch(() => undefined); // overlaps the probe below; a load error surfaces in build()
         let probed = flags.hostFacts !== undefined ? readHostFactsFile(flags.hostFacts) : await probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), skip: buildProbeSkips(opts.gpu) });
         // The bazel --version just read answers the preflight's check too (a saved --host-facts file does not).
         if (flags.hostFacts === undefined && probed.bazel?.kind === 'bazel' && probed.bazel.raw) rememberBazelVersion(probed.bazel.path, probed.bazel.raw);
