@@ -4,11 +4,11 @@
  * commands (taken from `tfbuild plan --json` for the same work dir): clone, the nasm patch as a unified diff,
  * ./configure with the same env, the same bazel command line, build_pip_package, copy the wheel.
  * Both with --no-install (venv creation is identical work for both and only adds noise). Each trial uses a fresh
- * work dir; the bazel output root is shared (and, with COLD=0, a warmed disk cache); runs alternate, medians reported.
- * Target: ratio ≤ 1.03. Needs `npm run build`. TRIALS=N (default 4). → bench/results/build-overhead.json
+ * work dir; the bazel output root is shared (and, with COLD=0, a warmed disk cache); the order rotates, medians reported; the temp dir is removed at the end.
+ * Target: ratio ≤ 1.03. Needs `npm run build`. TRIALS=N (default 6). → bench/results/build-overhead.json
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ import { makeFixtureRepo } from './build-overhead-fixture.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'tfbuild.js');
 const RECIPE = join(ROOT, 'test/fixtures/recipes/fixture-r1.4.yaml');
-const TRIALS = Number(process.env.TRIALS ?? 4);
+const TRIALS = Number(process.env.TRIALS ?? 6);
 const tmp = mkdtempSync(join(tmpdir(), 'tfb-bench-overhead-'));
 const env = { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache'), CI: '1', NO_COLOR: '1' };
 
@@ -41,10 +41,10 @@ function stopServers() {
   spawnSync('sleep', ['1']);
 }
 
-function timeRun(cmd, args) {
+function timeRun(cmd, args, extraEnv = {}) {
   stopServers();
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { env: { ...env, ...extraEnv }, encoding: 'utf8' });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return ms;
@@ -81,30 +81,44 @@ const diff = join(tmp, 'nasm.diff');
 writeFileSync(diff, git(warmSrc, 'diff', '--', 'tensorflow/workspace.bzl') + '\n');
 
 const tfb = [];
+const tfbNoWarm = [];
 const sh = [];
 for (let i = 0; i < TRIALS; i++) {
   const w1 = join(tmp, `t${i}`);
   const w2 = join(tmp, `s${i}`);
+  const w3 = join(tmp, `n${i}`);
   const script = writeScript(w2, join(tmp, `s${i}-out`), diff);
-  // Alternate which side goes first, so drift on the machine does not favour one.
-  const runT = () => tfb.push(timeRun(process.execPath, [BIN, ...tfbArgs(w1, join(tmp, `t${i}-out`))]));
-  const runS = () => sh.push(timeRun('/bin/sh', [script]));
-  if (i % 2 === 0) { runT(); runS(); } else { runS(); runT(); }
+  // Rotate the order, so drift on the machine does not favour one side.
+  const runs = [
+    () => tfb.push(timeRun(process.execPath, [BIN, ...tfbArgs(w1, join(tmp, `t${i}-out`))])),
+    () => sh.push(timeRun('/bin/sh', [script])),
+    // The same build without starting the bazel server during configure: what tfbuild costs when it only adds work.
+    () => tfbNoWarm.push(timeRun(process.execPath, [BIN, ...tfbArgs(w3, join(tmp, `n${i}-out`))], { TFBUILD_BAZEL_WARMUP: '0' })),
+  ];
+  for (let k = 0; k < runs.length; k++) runs[(i + k) % runs.length]();
   if (readdirSync(join(tmp, `s${i}-out`)).filter((f) => f.endsWith('.whl')).length !== 1) throw new Error('script made no wheel');
 }
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const median = (a) => {
+  const x = [...a].sort((p, q) => p - q);
+  const m = Math.floor(x.length / 2);
+  return x.length % 2 ? x[m] : (x[m - 1] + x[m]) / 2;
+};
 const result = {
   bench: 'build-overhead',
   date: new Date().toISOString(),
   trials: TRIALS,
   tfbuildMs: tfb.map(Math.round),
   scriptMs: sh.map(Math.round),
+  tfbuildNoWarmupMs: tfbNoWarm.map(Math.round),
   tfbuildMedianMs: Math.round(median(tfb)),
+  tfbuildNoWarmupMedianMs: Math.round(median(tfbNoWarm)),
   scriptMedianMs: Math.round(median(sh)),
   ratio: Number((median(tfb) / median(sh)).toFixed(3)),
+  ratioNoWarmup: Number((median(tfbNoWarm) / median(sh)).toFixed(3)),
+  pairedRatioMedian: Number(median(tfb.map((t, i) => t / sh[i])).toFixed(3)),
   target: 1.03,
   mode: COLD ? 'cold (no disk cache: every trial compiles)' : 'warm disk cache',
-  note: 'every run starts a fresh bazel server for a new workspace (servers stopped between runs), alternating order; tfbuild adds node start-up, the host probe and decisions (~1.7 s), git checks and the verify-less bookkeeping',
+  note: 'every run starts with no bazel server for its new workspace (servers stopped between runs), order rotated per trial; tfbuild adds node start-up, the host probe, decisions, state and checks, and starts the bazel server while configure runs (TFBUILD_BAZEL_WARMUP=0 column: without that)',
 };
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results/build-overhead.json'), JSON.stringify(result, null, 2) + '\n');
@@ -114,3 +128,5 @@ try {
     try { process.kill(Number(readFileSync(join(tmp, 'cache/tfbuild/bazel', d, 'server/server.pid.txt'), 'utf8')), 'SIGKILL'); } catch { /* none */ }
   }
 } catch { /* none */ }
+spawnSync('sleep', ['1']);
+rmSync(tmp, { recursive: true, force: true });
