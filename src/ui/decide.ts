@@ -124,7 +124,9 @@ export function getPythonCandidates(facts: HostFacts, recipe: Recipe, install?: 
       return undefined;
     }
     if (receives) {
-      return hermetic.includes(mm) ? undefined : `TensorFlow ${recipe.line} builds wheels with bazel's own python (${hermetic.join(', ')}): a venv of python ${mm} could not install one`;
+      if (hermetic.includes(mm)) return undefined;
+      const onlyConfigure = install === undefined ? ' (with --no-install or --install into:PYTHON it may still run configure)' : '';
+      return `TensorFlow ${recipe.line} builds wheels with bazel's own python (${hermetic.join(', ')}): a venv of python ${mm} could not install one${onlyConfigure}`;
     }
     return inRange(p.version, '>=3.7.0') ? undefined : 'configure needs python 3.7 or newer';
   };
