@@ -14,6 +14,8 @@ import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot,
 import { remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
+import { resolveWheelPython } from './wheel-python.js';
+import { UsageError } from '../errors.js';
 
 export * from './types.js';
 
@@ -71,10 +73,6 @@ function chooseBazel(i: PlanInput): { path: string; version: string | null; baze
   return { path: 'bazel', version: null, bazelisk: false };
 }
 
-function majorMinor(v: string): string {
-  return v.split('.').slice(0, 2).join('.');
-}
-
 export function createPlan(i: PlanInput): Plan {
   const { facts, recipe, options: o, pathEnv } = i;
   const warnings: string[] = [];
@@ -98,6 +96,10 @@ export function createPlan(i: PlanInput): Plan {
 
   const python = o.python ?? i.choices?.python ?? facts.pythons[0]?.path ?? 'python3';
   const pyFacts = facts.pythons.find((p) => p.path === python || p.realPath === python);
+  // Hermetic-python recipes (2.14+) build the wheel for TF_PYTHON_VERSION, not for the python that runs configure.
+  const wheelPython = resolveWheelPython(recipe, facts, python, o.install);
+  if (wheelPython.problem !== null) throw new UsageError(wheelPython.problem, { hint: wheelPython.hint ?? 'Pass --python with a python the recipe accepts.' });
+  warnings.push(...wheelPython.warnings);
   const compiler = o.hostCompiler ?? i.choices?.compiler ?? facts.compilers[0]?.path ?? 'gcc';
   const clang = facts.compilers.find((c) => c.kind === 'clang')?.path;
   const bazel = chooseBazel(i);
@@ -131,7 +133,7 @@ export function createPlan(i: PlanInput): Plan {
     wheelName,
     computeCapabilities: caps.join(','),
     ...(pyFacts?.sitePackages ? { pythonLib: pyFacts.sitePackages } : {}),
-    ...(pyFacts ? { pythonVersion: majorMinor(pyFacts.version) } : {}),
+    ...(wheelPython.version !== null ? { pythonVersion: wheelPython.version } : {}),
     ...(cudaPath !== undefined ? { cudaPath } : {}),
     ...(cuda ? { cudaVersion: cuda.version } : {}),
     ...(cudnnPath !== undefined ? { cudnnPath } : {}),

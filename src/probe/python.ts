@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { PythonFacts } from './types.js';
 import { compareNames, pathDirs, realpathOrSelf, scanExecutables, isExecutableFile } from './path-scan.js';
-import { probePythonInterpreter } from '../tools/python-probe.js';
+import { probePythonInterpreter } from '../tools/python-info.js';
 import type { ProbeRunOptions } from '../tools/probe-run.js';
 
 export const PYTHON_NAME = /^python(\d(\.\d+)?)?$/;
@@ -108,7 +108,10 @@ export function findPythons(env: NodeJS.ProcessEnv, cwd: string): PythonCandidat
 
 export async function probePythons(env: NodeJS.ProcessEnv, cwd: string, o: ProbeRunOptions): Promise<{ pythons: PythonFacts[]; problems: string[] }> {
   const candidates = findPythons(env, cwd);
-  const settled = await Promise.allSettled(candidates.map((c) => probePythonInterpreter(c.path, c.exec, c.realPath, o)));
+  // Probed with this process's environment and cwd, a shim's answer is what running the shim later would give: the
+  // install step's readPythonInfo reuses it instead of starting the interpreter again.
+  const share = o.env === undefined && env === process.env && cwd === process.cwd();
+  const settled = await Promise.allSettled(candidates.map((c) => probePythonInterpreter(c.path, c.exec, c.realPath, o, share)));
   const pythons: PythonFacts[] = [];
   const problems: string[] = [];
   settled.forEach((s, i) => {

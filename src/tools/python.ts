@@ -5,80 +5,9 @@
 import { join } from 'node:path';
 import { run, type RunResult, type TimeoutName } from '../exec/index.js';
 import { EnvironmentError, ToolError } from '../errors.js';
+import { forgetPythonInfo, readPythonInfo } from './python-info.js';
 
-export interface PythonInfo {
-  /** What was asked for (a name on PATH or a path). */
-  python: string;
-  /** sys.executable */
-  executable: string;
-  /** "3.11.7" */
-  version: string;
-  major: number;
-  minor: number;
-  /** pip importable in this interpreter. */
-  hasPip: boolean;
-  pipVersion: string | null;
-  /** Running inside a venv (sys.prefix != sys.base_prefix). */
-  isVenv: boolean;
-  /** purelib of the default scheme: where `pip install` puts packages. */
-  sitePackages: string;
-  /** The venv and ensurepip modules exist (Debian splits ensurepip into python3-venv). */
-  hasVenv: boolean;
-  /** Debian/Ubuntu EXTERNALLY-MANAGED marker (PEP 668): pip refuses to install outside a venv. */
-  externallyManaged: boolean;
-  /** e.g. "cp311" */
-  abiTag: string;
-}
-
-// Prints one JSON line; works on any python 3 (no f-strings beyond 3.6 features used elsewhere).
-const INFO_SCRIPT = `
-import json, os, sys, sysconfig, importlib.util as u
-pipv = None
-if u.find_spec('pip') is not None:
-    try:
-        import importlib.metadata as md
-        pipv = md.version('pip')
-    except Exception:
-        pipv = 'unknown'
-stdlib = sysconfig.get_paths().get('stdlib', '')
-def has_venv():
-    try:
-        import venv, ensurepip
-        return True
-    except ImportError:
-        return False
-print(json.dumps({
-  'executable': sys.executable,
-  'version': '%d.%d.%d' % sys.version_info[:3],
-  'major': sys.version_info[0], 'minor': sys.version_info[1],
-  'hasPip': pipv is not None, 'pipVersion': pipv,
-  'isVenv': sys.prefix != getattr(sys, 'base_prefix', sys.prefix),
-  'sitePackages': sysconfig.get_paths()['purelib'],
-  'hasVenv': has_venv(),
-  'externallyManaged': sys.prefix == getattr(sys, 'base_prefix', sys.prefix) and os.path.exists(os.path.join(stdlib, 'EXTERNALLY-MANAGED')),
-  'abiTag': 'cp%d%d' % sys.version_info[:2],
-}))
-`;
-
-/** Facts about an interpreter. Throws EnvironmentError when it cannot run. */
-export async function readPythonInfo(python: string): Promise<PythonInfo> {
-  const r = await run({
-    cmd: python,
-    args: ['-c', INFO_SCRIPT],
-    effect: 'read',
-    timeout: 'query',
-    reject: false,
-    env: { PYTHONNOUSERSITE: '1' },
-    title: `${python} (probe)`,
-  });
-  if (r.exitCode !== 0) {
-    throw new EnvironmentError(`${python} could not be run (${r.spawnError ?? r.tail.slice(-1)[0] ?? `exit ${r.exitCode}`}).`, {
-      hint: 'Pass a working python 3 with --python PATH (e.g. /usr/bin/python3).',
-    });
-  }
-  const last = r.stdout.trim().split('\n').pop() ?? '';
-  return { python, ...(JSON.parse(last) as Omit<PythonInfo, 'python'>) };
-}
+export { readPythonInfo, type PythonInfo } from './python-info.js';
 
 export function venvPython(dir: string): string {
   return join(dir, 'bin', 'python');
@@ -154,6 +83,8 @@ export async function pipInstall(spec: PipInstallSpec): Promise<RunResult> {
     logFile: spec.logFile,
     signal: spec.signal,
   });
+  // What it has installed (numpy, wheel, pip itself) may differ now.
+  if (!r.dryRun) forgetPythonInfo(spec.python);
   if (r.dryRun || r.exitCode === 0) return r;
   const text = r.tail.join('\n');
   if (/externally-managed-environment/.test(text)) {

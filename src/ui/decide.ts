@@ -13,6 +13,7 @@ import { AUTO_ISA } from '../plan/cpu-flags.js';
 import { BuildOptionsSchema, type BuildOptions, type BuildOptionsInput } from '../plan/options.js';
 import type { Plan } from '../plan/types.js';
 import { compilerRange } from '../plan/verdict.js';
+import { getHermeticVersions, getPythonVersion } from '../plan/wheel-python.js';
 import type { CompilerFacts, HostFacts, PythonFacts } from '../probe/types.js';
 import type { Recipe } from '../recipes/schema.js';
 import {
@@ -99,15 +100,56 @@ function inRange(version: string, range: string): boolean {
   return v !== null && semver.satisfies(v, range);
 }
 
-export function getPythonCandidates(facts: HostFacts, recipe: Recipe): Candidate[] {
+function majorMinor(v: string): string {
+  return v.split('.').slice(0, 2).join('.');
+}
+
+/**
+ * Pythons to build with. Up to 2.13 the wheel is built for the python that runs configure, so it must be in the
+ * recipe's range. From 2.14 (hermetic python) bazel builds with its own python at TF_PYTHON_VERSION: the host python
+ * only runs configure and, with the default install, makes the venv that receives the wheel, so then its version must
+ * be one bazel's rule offers (another would silently fall back to the rule's default and the venv could not install
+ * the wheel). With --install into:PYTHON or --no-install any python 3 may run configure.
+ */
+export function getPythonCandidates(facts: HostFacts, recipe: Recipe, install?: BuildOptions['install']): Candidate[] {
   const seen = new Set<string>();
+  const hermetic = getHermeticVersions(recipe);
+  const receives = install === undefined || install.mode === 'venv';
+  const intoVersion = install?.mode === 'into' ? getPythonVersion(facts, install.python) : null;
+  const unusable = (p: PythonFacts): string | undefined => {
+    const mm = majorMinor(p.version);
+    if (hermetic === null) {
+      if (!inRange(p.version, recipe.python.range)) return `TensorFlow ${recipe.line} needs python ${recipe.python.range}`;
+      if (intoVersion !== null && mm !== intoVersion) return `the wheel is built for this python, but the one to install into is python ${intoVersion}`;
+      return undefined;
+    }
+    if (receives) {
+      if (hermetic.includes(mm)) return undefined;
+      const onlyConfigure = install === undefined ? ' (with --no-install or --install into:PYTHON it may still run configure)' : '';
+      return `TensorFlow ${recipe.line} builds wheels with bazel's own python (${hermetic.join(', ')}): a venv of python ${mm} could not install one${onlyConfigure}`;
+    }
+    return inRange(p.version, '>=3.7.0') ? undefined : 'configure needs python 3.7 or newer';
+  };
   return facts.pythons
     .filter((p: PythonFacts) => (seen.has(p.realPath) ? false : (seen.add(p.realPath), true)))
-    .map((p) => ({
-      value: p.path,
-      label: `python ${p.version} (${p.path})`,
-      ...(inRange(p.version, recipe.python.range) ? {} : { unusable: `TensorFlow ${recipe.line} needs python ${recipe.python.range}` }),
-    }));
+    .map((p) => {
+      const why = unusable(p);
+      return { value: p.path, label: `python ${p.version} (${p.path})`, ...(why === undefined ? {} : { unusable: why }) };
+    });
+}
+
+/** Pythons to install into: only those that can install the wheel the chosen build python makes. */
+export function getInstallCandidates(facts: HostFacts, recipe: Recipe, python: string | undefined): Candidate[] {
+  const hermetic = getHermeticVersions(recipe);
+  const built = python === undefined ? null : getPythonVersion(facts, python);
+  return facts.pythons.map((p) => {
+    const mm = majorMinor(p.version);
+    const why =
+      hermetic !== null
+        ? hermetic.includes(mm) ? undefined : `bazel's hermetic python for ${recipe.line} builds wheels for python ${hermetic.join(', ')}`
+        : built !== null && mm !== built ? `the wheel is built for python ${built} (the python that runs configure)` : undefined;
+    return { value: p.path, label: `python ${p.version} (${p.path})`, ...(why === undefined ? {} : { unusable: why }) };
+  });
 }
 
 export function getCompilerCandidates(facts: HostFacts, recipe: Recipe, gpu: boolean): Candidate[] {
@@ -183,6 +225,8 @@ export function formatSummary(o: {
   const pythonStep = plan?.steps.find((s) => s.kind === 'install');
   lines.push('  key choices:');
   lines.push(`    python:        ${opt.python ?? (pythonStep && 'python' in pythonStep ? pythonStep.python : 'probed')}${from('python')}`);
+  const wheelPy = bazelStep?.kind === 'bazel-build' ? bazelStep.buildArgs.find((a) => a.startsWith('--repo_env=TF_PYTHON_VERSION='))?.split('=')[2] : undefined;
+  if (recipe.python.hermetic && wheelPy) lines.push(`    wheel python:  ${wheelPy} (bazel's hermetic python; cp${wheelPy.replace('.', '')} wheel)`);
   lines.push(`    compiler:      ${opt.hostCompiler ?? 'probed'}${from('hostCompiler')}`);
   const cpu = Array.isArray(opt.cpuFlags) ? opt.cpuFlags.join(',') : opt.cpuFlags;
   const copts = bazelStep?.kind === 'bazel-build' && bazelStep.copts.length > 0 ? ` → ${bazelStep.copts.join(' ')}` : '';
@@ -257,10 +301,12 @@ export async function decide(i: DecideInput): Promise<Decision> {
 
   const choices = verdict?.choices;
   if (!has('python')) {
-    const cands = getPythonCandidates(facts, recipe);
+    const cands = getPythonCandidates(facts, recipe, settled.install as BuildOptions['install'] | undefined);
     const usable = cands.filter((c) => c.unusable === undefined);
     const preferred = usable.find((c) => c.label.startsWith(`python ${recipe.python.preferred}.`))?.value;
-    const pick = await askPython({ candidates: cands, ...defaultOf(pathOf(choices?.python) ?? preferred) }, askCtx);
+    // The verdict's choice ignores where the wheel goes: it is the default only when the candidates allow it.
+    const def = [pathOf(choices?.python), preferred].find((v) => v !== undefined && usable.some((c) => c.value === v));
+    const pick = await askPython({ candidates: cands, ...defaultOf(def) }, askCtx);
     set('python', pick, askCtx.interactive && usable.length > 1);
   }
   if (!has('hostCompiler')) {
@@ -305,7 +351,7 @@ export async function decide(i: DecideInput): Promise<Decision> {
   }
   if (!has('output')) set('output', await askOutputDir({ default: './dist' }, askCtx), askCtx.interactive);
   if (!has('install')) {
-    const pythons = facts.pythons.map((p) => ({ value: p.path, label: `python ${p.version} (${p.path})` }));
+    const pythons = getInstallCandidates(facts, recipe, settled.python as string | undefined);
     set('install', await askInstall({ pythons }, askCtx), askCtx.interactive);
   }
 

@@ -284,7 +284,7 @@ export async function askInstall(
         message: 'Install the wheel where?',
         choices: [
           { value: 'venv' as const, name: 'a new virtualenv in the work dir (safe)' },
-          { value: 'into' as const, name: 'an existing python', ...(o.pythons.length === 0 ? { disabled: 'none found' } : {}) },
+          { value: 'into' as const, name: 'an existing python', ...(o.pythons.every((p) => p.unusable !== undefined) ? { disabled: o.pythons.length === 0 ? 'none found' : 'none can install the wheel' } : {}) },
           { value: 'none' as const, name: 'nowhere: just build the wheel' },
         ],
         default: def.mode,

@@ -232,3 +232,51 @@ describe('candidates agree with the verdict', () => {
     expect(usable(getCudaCandidates(f, r29))).toEqual(['/usr/local/cuda-11.2']);
   });
 });
+
+describe('python choices for a hermetic-python recipe (r2.17: bazel builds wheels for 3.9–3.12)', () => {
+  const r217 = RecipeSchema.parse(parse(readFileSync(new URL('../../recipes/r2.17.yaml', import.meta.url), 'utf8')));
+  const clang = { kind: 'clang' as const, version: '17.0.6', path: '/usr/bin/clang-17', cxxPath: null };
+  const hermeticFacts = (pythons: ReturnType<typeof py>[]) => facts({ pythons: pythons.map((p) => ({ ...p, sitePackages: `${p.path}-site` })), compilers: [clang] });
+  const input = (f: HostFacts, over: Partial<DecideInput> = {}) =>
+    base({
+      version: 'r2.17', tag: 'v2.17.1', recipe: r217, facts: f,
+      makePlan: async (o) => {
+        const { createPlan } = await import('../../src/plan/index.js');
+        return createPlan({ facts: f, recipe: r217, recipeFile: null, tag: 'v2.17.1', options: o, pathEnv: { home: '/h', cwd: '/c' } });
+      },
+      ...over,
+    });
+
+  it('with the default venv, a host python 3.13 is not offered; the preferred 3.11 is taken and the summary names the wheel python', async () => {
+    const i = input(hermeticFacts([py('/usr/bin/python3.13', '3.13.1'), py('/usr/bin/python3.11', '3.11.2'), py('/usr/bin/python3.10', '3.10.13')]));
+    const d = await decide(i);
+    expect(d.options.python).toBe('/usr/bin/python3.11');
+    expect(i.printed.join('')).toContain("wheel python:  3.11 (bazel's hermetic python; cp311 wheel)");
+    const { getPythonCandidates } = await import('../../src/ui/decide.js');
+    expect(getPythonCandidates(i.facts, r217).find((c) => c.value === '/usr/bin/python3.13')?.unusable).toMatch(/bazel's own python \(3\.9, 3\.10, 3\.11, 3\.12\): a venv of python 3\.13 could not install one/);
+  });
+
+  it('only python 3.13 on the host: a venv build stops before anything runs, saying why', async () => {
+    const e: unknown = await decide(input(hermeticFacts([py('/usr/bin/python3.13', '3.13.1')]))).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(EnvironmentError);
+    expect((e as EnvironmentError).details?.join('\n')).toMatch(/python 3\.13\.1 \(\/usr\/bin\/python3\.13\): .*hermetic|bazel's own python/);
+  });
+
+  it('only python 3.13, --no-install: it runs configure, and the wheel is for the preferred 3.11, said in the summary', async () => {
+    const i = input(hermeticFacts([py('/usr/bin/python3.13', '3.13.1')]), { flags: { install: { mode: 'none' } } });
+    const d = await decide(i);
+    expect(d.options.python).toBe('/usr/bin/python3.13');
+    const out = i.printed.join('');
+    expect(out).toContain('wheel python:  3.11');
+    expect(out).toContain('warning: The wheel is built for python 3.11');
+  });
+
+  it('installing into an existing python: only those bazel can build a wheel for are offered', async () => {
+    const { getInstallCandidates } = await import('../../src/ui/decide.js');
+    const f = hermeticFacts([py('/usr/bin/python3.13', '3.13.1'), py('/usr/bin/python3.10', '3.10.13')]);
+    const usable = (cs: { value: string; unusable?: string }[]) => cs.filter((c) => c.unusable === undefined).map((c) => c.value);
+    expect(usable(getInstallCandidates(f, r217, '/usr/bin/python3.13'))).toEqual(['/usr/bin/python3.10']);
+    // r1.4 builds for the configure python: only the same version can install it.
+    expect(usable(getInstallCandidates(facts(), recipe, '/opt/py36/bin/python3'))).toEqual(['/opt/py36/bin/python3']);
+  });
+});

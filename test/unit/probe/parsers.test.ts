@@ -16,7 +16,7 @@ import { parseJavaMajor, parseJavaVersion } from '../../../src/tools/java.js';
 import { parseEngineVersion, daemonJsonHasNvidia } from '../../../src/tools/containers.js';
 import { parseCudaVersionJson, parseCudaVersionTxt } from '../../../src/probe/cuda.js';
 import { isUtf8Locale, probeLocale } from '../../../src/probe/locale.js';
-import { parsePythonProbe } from '../../../src/tools/python-probe.js';
+import { parsePythonInfo, toPythonFacts, toPythonInfo } from '../../../src/tools/python-info.js';
 
 describe('nvcc --version (recorded outputs, CUDA 8 → 13)', () => {
   it.each([
@@ -203,9 +203,22 @@ describe('tool version lines', () => {
     expect(parseCudaVersionJson('{')).toBeNull();
     expect(parseCudaVersionTxt('CUDA Version 10.1.243\n')).toBe('10.1');
   });
-  it("the python probe's JSON line", () => {
-    const line = '{"version": "3.11.2", "executable": "/usr/bin/python3.11", "numpy": null, "pip": "23.0.1", "wheel": true, "venv": true, "headers": true, "sitePackages": "/usr/local/lib/python3.11/dist-packages"}';
-    expect(parsePythonProbe(line, '/usr/bin/python3', '/usr/bin/python3.11')).toMatchObject({ version: '3.11.2', numpy: null, pip: '23.0.1', wheel: true, headers: true });
-    expect(parsePythonProbe('Traceback (most recent call last):', '/x', '/x')).toBeNull();
+  it("the python info script's JSON line, as probe facts and as install info", () => {
+    const line = '{"version": "3.11.2", "executable": "/usr/bin/python3.11", "numpy": null, "hasPip": true, "pip": "23.0.1", "wheel": true, "venv": true, "isVenv": false, "headers": true, "sitePackages": "/usr/local/lib/python3.11/dist-packages", "purelib": "/usr/local/lib/python3.11/dist-packages", "externallyManaged": true}';
+    const i = parsePythonInfo('some warning on stdout\n' + line)!;
+    expect(toPythonFacts(i, '/usr/bin/python3', '/usr/bin/python3.11')).toEqual({
+      path: '/usr/bin/python3', realPath: '/usr/bin/python3.11', version: '3.11.2', numpy: null, pip: '23.0.1', wheel: true, venv: true, headers: true,
+      sitePackages: '/usr/local/lib/python3.11/dist-packages',
+    });
+    expect(toPythonInfo(i, 'python3')).toMatchObject({ python: 'python3', major: 3, minor: 11, abiTag: 'cp311', hasPip: true, pipVersion: '23.0.1', hasVenv: true, isVenv: false, externallyManaged: true });
+    // pip that imports but has no metadata: there, version unknown (doctor keeps null, install says 'unknown').
+    const noMeta = parsePythonInfo(line.replace('"pip": "23.0.1"', '"pip": null'))!;
+    expect(toPythonFacts(noMeta, '/x', '/x').pip).toBeNull();
+    expect(toPythonInfo(noMeta, '/x')).toMatchObject({ hasPip: true, pipVersion: 'unknown' });
+    // The old probe line (no hasPip/purelib): pip's version implies pip; sitePackages stands in for purelib.
+    const old = parsePythonInfo('{"version": "2.7.18", "executable": "/usr/bin/python2.7", "numpy": null, "pip": "20.3.4", "wheel": false, "venv": false, "headers": false, "sitePackages": "/usr/lib/python2.7/site-packages"}')!;
+    expect(toPythonInfo(old, 'python2')).toMatchObject({ hasPip: true, abiTag: 'cp27', sitePackages: '/usr/lib/python2.7/site-packages' });
+    expect(parsePythonInfo('{"version": "x"}')).toBeNull();
+    expect(parsePythonInfo('Traceback (most recent call last):')).toBeNull();
   });
 });

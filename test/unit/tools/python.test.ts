@@ -1,10 +1,11 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvironmentError, ToolError } from '../../../src/errors.js';
 import { createVenv, pipInstall, readPythonInfo, runPython } from '../../../src/tools/python.js';
+import { forgetPythonInfo, probePythonInterpreter } from '../../../src/tools/python-info.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -98,4 +99,77 @@ sys.meta_path.insert(0, _NoEnsurepip())
     expect(e).toBeInstanceOf(EnvironmentError);
     expect((e as EnvironmentError).message).toMatch(/externally managed/);
   });
+
+  it('one script answers on every python this machine has, 2.7 included', async () => {
+    const root = join(process.env.PYENV_ROOT ?? join(process.env.HOME ?? '/root', '.pyenv'), 'versions');
+    const found = ['2.7', '3.6', '3.9', '3.11', '3.13'].flatMap((v) => {
+      try {
+        const dir = execFileSync('sh', ['-c', `ls -d ${root}/${v}.* 2>/dev/null | head -1`], { encoding: 'utf8' }).trim();
+        return dir ? [[v, join(dir, 'bin', 'python')] as const] : [];
+      } catch {
+        return [];
+      }
+    });
+    for (const [v, python] of found) {
+      const info = await readPythonInfo(python);
+      expect(`${info.major}.${info.minor}`).toBe(v);
+      expect(info.abiTag).toBe(`cp${v.replace('.', '')}`);
+      expect(info.hasPip).toBe(true);
+      // Python 2.7 has no venv module.
+      expect(info.hasVenv).toBe(v !== '2.7');
+      const facts = await probePythonInterpreter(python, python, python, { timeoutMs: 20_000 });
+      expect(facts.version).toBe(info.version);
+    }
+  }, 60_000);
+
+  it('reads numpy\'s version from its metadata without importing it', async () => {
+    const site = join(tmp, 'fake-numpy');
+    mkdirSync(join(site, 'numpy'), { recursive: true });
+    mkdirSync(join(site, 'numpy-9.8.7.dist-info'));
+    const marker = join(tmp, 'numpy-imported');
+    writeFileSync(join(site, 'numpy', '__init__.py'), `open(${JSON.stringify(marker)}, 'w').close()\n__version__ = '0.0.1'\n`);
+    const wrapper = join(tmp, 'python-fake-numpy');
+    // -S: leave the real site-packages (which may hold a real numpy) off sys.path.
+    writeFileSync(wrapper, `#!/bin/sh\nPYTHONPATH=${site} exec ${realPython} -S "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    expect(await probePythonInterpreter(wrapper, wrapper, wrapper, { timeoutMs: 20_000 })).toMatchObject({ numpy: '9.8.7' });
+    expect(existsSync(marker)).toBe(false);
+    // No metadata: only then is numpy imported.
+    rmSync(join(site, 'numpy-9.8.7.dist-info'), { recursive: true });
+    expect(await probePythonInterpreter(wrapper, wrapper, wrapper, { timeoutMs: 20_000 })).toMatchObject({ numpy: '0.0.1' });
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  it('asks an interpreter once per process; the probe\'s answer is reused; pip install forgets it', async () => {
+    const counter = join(tmp, 'spawns');
+    writeFileSync(counter, '');
+    const wrapper = join(tmp, 'python-counted');
+    writeFileSync(wrapper, `#!/bin/sh\necho x >> ${counter}\nexec ${realPython} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const spawns = () => readFileSync(counter, 'utf8').split('\n').filter(Boolean).length;
+    forgetPythonInfo();
+    const a = await readPythonInfo(wrapper);
+    const b = await readPythonInfo(wrapper);
+    expect(b).toEqual(a);
+    expect(spawns()).toBe(1);
+    // A pip install (even a failed one) may change what the interpreter has: the next read asks again.
+    await pipInstall({ python: wrapper, wheel: join(tmp, 'nope-1.0-py3-none-any.whl') }).catch(() => null);
+    const afterPip = spawns();
+    await readPythonInfo(wrapper);
+    expect(spawns()).toBe(afterPip + 1);
+    // The host probe, sharing its answer, saves readPythonInfo's spawn for both the listed path and what it ran.
+    forgetPythonInfo();
+    const shim = join(tmp, 'python-shim-name');
+    await probePythonInterpreter(shim, wrapper, wrapper, { timeoutMs: 20_000 }, true);
+    const afterProbe = spawns();
+    expect((await readPythonInfo(shim)).version).toBe(a.version);
+    expect((await readPythonInfo(wrapper)).version).toBe(a.version);
+    expect(spawns()).toBe(afterProbe);
+    // A failure is not remembered.
+    const missing = join(tmp, 'no-python-yet');
+    await expect(readPythonInfo(missing)).rejects.toBeInstanceOf(EnvironmentError);
+    writeFileSync(missing, `#!/bin/sh\nexec ${realPython} "$@"\n`);
+    chmodSync(missing, 0o755);
+    expect((await readPythonInfo(missing)).version).toBe(a.version);
+  }, 60_000);
 });
