@@ -181,8 +181,8 @@ export async function makePlan(opts: BuildOptions, o: { hostFactsFile?: string |
   if (opts.python !== undefined && !facts.pythons.some((p) => p.path === opts.python || p.realPath === opts.python)) {
     const info = await readPythonInfo(opts.python);
     facts.pythons.unshift({
-      path: opts.python, realPath: info.executable, version: info.version, numpy: null, pip: info.pipVersion,
-      wheel: false, venv: info.hasVenv, headers: false, sitePackages: info.sitePackages,
+      path: opts.python, realPath: info.executable, version: info.version, numpy: info.numpy, pip: info.pipVersion,
+      wheel: info.wheel, venv: info.hasVenv, headers: info.headers, sitePackages: info.sitePackages,
     });
   }
   const choices: PlanChoices = {};
