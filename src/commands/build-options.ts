@@ -192,6 +192,7 @@ export async function makePlan(opts: BuildOptions, o: { hostFactsFile?: string |
       ...(opts.python !== undefined ? { python: opts.python } : {}),
       ...(opts.hostCompiler !== undefined ? { hostCompiler: opts.hostCompiler } : {}),
       ...(opts.cudaPath !== undefined ? { cudaPath: opts.cudaPath } : {}),
+      noInstall: opts.install.mode === 'none',
     });
     if (v.choices.python) choices.python = v.choices.python.path;
     if (v.choices.compiler) choices.compiler = v.choices.compiler.path;

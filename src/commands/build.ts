@@ -188,7 +188,7 @@ export function register(program: Command, io: CliIO): Command {
         let probed = flags.hostFacts !== undefined ? readHostFactsFile(flags.hostFacts) : await probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), skip: buildProbeSkips(opts.gpu) });
         // The bazel --version just read answers the preflight's check too (a saved --host-facts file does not).
         if (flags.hostFacts === undefined && probed.bazel?.kind === 'bazel' && probed.bazel.raw) rememberBazelVersion(probed.bazel.path, probed.bazel.raw);
-        const verdictOpts = { gpu: opts.gpu, ...(opts.python ? { python: opts.python } : {}), ...(opts.hostCompiler ? { hostCompiler: opts.hostCompiler } : {}), ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}) };
+        const verdictOpts = { gpu: opts.gpu, ...(opts.python ? { python: opts.python } : {}), ...(opts.hostCompiler ? { hostCompiler: opts.hostCompiler } : {}), ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), noInstall: opts.install.mode === 'none' };
         let verdict = computeVerdict(probed, recipe, verdictOpts);
         if (verdict.kind === 'container' && probed.skipped?.includes('containers')) {
           probed = await addContainerFacts(probed);

@@ -50,6 +50,8 @@ export interface VerdictOptions {
   hostCompiler?: string;
   /** A CUDA toolkit root the user insists on. */
   cudaPath?: string;
+  /** --no-install: no python receives the wheel (matters for hermetic-python recipes, 2.14+). */
+  noInstall?: boolean;
 }
 
 /** Package names per package manager (the shape of checks/fix.ts PackageNames). */
@@ -121,6 +123,11 @@ function pickPython(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs
       return { choice: best, needs: [{ id: 'python', ok: true, message: `python ${best.version} (${best.path}); the wheel is built for it with TF_PYTHON_VERSION=${majorMinor(best.version)}` }] };
     }
     const any3 = pythons.filter((p) => satisfies(p.version, '>=3.7.0'));
+    const runner = byPreference(any3, recipe.python.preferred)[0];
+    if (opts.noInstall && runner) {
+      // Nothing installs the wheel, so any python 3 may run ./configure; the plan builds for the preferred version.
+      return { choice: runner, needs: [{ id: 'python', ok: true, message: `python ${runner.version} (${runner.path}) runs ./configure; with --no-install the wheel is built for python ${recipe.python.preferred} (TF_PYTHON_VERSION)` }] };
+    }
     const installable = pkgs ? pkgs.python.filter((p) => accepted.includes(p)).reverse() : [];
     const first = installable[0];
     const need: Need = {

@@ -186,3 +186,23 @@ describe("computeVerdict: Debian's bazel no_version", () => {
     expect(computeVerdict(host(THIS), recipe, { gpu: false }).choices.bazel?.kind).toBe('bazelisk');
   });
 });
+
+describe('computeVerdict: hermetic python and --no-install', () => {
+  // This machine's pythons as if only 3.13 were there: outside r2.17's hermetic list (3.9–3.12).
+  const only313 = (): HostFacts => {
+    const h = host(THIS);
+    return { ...h, pythons: [{ ...h.pythons[0]!, version: '3.13.1', path: '/usr/bin/python3.13', realPath: '/usr/bin/python3.13' }] };
+  };
+  const r217 = resolveRecipe('r2.17').recipe;
+
+  it('a wheel that must install into python 3.13 is a gap (python 3.9–3.12 needed)', () => {
+    const v = computeVerdict(only313(), r217, { gpu: false });
+    expect(v.reasons.join('\n')).toMatch(/no python .*3\.12.* to install the wheel into/);
+  });
+
+  it('with --no-install, python 3.13 only runs configure: no python gap, and it is the choice', () => {
+    const v = computeVerdict(only313(), r217, { gpu: false, noInstall: true });
+    expect(v.reasons.join('\n')).not.toMatch(/to install the wheel into/);
+    expect(v.choices.python?.path).toBe('/usr/bin/python3.13');
+  });
+});
