@@ -2,11 +2,15 @@
  * Build dist/ once before any test runs, so tests that drive the compiled CLI (`node bin/tfbuild.js`) never race a
  * rebuild. `npm test` also builds first; this covers `npx vitest` runs.
  *
- * Also a leak guard: every test temp dir (test/helpers/tmp.ts) is named `tfbt-<run>-…` after this run's id, which
- * the workers inherit through the environment. At teardown, the run's dirs still in os.tmpdir(), new `tfbuild-*`
- * entries (the CLI's own temp dirs) and bazel servers still running under the run's dirs are listed as a warning.
- * It warns rather than fails: `tfbuild-*` entries may come from another run on the same machine, and a test that
- * failed to clean up has already failed (test/unit/tmp-hygiene.test.ts keeps raw mkdtemp out of test/).
+ * Also a leak guard. Every test temp dir (test/helpers/tmp.ts) is named `tfbt-<run>-…` after this run's id, which
+ * the workers inherit through the environment. At teardown:
+ * - processes still running in this run's dirs (a bazel server, nginx, a tmux pane) are listed as a warning;
+ * - this run's dirs still there are removed (bazel servers inside stopped first) with a one-line note: a test
+ *   file whose tests were all skipped or filtered out (`-t`, no podman) runs no afterAll, and a crashed worker none;
+ * - new `tfbuild-*` entries (the CLI's own temp dirs) are listed as a warning, but not removed: they may belong to
+ *   another run on the same machine.
+ * It warns rather than fails for that reason; a test whose cleanup throws fails by itself, and
+ * test/unit/tmp-hygiene.test.ts keeps raw mkdtemp out of test/.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +18,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeTree } from './helpers/remove-tree.js';
 
 export default function setup(): () => void {
   const root = fileURLToPath(new URL('..', import.meta.url));
@@ -33,11 +38,14 @@ export default function setup(): () => void {
     const left = now.filter((n) => n.startsWith(ours));
     const cli = now.filter((n) => n.startsWith('tfbuild-') && !before.has(n));
     const procs = findProcessesMentioning(join(tmpdir(), ours));
+    const list = (names: string[]) => [...names.slice(0, 20).map((n) => `  ${join(tmpdir(), n)}`), ...(names.length > 20 ? [`  … and ${names.length - 20} more`] : [])];
     const lines: string[] = [];
-    const list = (names: string[]) => [...names.slice(0, 40).map((n) => `  ${join(tmpdir(), n)}`), ...(names.length > 40 ? [`  … and ${names.length - 40} more`] : [])];
-    if (left.length > 0) lines.push(`warning: this test run left ${left.length} temp dir(s) behind:`, ...list(left));
-    if (procs.length > 0) lines.push(`warning: ${procs.length} process(es) started by this test run still run in its temp dirs:`, ...procs.map((p) => `  pid ${p.pid}: ${p.cmd.slice(0, 200)}`));
-    if (left.length + procs.length > 0) lines.push('  Make temp dirs with makeTempDir() (test/helpers/tmp.ts); stop servers in afterAll.');
+    if (procs.length > 0) {
+      lines.push(`warning: ${procs.length} process(es) started by this test run still run in its temp dirs (stop them in afterAll):`);
+      lines.push(...procs.map((p) => `  pid ${p.pid}: ${p.cmd.slice(0, 200)}`));
+    }
+    for (const n of left) removeTree(join(tmpdir(), n));
+    if (left.length > 0) lines.push(`note: removed ${left.length} temp dir(s) of this run that no afterAll reached (skipped or filtered test files):`, ...list(left));
     if (cli.length > 0) lines.push(`warning: ${cli.length} new tfbuild-* entr${cli.length === 1 ? 'y' : 'ies'} in ${tmpdir()} (tfbuild's own temp dirs, or another run's):`, ...list(cli));
     if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
   };
