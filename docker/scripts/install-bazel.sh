@@ -8,6 +8,8 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 kind=$1 spec=$2 url=$3 sum=$4
 tmp=$(mktemp -d)
+# die() exits before the end: remove the download dir however the script ends.
+trap 'rm -rf "$tmp"' EXIT
 case "$kind" in
   apt)
     apt-get update
@@ -24,5 +26,4 @@ case "$kind" in
     ;;
   *) die "unknown bazel kind '$kind' (binary, installer, bazelisk, apt)." ;;
 esac
-rm -rf "$tmp"
 command -v bazel >/dev/null 2>&1 || die "bazel is not on PATH after installing $spec."

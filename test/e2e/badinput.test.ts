@@ -2,14 +2,14 @@
  * Bad input through the real CLI: each case gives a clear message, its own exit code, and loses nothing
  * (the user's tree, an existing wheel and the work dir stay as they were).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, git, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
 import { findProcesses, runCli, stopBazelServers } from './build-cli.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-bad-'));
+const root = makeTempDir('tfb-e2e-bad-');
 const cache = join(root, 'cache');
 const env = { XDG_CACHE_HOME: cache };
 let fx: FixtureRepo;

@@ -5,8 +5,7 @@
  * workspace. The "release" is a wrapper around this machine's real bazel, since nothing can be fetched from GitHub.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
@@ -16,6 +15,7 @@ import { bazelBuild, bazelShutdown } from '../../src/tools/bazel.js';
 import { ensureBazel, getTfbuildCacheDir, type BazelReleaseTable } from '../../src/tools/bazel-release.js';
 import { startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
 import { makeCcWorkspace } from './remote-cache-workspace.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const RELEASE = Buffer.from('#!/bin/sh\nexec /usr/bin/bazel "$@"\n');
 const SHA = createHash('sha256').update(RELEASE).digest('hex');
@@ -39,7 +39,7 @@ let tmp: string;
 let outRoot: string;
 beforeAll(async () => {
   server = await startHttpServer({ [`/${VERSION}/bazel-${VERSION}-linux-x86_64`]: { body: RELEASE, dropTimes: 1 } });
-  tmp = mkdtempSync(join(tmpdir(), 'tfbuild-bzdl-'));
+  tmp = makeTempDir('tfbuild-bzdl-');
   outRoot = join(tmp, 'out');
 });
 afterAll(async () => {

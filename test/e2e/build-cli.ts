@@ -1,8 +1,9 @@
 /** Helpers for the pipeline e2e tests: run the real CLI, and stop the bazel servers a test file started. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopBazelServersUnder } from '../helpers/tmp.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 export const BIN = join(REPO_ROOT, 'bin', 'tfbuild.js');
@@ -39,18 +40,9 @@ export function runCli(args: string[], o: CliOptions = {}): Promise<CliRun> {
   return startCli(args, o).done;
 }
 
-/** Kill the bazel servers under an output_user_root (they outlive the build by design). */
+/** Kill the bazel servers under an output_user_root (they outlive the build by design) and wait until they are gone. */
 export function stopBazelServers(outputUserRoot: string): void {
-  if (!existsSync(outputUserRoot)) return;
-  for (const d of readdirSync(outputUserRoot)) {
-    const pidFile = join(outputUserRoot, d, 'server', 'server.pid.txt');
-    if (!existsSync(pidFile)) continue;
-    try {
-      process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  stopBazelServersUnder(outputUserRoot);
 }
 
 /** PIDs of live processes whose command line mentions `needle` (from /proc). */

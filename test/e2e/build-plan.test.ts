@@ -2,14 +2,14 @@
  * Plans through the real CLI: for another host from its saved facts (no probing of this machine shows through),
  * saved as JSON and run later with `tfbuild build --plan FILE`.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo } from '../helpers/fixture.js';
 import { REPO_ROOT, runCli, stopBazelServers } from './build-cli.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-plan-'));
+const root = makeTempDir('tfb-e2e-plan-');
 const cache = join(root, 'cache');
 const env = { XDG_CACHE_HOME: cache };
 afterAll(() => stopBazelServers(join(cache, 'tfbuild', 'bazel')));

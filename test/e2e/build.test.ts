@@ -4,15 +4,16 @@
  * configure environment, a work dir with spaces and a non-UTF-8 locale.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
 import { runCli, stopBazelServers } from './build-cli.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const NASM = 'http://www.nasm.us/pub/nasm/releasebuilds/2.12.02/nasm-2.12.02.tar.bz2';
-const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-build-'));
+const root = makeTempDir('tfb-e2e-build-');
 const cache = join(root, 'cache');
 const env = { XDG_CACHE_HOME: cache, LANG: 'C', LC_ALL: 'C' };
 let r14: FixtureRepo;

@@ -4,14 +4,14 @@
  * test:slow builds first) and the generator of bench/explain.mjs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticLog } from '../../bench/explain.gen.mjs';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'tfbuild-diagnose-mem-'));
+const dir = makeTempDir('tfbuild-diagnose-mem-');
 const log = join(dir, 'build.log');
 const MIB = Number(process.env.DIAGNOSE_MEM_MIB ?? 400);
 
@@ -35,7 +35,6 @@ describe('diagnosing a large log', () => {
   beforeAll(async () => {
     written = await writeSyntheticLog(log, MIB);
   }, 120_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it(`reads ${MIB} MiB with a 40 MB heap limit and under 48 MiB RSS growth, finding the root cause`, () => {
     expect(statSync(log).size).toBeGreaterThan(MIB * 1024 * 1024 * 0.99);

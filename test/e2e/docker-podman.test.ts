@@ -4,8 +4,7 @@
  * with the wheel and its build-info landing in the host's output dir owned by the requested host user.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
@@ -13,9 +12,10 @@ import { BASE_IMAGE, canRunPodmanTests, ensureBaseImage, hasImage, PODMAN_HOST_F
 import { chooseEngine } from '../../src/docker/engine.js';
 import { describeEngines, isRootlessEngine } from '../../src/tools/container.js';
 import { REPO_ROOT, runCli, startCli } from './build-cli.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const enabled = canRunPodmanTests();
-const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-docker-'));
+const root = makeTempDir('tfb-e2e-docker-');
 const env = { XDG_CACHE_HOME: join(root, 'cache') };
 // An unprivileged "host user": the test runs as root, so ownership must come from the mapping, not by accident.
 const HOST_UID = 1000;
@@ -68,7 +68,6 @@ afterAll(() => {
     const stale = tags.filter((t) => t.startsWith('localhost/tfbuild:r2.17-cpu-cuda12-ubuntu22.04-') && t !== image);
     if (stale.length > 0) execFileSync('podman', ['rmi', '--force', ...stale], { stdio: 'ignore' });
   }
-  rmSync(root, { recursive: true, force: true });
 });
 
 describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', () => {

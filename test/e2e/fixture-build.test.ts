@@ -2,8 +2,7 @@
  * The TF-shaped fixture, built for real: git clone of a tag from a bare repo, ./configure with env answers, bazel 4
  * (offline), the era's packaging, a fresh venv, import from a clean directory. Drives the adapters directly.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BazelProgress } from '../../src/tools/bazel-progress.js';
@@ -14,8 +13,9 @@ import { makeFixtureRepo, type FixtureShape } from '../helpers/fixture.js';
 import {
   cpuConfigureEnv, expectedMissingV1, gccIsaMacros, packageWheel, PYTHON, readConfigureRecord, readInstalledReport, runConfigure,
 } from './fixture-support.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'tfb-fixture-build-'));
+const tmp = makeTempDir('tfb-fixture-build-');
 // One output_user_root for this file: one bazel server per fixture workspace, shut down in afterAll.
 const outputUserRoot = join(tmp, 'bazel-root');
 const startupArgs = [`--output_user_root=${outputUserRoot}`];
@@ -28,7 +28,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const cwd of sources) await bazelShutdown({ bazel: 'bazel', cwd, startupArgs }).catch(() => undefined);
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 const TARGET: Record<FixtureShape, string> = {

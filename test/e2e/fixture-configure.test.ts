@@ -3,15 +3,14 @@
  * real failure shapes: r1.4 int() booleans, prompts on stdin, exit 0 without bazel; 2.17's boolean words.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyFixtureTree, type FixtureShape } from '../helpers/fixture.js';
 import { cpuConfigureEnv, PYTHON, readConfigureRecord, runConfigure } from './fixture-support.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'tfb-fixture-configure-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = makeTempDir('tfb-fixture-configure-');
 
 /** A PATH directory with python and what the bash wrapper needs, but no bazel (/bin is /usr/bin on Debian). */
 function pathWithoutBazel(): string {

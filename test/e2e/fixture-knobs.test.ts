@@ -2,16 +2,16 @@
  * The fixture's knobs for interruption and OOM tests (issue 5): an action that SIGKILLs itself when more than N run
  * at once, and an action that sleeps so a build can be cancelled mid-action. Real bazel, via the bazel adapter.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InterruptedError, ToolError } from '../../src/errors.js';
 import { bazelBuild, bazelShutdown } from '../../src/tools/bazel.js';
 import { copyFixtureTree } from '../helpers/fixture.js';
 import { cpuConfigureEnv, runConfigure } from './fixture-support.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'tfb-fixture-knobs-'));
+const tmp = makeTempDir('tfb-fixture-knobs-');
 const src = join(tmp, 'src');
 const startupArgs = [`--output_user_root=${join(tmp, 'bazel-root')}`];
 const oomDir = join(tmp, 'oom-markers');
@@ -24,7 +24,6 @@ beforeAll(() => {
 });
 afterAll(async () => {
   await bazelShutdown({ bazel: 'bazel', cwd: src, startupArgs }).catch(() => undefined);
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('FIXTURE_OOM_IF_JOBS_GT', () => {

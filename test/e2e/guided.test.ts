@@ -4,8 +4,7 @@
  * (the wheel's build-info and configure's output), that Ctrl-C at a prompt exits 130 without a stack trace, that
  * "no" at the final screen builds nothing, and that CI mode fails fast naming the flag, or completes with flags.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
@@ -13,8 +12,9 @@ import { makeFakeGpuHost } from '../helpers/fake-gpu.js';
 import { KEYS, startTmux, type TmuxSession } from '../helpers/tmux.js';
 import { BIN, runCli, stopBazelServers } from './build-cli.js';
 import { readConfigFile } from '../../src/config/index.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-guided-'));
+const root = makeTempDir('tfb-e2e-guided-');
 const cache = join(root, 'cache');
 const env = { XDG_CACHE_HOME: cache, NO_COLOR: '1' };
 let repo: FixtureRepo;

@@ -4,16 +4,16 @@
  * schema/events.schema.json read back with z.fromJSONSchema.
  * Human text goes to stderr only. A failing build reports step-failed with the error and its exit code.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EventSchema, type BuildEvent } from '../../src/ui/events.js';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
 import { runCli, stopBazelServers } from './build-cli.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-ndjson-'));
+const root = makeTempDir('tfb-e2e-ndjson-');
 const cache = join(root, 'cache');
 const env = { XDG_CACHE_HOME: cache, CI: 'true' };
 let repo: FixtureRepo;

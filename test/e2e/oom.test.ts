@@ -2,14 +2,14 @@
  * OOM retry with real bazel: a fixture action SIGKILLs itself (as the kernel's OOM killer would) whenever more than
  * one of its kind runs at once. tfbuild must recognise it, say so, retry with fewer jobs and finish.
  */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo } from '../helpers/fixture.js';
 import { runCli, stopBazelServers } from './build-cli.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-oom-'));
+const root = makeTempDir('tfb-e2e-oom-');
 const cache = join(root, 'cache');
 afterAll(() => stopBazelServers(join(cache, 'tfbuild', 'bazel')));
 
@@ -32,7 +32,7 @@ it('retries the bazel step with half the jobs after an OOM kill, and the build c
 });
 
 it('with --max-retries 0 the OOM failure stops the build (exit 5) and names the cause', async () => {
-  const fx = makeFixtureRepo('r1.4', { tmp: mkdtempSync(join(root, 'b-')) });
+  const fx = makeFixtureRepo('r1.4', { tmp: join(root, 'b') });
   const workdir = join(root, 'work0');
   const r = await runCli(
     ['r1.4', '--recipe', fixtureRecipe('r1.4'), '--repo', fx.bareRepo, '--workdir', workdir, '--output', join(root, 'out0'), '--no-install', '--jobs', '2',

@@ -5,16 +5,16 @@
  * none of: the plan (`tfbuild plan --json`), the dry-run output, the NDJSON events, the step logs, the state file,
  * the build-info file next to the wheel.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
 import { startNginxCache, type NginxCache } from '../helpers/nginx.js';
 import { runCli, stopBazelServers } from './build-cli.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const TOKEN = 'tfb-build-e2e-3f9a27c1d5';
-const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-rcb-'));
+const root = makeTempDir('tfb-e2e-rcb-');
 let nginx: NginxCache;
 let fx: FixtureRepo;
 

@@ -6,8 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteFlags } from '../../src/plan/remote.js';
@@ -16,11 +15,12 @@ import { fixtureRecipe, makeFixtureRepo } from '../helpers/fixture.js';
 import { startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
 import { runCli, stopBazelServers } from './build-cli.js';
 import { makeCcWorkspace } from './remote-cache-workspace.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const bazel = '/usr/bin/bazel';
 
 describe('tfbuild fetch (fixture r1.4)', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'tfbuild-fetch-'));
+  const tmp = makeTempDir('tfbuild-fetch-');
   // Its own cache dir: bazel's output root (and the server left running there) must not land in the user's ~/.cache.
   const env = { XDG_CACHE_HOME: join(tmp, 'cache') };
   afterAll(() => stopBazelServers(join(tmp, 'cache', 'tfbuild', 'bazel')));
@@ -52,7 +52,7 @@ describe('tfbuild fetch (fixture r1.4)', () => {
 
 describe('repository cache: fetch online, build offline (real bazel)', () => {
   let server: TestHttpServer;
-  const tmp = mkdtempSync(join(tmpdir(), 'tfbuild-airgap-'));
+  const tmp = makeTempDir('tfbuild-airgap-');
   const roots: string[] = [];
   let wsDir = '';
   let overrides: string[] = [];

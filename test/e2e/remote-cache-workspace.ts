@@ -3,9 +3,9 @@
  * @rules_cc and @rules_java repos bazel would download are replaced by tiny local ones re-exporting the native
  * rules. Used by the remote-cache test and bench/cache.mjs until the TF-shaped fixture is wired in.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from '../helpers/tmp.js';
 
 export interface CcWorkspace {
   dir: string;
@@ -19,7 +19,7 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-export function makeCcWorkspace(base = mkdtempSync(join(tmpdir(), 'tfbuild-ws-')), files = 2): CcWorkspace {
+export function makeCcWorkspace(base = makeTempDir('tfbuild-ws-'), files = 2): CcWorkspace {
   const dir = join(base, 'ws');
   const rulesCc = join(base, 'rules_cc');
   const rulesJava = join(base, 'rules_java');

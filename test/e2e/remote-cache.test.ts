@@ -3,8 +3,7 @@
  * with a fresh output root the same build is served 100 % from the cache and executes nothing. The cache
  * requires a bearer token given through the environment: it reaches nginx (else no hits), never the logs.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearSecrets, configureExec, registerSecrets } from '../../src/exec/index.js';
@@ -12,6 +11,7 @@ import { expandEnvRefsOrThrow, remoteFlags } from '../../src/plan/remote.js';
 import { bazelBuild, bazelShutdown } from '../../src/tools/bazel.js';
 import { startNginxCache, type NginxCache } from '../helpers/nginx.js';
 import { makeCcWorkspace, type CcWorkspace } from './remote-cache-workspace.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const TOKEN = 'tfb-e2e-7d1f0c9a-secret';
 const bazel = '/usr/bin/bazel';
@@ -23,7 +23,7 @@ let tmp: string;
 
 beforeAll(async () => {
   cache = await startNginxCache({ requireBearer: TOKEN });
-  tmp = mkdtempSync(join(tmpdir(), 'tfbuild-rc-'));
+  tmp = makeTempDir('tfbuild-rc-');
   ws = makeCcWorkspace(tmp);
 });
 

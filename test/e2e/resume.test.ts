@@ -3,14 +3,14 @@
  * action sleeps on request): SIGINT stops every child within 5 s and saves state, `--resume` finishes without
  * redoing finished steps; the same after `kill -9` of tfbuild itself; a corrupt state file means a fresh start.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
 import { findProcesses, runCli, startCli, stopBazelServers, waitFor } from './build-cli.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'tfb-e2e-resume-'));
+const root = makeTempDir('tfb-e2e-resume-');
 const cache = join(root, 'cache');
 let fx: FixtureRepo;
 beforeAll(() => {

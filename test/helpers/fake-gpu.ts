@@ -3,10 +3,10 @@
  * put first on PATH, a /proc/driver/nvidia/version file (TFBUILD_PROC_DRIVER), a CUDA toolkit tree for --cuda-path
  * and a cuDNN tree for --cudnn-path. Only what cannot exist on the CI image (no GPU, driver or cuDNN) is faked.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeTempDir, removeTree } from './tmp.js';
 
 export const PROBE_FIXTURES = fileURLToPath(new URL('../fixtures/probe/', import.meta.url));
 
@@ -73,7 +73,7 @@ function smiBody(mode: SmiMode, table: string, csv: string): string {
 }
 
 export function makeFakeGpuHost(o: FakeGpuOptions = {}): FakeGpuHost {
-  const root = mkdtempSync(join(tmpdir(), 'tfbuild-fakegpu-'));
+  const root = makeTempDir('tfbuild-fakegpu-');
   const binDir = join(root, 'bin');
   mkdirSync(binDir);
   const smi = o.smi === undefined ? 'ok' : o.smi;
@@ -112,5 +112,5 @@ export function makeFakeGpuHost(o: FakeGpuOptions = {}): FakeGpuHost {
   }
 
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}`, TFBUILD_PROC_DRIVER: procDriverPath };
-  return { root, binDir, procDriverPath, cudaPath, cudnnPath, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { root, binDir, procDriverPath, cudaPath, cudnnPath, env, cleanup: () => removeTree(root) };
 }

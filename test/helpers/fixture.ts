@@ -3,10 +3,10 @@
  * a work tree with the release tags, and a bare clone to use as `--repo URL` (what `git clone --branch TAG` reads).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeTempDir } from './tmp.js';
 
 export type FixtureShape = 'r1.4' | '2.17';
 
@@ -59,7 +59,7 @@ export function copyFixtureTree(shape: FixtureShape, dest: string): void {
  * `tmp` defaults to a fresh directory under the OS temp dir.
  */
 export function makeFixtureRepo(shape: FixtureShape, opts: { tmp?: string } = {}): FixtureRepo {
-  const tmp = opts.tmp ?? mkdtempSync(join(tmpdir(), 'tfshape-'));
+  const tmp = opts.tmp ?? makeTempDir('tfshape-');
   const dir = join(tmp, `${shape}-work`);
   const bareRepo = join(tmp, `${shape}.git`);
   const { tag, others, version } = FIXTURE_TAGS[shape];

@@ -4,10 +4,10 @@
  * without `Authorization: Bearer <token>` get 401, so a test can prove a credential really reached the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeTempDir } from './tmp.js';
 
 export interface NginxCache {
   url: string;
@@ -53,7 +53,7 @@ function walk(dir: string): { files: number; bytes: number } {
 }
 
 export async function startNginxCache(opts: { requireBearer?: string } = {}): Promise<NginxCache> {
-  const dir = mkdtempSync(join(tmpdir(), 'tfbuild-nginx-'));
+  const dir = makeTempDir('tfbuild-nginx-');
   const root = join(dir, 'root');
   for (const d of [root, join(dir, 'body'), join(dir, 'proxy'), join(dir, 'fastcgi'), join(dir, 'uwsgi'), join(dir, 'scgi')]) {
     mkdirSync(d, { recursive: true });

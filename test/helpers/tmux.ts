@@ -2,11 +2,13 @@
  * Drive a real program in a pseudo-terminal with tmux (shared/ENVIRONMENT.md): a private tmux server per session
  * (-L), send-keys to answer prompts, capture-pane to read the screen. The command runs under `sh -c` followed by
  * an exit-code marker so a test can read how the program ended, and the pane stays open for a last capture.
+ * Started inside a test, the session and its dir go when that test finishes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { onTestFinished, TestRunner } from 'vitest';
+import { makeTempDir } from './tmp.js';
 
 export const KEYS = { enter: 'Enter', down: 'Down', up: 'Up', space: 'Space', ctrlC: 'C-c', ctrlU: 'C-u', tab: 'Tab' } as const;
 
@@ -35,7 +37,7 @@ function shq(s: string): string {
  * Start `argv` in a fresh terminal of `cols`×`rows`, with the runner's environment minus CI, plus `env`.
  */
 export function startTmux(o: { argv: string[]; cwd: string; env?: Record<string, string>; cols?: number; rows?: number }): TmuxSession {
-  const dir = mkdtempSync(join(tmpdir(), 'tfb-tmux-'));
+  const dir = makeTempDir('tfb-tmux-');
   const socket = `tfb-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const exitFile = join(dir, 'exit');
   // The test runner's environment minus CI (a person at a terminal), plus what the test sets.
@@ -53,7 +55,7 @@ export function startTmux(o: { argv: string[]; cwd: string; env?: Record<string,
   tmux('-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', String(o.cols ?? 120), '-y', String(o.rows ?? 45), `sh ${shq(script)}`);
   tmux('set-option', '-t', 't', 'history-limit', '5000');
   const capture = (): string => tmux('capture-pane', '-p', '-J', '-t', 't', '-S', '-5000');
-  return {
+  const session: TmuxSession = {
     capture,
     send: (...keys) => void tmux('send-keys', '-t', 't', ...keys),
     type: (text) => void tmux('send-keys', '-t', 't', '-l', text),
@@ -91,4 +93,8 @@ export function startTmux(o: { argv: string[]; cwd: string; env?: Record<string,
       }
     },
   };
+  // The pane sleeps 600 s after the program for a last capture: end the server with the test that started it
+  // (before its dir goes: onTestFinished hooks run in reverse order).
+  if (TestRunner.getCurrentTest()) onTestFinished(() => session.kill());
+  return session;
 }

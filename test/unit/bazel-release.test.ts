@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import {
 } from '../../src/tools/bazel-release.js';
 import { readBazelVersion } from '../../src/tools/bazel.js';
 import { startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 // A "release" that behaves like bazel's client for `--version`.
 const FAKE = Buffer.from('#!/bin/sh\necho "bazel 9.8.7"\n');
@@ -77,7 +77,7 @@ describe('the shipped sha256 table', () => {
 
 describe('downloadBazel (loopback server)', () => {
   it('downloads, verifies, marks executable and the binary runs', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'bzdl-'));
+    const cache = makeTempDir('bzdl-');
     const r = await downloadBazel({ version: '9.8.7', platform: 'linux-x86_64', cacheDir: cache, baseUrl: server.url, table: table({ '9.8.7': FAKE_SHA }) });
     expect(r.path).toBe(join(cache, 'bazel', '9.8.7', 'bazel'));
     expect(r.downloaded).toBe(true);
@@ -92,7 +92,7 @@ describe('downloadBazel (loopback server)', () => {
   });
 
   it('replaces a cached binary that was changed after download', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'bzdl-'));
+    const cache = makeTempDir('bzdl-');
     const t = table({ '9.8.7': FAKE_SHA });
     const r = await downloadBazel({ version: '9.8.7', platform: 'linux-x86_64', cacheDir: cache, baseUrl: server.url, table: t });
     writeFileSync(r.path, '#!/bin/sh\necho evil\n');
@@ -102,7 +102,7 @@ describe('downloadBazel (loopback server)', () => {
   });
 
   it('rejects a wrong checksum with a clear error and leaves nothing behind', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'bzdl-'));
+    const cache = makeTempDir('bzdl-');
     const err = await downloadBazel({
       version: '9.9.0', platform: 'linux-x86_64', cacheDir: cache, baseUrl: server.url, table: table({ '9.9.0': FAKE_SHA }),
     }).catch((e: unknown) => e);
@@ -113,7 +113,7 @@ describe('downloadBazel (loopback server)', () => {
   });
 
   it('retries a dropped connection with backoff and then succeeds', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'bzdl-'));
+    const cache = makeTempDir('bzdl-');
     const events: string[] = [];
     const r = await downloadBazel({
       version: '9.8.8', platform: 'linux-x86_64', cacheDir: cache, baseUrl: server.url, table: table({ '9.8.8': FAKE_SHA }),
@@ -126,7 +126,7 @@ describe('downloadBazel (loopback server)', () => {
   });
 
   it('gives up after the attempts with the failures listed, leaving no partial file', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'bzdl-'));
+    const cache = makeTempDir('bzdl-');
     const err = await downloadBazel({
       version: '9.8.9', platform: 'linux-x86_64', cacheDir: cache, baseUrl: server.url, table: table({ '9.8.9': FAKE_SHA }),
       attempts: 3, backoffMs: 5,
@@ -138,7 +138,7 @@ describe('downloadBazel (loopback server)', () => {
   });
 
   it('does not retry a 404', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'bzdl-'));
+    const cache = makeTempDir('bzdl-');
     const err = await downloadBazel({
       version: '9.7.0', platform: 'linux-x86_64', cacheDir: cache, baseUrl: server.url, table: table({ '9.7.0': FAKE_SHA }), backoffMs: 5,
     }).catch((e: unknown) => e);
@@ -147,7 +147,7 @@ describe('downloadBazel (loopback server)', () => {
   });
 
   it('refuses a version without a published checksum before any request', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'bzdl-'));
+    const cache = makeTempDir('bzdl-');
     for (const t of [table({ '9.6.0': null }), table({})]) {
       const err = await downloadBazel({ version: '9.6.0', platform: 'linux-x86_64', cacheDir: cache, baseUrl: server.url, table: t }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConfigError);
@@ -176,7 +176,7 @@ describe('ensureBazel', () => {
   });
 
   it('without --yes and without a prompt it fails naming --yes; with --yes it downloads the verified release', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'bzdl-'));
+    const cache = makeTempDir('bzdl-');
     const spec = { recipe: recipe('9.8.7', '>=9.8.0 <9.9.0'), facts: facts(bz(null)), cacheDir: cache, baseUrl: server.url, table: table({ '9.8.7': FAKE_SHA }) };
     const err = await ensureBazel({ ...spec, yes: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);

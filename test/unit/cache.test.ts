@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSize, readDiskCacheInfo, selectForTrim, trimDiskCache, type CacheEntry } from '../../src/commands/cache.js';
 import { UsageError } from '../../src/errors.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T00:00:00Z');
@@ -12,7 +12,7 @@ const bin = new URL('../../bin/tfbuild.js', import.meta.url).pathname;
 
 /** A bazel-shaped disk cache: ac/ and cas/ fanned out by prefix, entries aged by `daysAgo`. */
 function makeCache(spec: Array<{ area: 'ac' | 'cas'; name: string; bytes: number; daysAgo: number }>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dcache-'));
+  const dir = makeTempDir('dcache-');
   for (const s of spec) {
     const d = join(dir, s.area, s.name.slice(0, 2));
     mkdirSync(d, { recursive: true });
@@ -109,7 +109,7 @@ describe('tfbuild cache (compiled CLI)', () => {
   });
 
   it('defaults to $XDG_CACHE_HOME/tfbuild/disk-cache', () => {
-    const xdg = mkdtempSync(join(tmpdir(), 'xdg-'));
+    const xdg = makeTempDir('xdg-');
     const out = execFileSync('node', [bin, 'cache', '--json'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg } });
     expect(JSON.parse(out)).toMatchObject({ dir: join(xdg, 'tfbuild', 'disk-cache'), exists: false });
   });

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { findConfigFile, loadConfig, mergeOptions, readConfigFile, writeConfigFile } from '../../src/config/index.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'tfb-config-'));
+const tmp = () => makeTempDir('tfb-config-');
 
 describe('config files', () => {
   it('reads a YAML config in the cwd, keeps only the keys it sets, resolves paths against the file', () => {

@@ -6,6 +6,7 @@ import { EnvironmentError, UsageError } from '../../src/errors.js';
 import { RecipeSchema, type Recipe } from '../../src/recipes/schema.js';
 import type { HostFacts } from '../../src/probe/types.js';
 import { decide, formatContainerParagraph, type DecideInput, type VerdictLike } from '../../src/ui/decide.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const recipe: Recipe = RecipeSchema.parse(parse(readFileSync(new URL('../../recipes/r1.4.yaml', import.meta.url), 'utf8')));
 
@@ -155,12 +156,11 @@ describe('decide: guided (real prompts on a fake terminal)', () => {
 
 describe('settleDecisions: config file, flags, --save-config', () => {
   it('reads tfbuild.config.yaml from the cwd, lets flags win, saves decisions that read back the same', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { settleDecisions } = await import('../../src/ui/decide.js');
     const { readConfigFile } = await import('../../src/config/index.js');
-    const dir = mkdtempSync(join(tmpdir(), 'tfb-settle-'));
+    const dir = makeTempDir('tfb-settle-');
     writeFileSync(join(dir, 'tfbuild.config.yaml'), 'python: /opt/py35/bin/python3\ncpuFlags: [avx]\noutput: cfg-out\n');
     const printed: string[] = [];
     const d = await settleDecisions({

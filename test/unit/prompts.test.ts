@@ -1,5 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DOWN, ENTER, SPACE, terminal } from '../helpers/terminal.js';
@@ -16,6 +15,7 @@ import {
   parseComputeCapabilities,
   type PromptContext,
 } from '../../src/ui/prompts.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const CTRL_C = '\u0003';
 
@@ -107,7 +107,7 @@ describe('interactive wrappers (real inquirer on a fake terminal)', () => {
   });
 
   it('source: an existing checkout must have a configure script', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tfb-src-'));
+    const dir = makeTempDir('tfb-src-');
     const tf = join(dir, 'tensorflow');
     mkdirSync(tf);
     const t = terminal();

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clearSecrets, redact, redactValue, registerSecret } from '../../src/exec/redact.js';
 import { configureExec, formatCommand, run } from '../../src/exec/index.js';
 import { ToolError } from '../../src/errors.js';
 import { formatError } from '../../src/ui/errors.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 afterEach(() => {
   clearSecrets();
@@ -34,7 +34,7 @@ describe('redact', () => {
 describe('redaction in the exec chokepoint (real processes)', () => {
   it('keeps secrets out of the log file, the tail, captured output and line callbacks', async () => {
     registerSecret('sup3r-secret-token');
-    const dir = mkdtempSync(join(tmpdir(), 'redact-'));
+    const dir = makeTempDir('redact-');
     const log = join(dir, 'out.log');
     const lines: string[] = [];
     const r = await run({

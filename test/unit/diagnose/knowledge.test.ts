@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { DEFAULT_KNOWLEDGE_PATH, getKnowledgeBase, readKnowledgeBase, validateKnowledgeBase } from '../../../src/diagnose/knowledge.js';
 import { FAILURES_SCHEMA_PATH, formatFailuresJsonSchema, getFailuresJsonSchema } from '../../../src/diagnose/schema.js';
 import { ConfigError } from '../../../src/errors.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 interface ReferenceEntry {
   id: string;
@@ -118,7 +120,7 @@ describe('failure knowledge base (recipes/knowledge/failures.yaml)', () => {
   });
 
   it('readKnowledgeBase throws ConfigError with the entry errors as details', () => {
-    const dir = `${process.env.TMPDIR ?? '/tmp'}/tfbuild-kb-${process.pid}.yaml`;
+    const dir = join(makeTempDir('tfbuild-kb-'), 'kb.yaml');
     writeFileSync(dir, YAML.stringify({ version: 1, failures: [entry({ patterns: ['('] })] }));
     try {
       readKnowledgeBase(dir);

@@ -5,6 +5,7 @@ import { validateKnowledgeBase } from '../../../src/diagnose/knowledge.js';
 import { cleanLine, MAX_STORED_LINE } from '../../../src/diagnose/matcher.js';
 import { forEachLine, MAX_LINE_CHARS } from '../../../src/diagnose/read-lines.js';
 import { EnvironmentError } from '../../../src/errors.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 const OOM = 'gcc: fatal error: Killed signal terminated program cc1plus';
 const BENIGN_404 =
@@ -173,19 +174,15 @@ describe('formatDiagnosis', () => {
 describe('compressed logs', () => {
   it('reads .gz logs, and calls a corrupt one an EnvironmentError', async () => {
     const { gzipSync } = await import('node:zlib');
-    const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
-    const dir = mkdtempSync(`${process.env.TMPDIR ?? '/tmp'}/tfbuild-gz-`);
-    try {
-      const text = readFileSync(new URL('../../fixtures/logs/link-oom-ld-killed.log', import.meta.url));
-      writeFileSync(`${dir}/build.log.gz`, gzipSync(text));
-      const d = await diagnoseFile(`${dir}/build.log.gz`);
-      expect(d.matches[0]).toMatchObject({ id: 'build-action-killed-sigkill', lineNumber: 9 });
-      writeFileSync(`${dir}/broken.log.gz`, gzipSync(text).subarray(0, 100));
-      await expect(diagnoseFile(`${dir}/broken.log.gz`)).rejects.toMatchObject({ exitCode: 3, hint: expect.stringMatching(/gzip/) });
-      writeFileSync(`${dir}/plain.log.gz`, text);
-      await expect(diagnoseFile(`${dir}/plain.log.gz`)).rejects.toThrow(EnvironmentError);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const dir = makeTempDir('tfbuild-gz-');
+    const text = readFileSync(new URL('../../fixtures/logs/link-oom-ld-killed.log', import.meta.url));
+    writeFileSync(`${dir}/build.log.gz`, gzipSync(text));
+    const d = await diagnoseFile(`${dir}/build.log.gz`);
+    expect(d.matches[0]).toMatchObject({ id: 'build-action-killed-sigkill', lineNumber: 9 });
+    writeFileSync(`${dir}/broken.log.gz`, gzipSync(text).subarray(0, 100));
+    await expect(diagnoseFile(`${dir}/broken.log.gz`)).rejects.toMatchObject({ exitCode: 3, hint: expect.stringMatching(/gzip/) });
+    writeFileSync(`${dir}/plain.log.gz`, text);
+    await expect(diagnoseFile(`${dir}/plain.log.gz`)).rejects.toThrow(EnvironmentError);
   });
 });

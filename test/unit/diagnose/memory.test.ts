@@ -3,14 +3,13 @@
  * 16 MB, so a matcher that buffered the log would crash. Needs dist/ (npm test builds first).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticLog } from '../../../bench/explain.gen.mjs';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'tfbuild-diagnose-mem-'));
+const dir = makeTempDir('tfbuild-diagnose-mem-');
 const log = join(dir, 'build.log');
 
 const child = `
@@ -24,7 +23,6 @@ describe('diagnosing a 24 MiB log', () => {
   beforeAll(async () => {
     lines = (await writeSyntheticLog(log, 24)).lines;
   }, 120_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('works within a 16 MB heap', () => {
     const r = spawnSync(process.execPath, ['--max-old-space-size=16', '--input-type=module', '-e', child, log], { encoding: 'utf8' });

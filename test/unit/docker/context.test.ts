@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listProductionPackages, writeBuildContext, getPackageRoot } from '../../../src/docker/context.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 
@@ -13,7 +13,7 @@ function write(path: string, text: string): void {
 
 /** A tiny package laid out like tfbuild's (hoisted deps, one nested copy, a devDependency), so the copy is quick. */
 function makePackage(): string {
-  const p = mkdtempSync(join(tmpdir(), 'tfb-pkg-'));
+  const p = makeTempDir('tfb-pkg-');
   write(join(p, 'package.json'), JSON.stringify({ name: 'tfbuild', files: ['bin', 'dist', 'recipes'], dependencies: { a: '1', b: '1' }, devDependencies: { dev: '1' } }));
   write(join(p, 'bin', 'tfbuild.js'), '#!/usr/bin/env node\n');
   write(join(p, 'dist', 'cli', 'main.js'), 'export {};\n');
@@ -48,7 +48,7 @@ describe('build context', () => {
 
   it('holds the Dockerfile, scripts, node and tfbuild; the hash is stable and follows content', () => {
     const p = makePackage();
-    const tmp = mkdtempSync(join(tmpdir(), 'tfb-ctx-'));
+    const tmp = makeTempDir('tfb-ctx-');
     const dir = join(tmp, 'ctx');
     const node = join(tmp, 'node');
     writeFileSync(node, '#!/bin/sh\necho v20.0.0\n');
@@ -79,7 +79,7 @@ describe('build context', () => {
 
   it('refuses an unbuilt package and an uninstalled dependency with the command that fixes it', () => {
     const p = makePackage();
-    const tmp = mkdtempSync(join(tmpdir(), 'tfb-ctx-'));
+    const tmp = makeTempDir('tfb-ctx-');
     write(join(p, 'package.json'), JSON.stringify({ name: 'tfbuild', files: ['bin'], dependencies: { a: '1' } }));
     expect(() => writeBuildContext({ dir: join(tmp, 'c'), dockerfile: '', node: join(p, 'bin', 'tfbuild.js'), localFiles: [], packageRoot: p })).toThrow(/not built/);
     write(join(p, 'package.json'), JSON.stringify({ name: 'tfbuild', dependencies: { missing: '1' } }));

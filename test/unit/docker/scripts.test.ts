@@ -1,10 +1,10 @@
 // Runs the image scripts' shell for real (dash, like Ubuntu's /bin/sh): syntax, and fetch()'s checksum gate.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 const dir = new URL('../../../docker/scripts/', import.meta.url).pathname;
 const sh = existsSync('/bin/dash') ? '/bin/dash' : '/bin/sh';
@@ -21,7 +21,7 @@ describe('docker/scripts', () => {
   });
 
   it('fetch refuses a download without a checksum, naming the build-arg', () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'tfb-fetch-'));
+    const tmp = makeTempDir('tfb-fetch-');
     const r = fetchWith('https://example.invalid/bazel', '', join(tmp, 'b'));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no sha256 is known for https:\/\/example\.invalid\/bazel/);
@@ -30,7 +30,7 @@ describe('docker/scripts', () => {
   });
 
   it('fetch deletes a file whose sha256 does not match, and keeps one that does', () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'tfb-fetch-'));
+    const tmp = makeTempDir('tfb-fetch-');
     const src = join(tmp, 'src.bin');
     writeFileSync(src, 'bazel bytes\n');
     const good = createHash('sha256').update('bazel bytes\n').digest('hex');
@@ -43,9 +43,11 @@ describe('docker/scripts', () => {
     expect(existsSync(join(tmp, 'ok'))).toBe(true);
   });
 
-  it('install-bazel.sh rejects an unknown kind', () => {
-    const r = spawnSync(sh, [join(dir, 'install-bazel.sh'), 'zip', '1.0', '', ''], { encoding: 'utf8' });
+  it('install-bazel.sh rejects an unknown kind, and removes its temp dir on the way out', () => {
+    const tmp = makeTempDir('tfb-install-bazel-');
+    const r = spawnSync(sh, [join(dir, 'install-bazel.sh'), 'zip', '1.0', '', ''], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/unknown bazel kind 'zip'/);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });

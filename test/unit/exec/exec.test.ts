@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configureExec, formatCommand, run, which } from '../../../src/exec/index.js';
 import { InterruptedError, ToolError } from '../../../src/errors.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 afterEach(() => configureExec({ dryRun: false }));
 
@@ -37,7 +37,7 @@ describe('exec.run', () => {
   });
 
   it('kills the whole process tree on timeout', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'exec-'));
+    const dir = makeTempDir('exec-');
     const marker = join(dir, 'grandchild-survived');
     const started = Date.now();
     const r = await run({
@@ -60,7 +60,7 @@ describe('exec.run', () => {
   });
 
   it('tees output to a log file and streams lines without capturing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'exec-'));
+    const dir = makeTempDir('exec-');
     const log = join(dir, 'logs', 'run.log');
     const seen: string[] = [];
     const r = await run({
@@ -73,7 +73,7 @@ describe('exec.run', () => {
   });
 
   it('under dry-run prints writes without running them, and still runs reads', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'exec-'));
+    const dir = makeTempDir('exec-');
     const printed: string[] = [];
     configureExec({ dryRun: true, printDryRun: (l) => printed.push(l) });
     const w = await run({ cmd: 'touch', args: [join(dir, 'a file')], effect: 'write', timeout: 'query', env: { LC_ALL: 'C.UTF-8' }, cwd: dir });

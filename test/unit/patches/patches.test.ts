@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPatches, editArchiveUrls, loadPatch } from '../../../src/patches/index.js';
 import { ConflictError } from '../../../src/errors.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 const NASM = 'http://www.nasm.us/pub/nasm/releasebuilds/2.12.02/nasm-2.12.02.tar.bz2';
 // The shape of the nasm block in TensorFlow r1.4's tensorflow/workspace.bzl.
@@ -65,7 +65,7 @@ describe('editArchiveUrls (content-matched nasm fix)', () => {
 });
 
 function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tfb-patch-'));
+  const dir = makeTempDir('tfb-patch-');
   for (const [p, t] of Object.entries(files)) {
     mkdirSync(join(dir, p, '..'), { recursive: true });
     writeFileSync(join(dir, p), t);

@@ -3,14 +3,14 @@
  * against fakes for what cannot exist here (GPU, driver, cuDNN) and against bad input.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addContainerFacts, buildProbeSkips, probeHost } from '../../../src/probe/index.js';
 import type { HostFacts } from '../../../src/probe/types.js';
 import { makeFakeGpuHost, PROBE_FIXTURES, type FakeGpuHost } from '../../helpers/fake-gpu.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 // Many test files run at once on 2 cores: room for each family, except in the test about timeouts.
 const ROOMY = 15_000;
@@ -159,7 +159,7 @@ describe('probeHost with fakes and bad input', () => {
   });
 
   it('a virtualenv on PATH is its own interpreter (own packages), listed once, run through its own bin/python', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tfbuild-venv-'));
+    const dir = makeTempDir('tfbuild-venv-');
     try {
       execFileSync('/usr/bin/python3', ['-m', 'venv', '--without-pip', join(dir, 'venv')]);
       const f = await probeHost({ timeoutMs: ROOMY, env: { ...process.env, PATH: `${join(dir, 'venv', 'bin')}:${process.env.PATH ?? ''}` } });
@@ -173,7 +173,7 @@ describe('probeHost with fakes and bad input', () => {
   });
 
   it("podman-docker's `docker` script is reported once, as podman", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tfbuild-podman-docker-'));
+    const dir = makeTempDir('tfbuild-podman-docker-');
     try {
       // What Debian's podman-docker installs as /usr/bin/docker.
       writeFileSync(join(dir, 'docker'), '#!/bin/sh\n[ -e /etc/containers/nodocker ] || echo "Emulate Docker CLI using podman." >&2\nexec /usr/bin/podman "$@"\n', { mode: 0o755 });
@@ -185,7 +185,7 @@ describe('probeHost with fakes and bad input', () => {
   });
 
   it('a docker daemon answering on DOCKER_HOST with an nvidia runtime: works, nvidia.runtime', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tfbuild-docker-'));
+    const dir = makeTempDir('tfbuild-docker-');
     const sock = join(dir, 'docker.sock');
     // The Engine API's GET /info, trimmed to the fields read (https://docs.docker.com/reference/api/engine/).
     const server = createServer((req, res) => {
@@ -217,7 +217,7 @@ describe('probeHost with fakes and bad input', () => {
   });
 
   it('--cuda-path to a directory without a toolkit is a finding', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tfbuild-notcuda-'));
+    const dir = makeTempDir('tfbuild-notcuda-');
     try {
       const f = await probeHost({ timeoutMs: ROOMY, cudaPath: dir });
       expect(f.problems).toContainEqual({ probe: 'cuda-path', message: `--cuda-path ${dir} holds no CUDA toolkit (no version.json, version.txt or bin/nvcc)` });
@@ -232,7 +232,7 @@ describe('probeHost with fakes and bad input', () => {
     const bad = await probeHost({ timeoutMs: ROOMY, env: { ...process.env, TFBUILD_CPUINFO: '/nonexistent/cpuinfo' } });
     expect(bad.problems).toContainEqual({ probe: 'cpu', message: 'cannot read /nonexistent/cpuinfo (ENOENT): check TFBUILD_CPUINFO' });
     expect(bad.cpu.isa).toEqual([]);
-    const dir = mkdtempSync(join(tmpdir(), 'tfbuild-cpuinfo-'));
+    const dir = makeTempDir('tfbuild-cpuinfo-');
     try {
       writeFileSync(join(dir, 'cpuinfo'), 'this is not cpuinfo\n');
       const junk = await probeHost({ timeoutMs: ROOMY, env: { ...process.env, TFBUILD_CPUINFO: join(dir, 'cpuinfo') } });

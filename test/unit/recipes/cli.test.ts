@@ -1,10 +1,10 @@
 // Runs the compiled CLI (npm test builds first; built here too when dist lacks the command).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const bin = `${root}bin/tfbuild.js`;
@@ -12,7 +12,7 @@ const tfbuild = (args: string[]) => spawnSync(process.execPath, [bin, ...args], 
 const r14 = () => YAML.parse(readFileSync(`${root}recipes/r1.4.yaml`, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function writeTmp(name: string, text: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tfbuild-recipe-'));
+  const dir = makeTempDir('tfbuild-recipe-');
   const file = path.join(dir, name);
   writeFileSync(file, text);
   return file;

@@ -1,13 +1,14 @@
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../src/errors.js';
 import { acquireLock, LOCK_FILE, readLock } from '../../../src/state/lock.js';
 import { findFinished, getStatePath, hashInputs, readState, recordFinished, writeState, type BuildState } from '../../../src/state/state.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'tfb-state-'));
+const tmp = () => makeTempDir('tfb-state-');
 const base = (): BuildState => ({
   schemaVersion: 1, tag: 'v1.4.1', gpu: false, resumeCommand: 'tfbuild build r1.4 --resume', status: 'running', pid: 1,
   startedAt: 'x', updatedAt: 'x', current: null, error: null, steps: [],

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBazelVersion } from '../../../src/tools/bazel.js';
+import { parseBazelVersion, readBazelVersion, rememberBazelVersion } from '../../../src/tools/bazel.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 const recorded = (f: string) => readFileSync(join(import.meta.dirname, 'recorded', f), 'utf8');
 
@@ -37,23 +38,16 @@ describe('parseBazelVersion', () => {
 
 describe('readBazelVersion runs a bazel once per process', () => {
   it('answers from what the host probe read, and caches its own reads', async () => {
-    const { mkdtempSync, writeFileSync, readFileSync: read, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { readBazelVersion, rememberBazelVersion } = await import('../../../src/tools/bazel.js');
-    const dir = mkdtempSync(join(tmpdir(), 'tfb-bzv-'));
-    try {
-      // A bazel that counts its runs.
-      const fake = join(dir, 'bazel');
-      writeFileSync(fake, `#!/bin/sh\necho x >> "${dir}/runs"\necho "bazel 6.5.0"\n`, { mode: 0o755 });
-      const runs = () => read(join(dir, 'runs'), 'utf8').split('\n').filter(Boolean).length;
-      expect((await readBazelVersion(fake)).version).toBe('6.5.0');
-      expect((await readBazelVersion(fake)).version).toBe('6.5.0');
-      expect(runs()).toBe(1);
-      // A path the probe already ran is not run at all (this one does not even exist).
-      rememberBazelVersion(join(dir, 'probed-bazel'), 'bazel 7.4.1');
-      expect(await readBazelVersion(join(dir, 'probed-bazel'))).toMatchObject({ version: '7.4.1', raw: 'bazel 7.4.1' });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = makeTempDir('tfb-bzv-');
+    // A bazel that counts its runs.
+    const fake = join(dir, 'bazel');
+    writeFileSync(fake, `#!/bin/sh\necho x >> "${dir}/runs"\necho "bazel 6.5.0"\n`, { mode: 0o755 });
+    const runs = () => readFileSync(join(dir, 'runs'), 'utf8').split('\n').filter(Boolean).length;
+    expect((await readBazelVersion(fake)).version).toBe('6.5.0');
+    expect((await readBazelVersion(fake)).version).toBe('6.5.0');
+    expect(runs()).toBe(1);
+    // A path the probe already ran is not run at all (this one does not even exist).
+    rememberBazelVersion(join(dir, 'probed-bazel'), 'bazel 7.4.1');
+    expect(await readBazelVersion(join(dir, 'probed-bazel'))).toMatchObject({ version: '7.4.1', raw: 'bazel 7.4.1' });
   });
 });

@@ -1,19 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../../../src/errors.js';
 import { cloneTag, dirtyFiles, gitVersion, headCommit, isGitRepo, parseGitVersion, parsePorcelainZ, readHeadAndTag, revParse, tagsAtHead } from '../../../src/tools/git.js';
 import { makeFixtureRepo, type FixtureRepo } from '../../helpers/fixture.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 let tmp: string;
 let repo: FixtureRepo;
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'tfb-git-'));
+  tmp = makeTempDir('tfb-git-');
   repo = makeFixtureRepo('r1.4', { tmp });
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('git adapter on a real fixture repo', () => {
   it('reads the version', async () => {

@@ -1,17 +1,16 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EnvironmentError, ToolError } from '../../../src/errors.js';
 import { createVenv, pipInstall, readPythonInfo, runPython } from '../../../src/tools/python.js';
 import { forgetPythonInfo, probePythonInterpreter } from '../../../src/tools/python-info.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
 let tmp: string;
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'tfb-py-'));
+  tmp = makeTempDir('tfb-py-');
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const realPython = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 

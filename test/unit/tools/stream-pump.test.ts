@@ -2,17 +2,14 @@
  * src/exec's line pump as the bazel adapter uses it (capture off, onLine, logFile): lines and log stay exact across
  * chunk boundaries, CRLF, multi-byte UTF-8, a last line without '\n', interleaved streams, and redaction.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clearSecrets, registerSecret, run } from '../../../src/exec/index.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'tfb-pump-'));
-afterAll(() => {
-  clearSecrets();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const tmp = makeTempDir('tfb-pump-');
+afterAll(() => clearSecrets());
 
 async function pump(script: string, logName: string) {
   const lines: string[] = [];
