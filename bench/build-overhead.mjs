@@ -81,19 +81,15 @@ const diff = join(tmp, 'nasm.diff');
 writeFileSync(diff, git(warmSrc, 'diff', '--', 'tensorflow/workspace.bzl') + '\n');
 
 const tfb = [];
-const tfbNoWarm = [];
 const sh = [];
 for (let i = 0; i < TRIALS; i++) {
   const w1 = join(tmp, `t${i}`);
   const w2 = join(tmp, `s${i}`);
-  const w3 = join(tmp, `n${i}`);
   const script = writeScript(w2, join(tmp, `s${i}-out`), diff);
   // Rotate the order, so drift on the machine does not favour one side.
   const runs = [
     () => tfb.push(timeRun(process.execPath, [BIN, ...tfbArgs(w1, join(tmp, `t${i}-out`))])),
     () => sh.push(timeRun('/bin/sh', [script])),
-    // The same build without starting the bazel server during configure: what tfbuild costs when it only adds work.
-    () => tfbNoWarm.push(timeRun(process.execPath, [BIN, ...tfbArgs(w3, join(tmp, `n${i}-out`))], { TFBUILD_BAZEL_WARMUP: '0' })),
   ];
   for (let k = 0; k < runs.length; k++) runs[(i + k) % runs.length]();
   if (readdirSync(join(tmp, `s${i}-out`)).filter((f) => f.endsWith('.whl')).length !== 1) throw new Error('script made no wheel');
@@ -109,16 +105,13 @@ const result = {
   trials: TRIALS,
   tfbuildMs: tfb.map(Math.round),
   scriptMs: sh.map(Math.round),
-  tfbuildNoWarmupMs: tfbNoWarm.map(Math.round),
   tfbuildMedianMs: Math.round(median(tfb)),
-  tfbuildNoWarmupMedianMs: Math.round(median(tfbNoWarm)),
   scriptMedianMs: Math.round(median(sh)),
   ratio: Number((median(tfb) / median(sh)).toFixed(3)),
-  ratioNoWarmup: Number((median(tfbNoWarm) / median(sh)).toFixed(3)),
   pairedRatioMedian: Number(median(tfb.map((t, i) => t / sh[i])).toFixed(3)),
   target: 1.03,
   mode: COLD ? 'cold (no disk cache: every trial compiles)' : 'warm disk cache',
-  note: 'every run starts with no bazel server for its new workspace (servers stopped between runs), order rotated per trial; tfbuild adds node start-up, the host probe, decisions, state and checks, and starts the bazel server while configure runs (TFBUILD_BAZEL_WARMUP=0 column: without that)',
+  note: 'every run starts with no bazel server for its new workspace (servers stopped between runs), order rotated per trial; tfbuild adds node start-up, the host probe, recipe validation, decisions, lock/state and checks, and the wheel sha256 + build-info',
 };
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results/build-overhead.json'), JSON.stringify(result, null, 2) + '\n');

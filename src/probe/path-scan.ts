@@ -33,9 +33,12 @@ export function scanExecutables(dirs: readonly string[], pattern: RegExp, order:
   return hits;
 }
 
+// One collator: localeCompare with options builds a new one per call (a few ms over /usr/bin's names).
+const NUMERIC = new Intl.Collator('en', { numeric: true });
+
 /** `python3` before `python3.11`, `gcc` before `gcc-11`: the unversioned name is what a build gets by default. */
 export function compareNames(a: string, b: string): number {
-  return a.length - b.length || a.localeCompare(b, 'en', { numeric: true });
+  return a.length - b.length || NUMERIC.compare(a, b);
 }
 
 export function realpathOrSelf(p: string): string {

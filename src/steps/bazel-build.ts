@@ -64,12 +64,6 @@ export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<S
   const expanded = expandEnvRefsOrThrow(step.buildArgs, process.env);
   registerSecrets(expanded.secrets);
   let args = expanded.args;
-  if (ctx.bazelWarmup) {
-    // Started while configure ran; a second client now would only wait for it.
-    ctx.setStatus('waiting for the bazel server to start');
-    await ctx.bazelWarmup.ready;
-    ctx.bazelWarmup.used = true;
-  }
   for (let attempt = 0; ; attempt++) {
     const logFile = getLogFile(ctx, attempt === 0 ? 'bazel' : `bazel-retry${attempt}`);
     ctx.currentLog = logFile;

@@ -1,7 +1,6 @@
 /** What every step executor gets: the plan, cancellation, the reporter, and the outputs of earlier steps. */
 import type { Plan, Step } from '../plan/index.js';
 import type { EventInput } from '../ui/events.js';
-import type { BazelWarmup } from './bazel-server.js';
 
 export interface StepContext {
   plan: Plan;
@@ -18,8 +17,6 @@ export interface StepContext {
   setStatus: (text: string) => void;
   /** The log file of the step running now (diagnosed when it fails). */
   currentLog: string | null;
-  /** The bazel server started while configure ran (src/steps/bazel-server.ts), if any. */
-  bazelWarmup?: BazelWarmup | null;
 }
 
 export function getLogFile(ctx: StepContext, name: string): string {

@@ -20,7 +20,6 @@ import { runInstallStep, verifyInstallTarget } from './install.js';
 import { runPackageStep, verifyOutputDir } from './package.js';
 import { runPatchStep } from './patch.js';
 import { runSourceStep } from './source.js';
-import { startWarmup, stopUnusedWarmup } from './bazel-server.js';
 import { runVerifyStep } from './verify.js';
 
 export type ResumeMode = 'auto' | 'resume' | 'fresh';
@@ -134,7 +133,6 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   const dry = getExecContext().dryRun;
   if (!dry) mkdirSync(plan.workdir, { recursive: true });
   const lock = dry ? null : acquireLock(plan.workdir, o.resumeCommand);
-  let ctxRef: StepContext | null = null;
   if (lock?.tookOverFrom) {
     o.emit({ type: 'log', level: 'info', message: `Took over the lock of a build that is no longer running (pid ${lock.tookOverFrom.pid}).` });
   }
@@ -151,7 +149,6 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
     const ctx: StepContext = {
       plan, signal: o.signal, emit: o.emit, outputs: {}, logDir: `${plan.workdir}/logs`, runId, setStatus: () => undefined, currentLog: null,
     };
-    ctxRef = ctx;
     const executed: string[] = [];
     const skipped: string[] = [];
     let prevHash: string | null = null;
@@ -180,9 +177,6 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
           ctx.setStatus = (t) => {
             task.output = t;
           };
-          if (step.kind === 'configure' && ctx.bazelWarmup === undefined) {
-            ctx.bazelWarmup = startWarmup(plan, { logFile: `${ctx.logDir}/${runId}-bazel-server.log`, signal: o.signal });
-          }
           const t0 = Date.now();
           const outputs = await execute(step, ctx);
           Object.assign(ctx.outputs, outputs);
@@ -241,7 +235,6 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
     save();
     return { outputs: ctx.outputs, executed, skipped, state };
   } finally {
-    await stopUnusedWarmup(ctxRef?.bazelWarmup ?? null);
     lock?.release();
   }
 }

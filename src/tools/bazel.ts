@@ -253,25 +253,6 @@ function bazelError(what: string, r: RunResult, logFile?: string): ToolError {
   });
 }
 
-/**
- * `bazel [startup] version`: a server command, so it starts the server of that workspace and output base (the
- * JVM start is the slow part of a first build) and returns. Never throws; a failure is for the real build to report.
- */
-export async function startBazelServer(spec: BazelCommon): Promise<RunResult> {
-  return run({
-    cmd: spec.bazel,
-    args: [...(spec.startupArgs ?? []), 'version'],
-    effect: 'write',
-    timeout: 300_000,
-    cwd: spec.cwd,
-    title: 'bazel server start',
-    env: spec.env,
-    logFile: spec.logFile,
-    signal: spec.signal,
-    reject: false,
-  });
-}
-
 /** `bazel [startup] shutdown`: stops the server of that output base, so no JVM outlives the run. */
 export async function bazelShutdown(spec: BazelCommon): Promise<void> {
   await run({

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, git, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
-import { findProcesses, runCli, stopBazelServers } from './build-cli.js';
+import { runCli, stopBazelServers } from './build-cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 
 const root = makeTempDir('tfb-e2e-bad-');
@@ -136,10 +136,6 @@ describe('bad input', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/\.\/configure asked a question tfbuild did not answer: "Please input the desired Python library path/);
     expect(Date.now() - t0).toBeLessThan(60_000);
-    // The bazel server started while configure ran was never used: it was shut down, not left idling for hours.
-    const logs = readdirSync(join(root, 'w-prompt', 'logs'));
-    expect(readFileSync(join(root, 'w-prompt', 'logs', logs.find((f) => f.endsWith('-bazel-server.log'))!), 'utf8')).toContain('Starting local Bazel server');
-    expect(findProcesses(`--workspace_directory=${join(root, 'w-prompt', 'src')}`)).toEqual([]);
   });
 
   it('an invalid saved plan: exit 4 with the schema problems', async () => {
