@@ -6,6 +6,8 @@
  * Both with --no-install (venv creation is identical work for both and only adds noise). Each trial uses a fresh
  * work dir; the bazel output root is shared (and, with COLD=0, a warmed disk cache); the order rotates, medians reported; the temp dir is removed at the end.
  * Target: ratio ≤ 1.03. Needs `npm run build`. TRIALS=N (default 6). → bench/results/build-overhead.json
+ * SLOW=N stretches one fixture action to N seconds (the fixture's FIXTURE_SLOW_SECONDS knob, passed to both sides as
+ * --action_env through --bazel-flag): the same fixed costs against a longer build. → build-overhead-slowN.json
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync, readdirSync, rmSync } from 'node:fs';
@@ -29,7 +31,8 @@ const bare = makeFixtureRepo(tmp);
 // COLD=1 (default): no disk cache, so each trial compiles from scratch in its new workspace, as a real first build
 // does; COLD=0 shares a warmed disk cache (the build is then mostly bazel start-up, which magnifies fixed costs).
 const COLD = process.env.COLD !== '0';
-const tfbArgs = (w, out) => ['r1.4', '--recipe', RECIPE, '--repo', bare, '--workdir', w, '--output', out, '--no-install', '--yes', ...(COLD ? ['--no-disk-cache'] : [])];
+const SLOW = Number(process.env.SLOW ?? 0);
+const tfbArgs = (w, out) => ['r1.4', '--recipe', RECIPE, '--repo', bare, '--workdir', w, '--output', out, '--no-install', '--yes', ...(COLD ? ['--no-disk-cache'] : []), ...(SLOW > 0 ? ['--bazel-flag', `--action_env=FIXTURE_SLOW_SECONDS=${SLOW}`] : [])];
 
 function stopServers() {
   const dir = join(tmp, 'cache/tfbuild/bazel');
@@ -101,6 +104,7 @@ const median = (a) => {
 };
 const result = {
   bench: 'build-overhead',
+  slowActionSeconds: SLOW,
   date: new Date().toISOString(),
   trials: TRIALS,
   tfbuildMs: tfb.map(Math.round),
@@ -114,7 +118,7 @@ const result = {
   note: 'every run starts with no bazel server for its new workspace (servers stopped between runs), order rotated per trial; tfbuild adds node start-up, the host probe, recipe validation, decisions, lock/state and checks, and the wheel sha256 + build-info',
 };
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench/results/build-overhead.json'), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(join(ROOT, `bench/results/build-overhead${SLOW > 0 ? `-slow${SLOW}` : ''}.json`), JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify(result, null, 2));
 try {
   for (const d of readdirSync(join(tmp, 'cache/tfbuild/bazel'))) {
