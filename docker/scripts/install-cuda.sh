@@ -42,6 +42,7 @@ fi
 archive=$(ls "$local_dir"/cudnn-*.tgz "$local_dir"/cudnn-*.tar.xz 2>/dev/null | head -n1 || true)
 if [ -n "$archive" ]; then
   tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT # die() exits before the rm below; the image layer must not keep the unpacked archive
   tar -xf "$archive" -C "$tmp"
   top=$(find "$tmp" -name 'cudnn*.h' -path '*include*' | head -n1)
   [ -n "$top" ] || die "no cudnn*.h in $archive: is it a cuDNN archive for Linux x86_64?"
