@@ -27,6 +27,9 @@ def dist_version(name):
             m = pat.match(n)
             if m:
                 return m.group(1)
+    if not has_module(name):
+        # Not installed: importlib.metadata (~30 ms to import) would only scan the same dirs again.
+        return None
     try:
         from importlib.metadata import version
         return version(name)
