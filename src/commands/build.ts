@@ -183,9 +183,11 @@ export function register(program: Command, io: CliIO): Command {
       let facts: HostFacts | undefined;
       if (!plan && !flags.dryRun) {
         // Decide first (STYLE §7): flag → config → --yes default → prompt, all before the task list renders.
+        // The probe's subprocesses start first; reading the recipe and loading the step runner overlap them.
+        const probing = flags.hostFacts !== undefined ? null : probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), skip: buildProbeSkips(opts.gpu) });
         const { recipe, tag } = resolveRecipe(opts.version, opts.recipeFile !== undefined ? { recipeFile: opts.recipeFile } : {});
-        void loadRunPlan().catch(() => undefined); // overlaps the probe below; a load error surfaces in build()
-        let probed = flags.hostFacts !== undefined ? readHostFactsFile(flags.hostFacts) : await probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), skip: buildProbeSkips(opts.gpu) });
+        void loadRunPlan().catch(() => undefined); // a load error surfaces in build()
+        let probed = probing ? await probing : readHostFactsFile(flags.hostFacts!);
         // The bazel --version just read answers the preflight's check too (a saved --host-facts file does not).
         if (flags.hostFacts === undefined && probed.bazel?.kind === 'bazel' && probed.bazel.raw) rememberBazelVersion(probed.bazel.path, probed.bazel.raw);
         const verdictOpts = { gpu: opts.gpu, ...(opts.python ? { python: opts.python } : {}), ...(opts.hostCompiler ? { hostCompiler: opts.hostCompiler } : {}), ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), noInstall: opts.install.mode === 'none' };
