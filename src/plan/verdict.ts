@@ -4,7 +4,7 @@
  * native build possible — or the reason only a container (or nothing) can build it.
  */
 import semver from 'semver';
-import { compareCapability } from '../recipes/rules.js';
+import { compareCapability, majorMinor } from '../recipes/rules.js';
 import {
   findInstallableClang,
   findInstallableGcc,
@@ -78,11 +78,6 @@ function coerce(v: string | null | undefined): string | null {
 function satisfies(v: string | null | undefined, range: string): boolean {
   const c = coerce(v);
   return c !== null && semver.satisfies(c, range);
-}
-
-function majorMinor(v: string): string {
-  const c = semver.coerce(v);
-  return c ? `${c.major}.${c.minor}` : v;
 }
 
 function distroName(facts: HostFacts): string {

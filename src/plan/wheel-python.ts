@@ -9,6 +9,7 @@
  * for must be the receiving python's — one of recipe.python.hermeticVersions — or the wheel cannot be installed.
  */
 import type { HostFacts } from '../probe/types.js';
+import { majorMinor } from '../recipes/rules.js';
 import type { Recipe } from '../recipes/schema.js';
 import type { BuildOptions } from './options.js';
 
@@ -22,10 +23,6 @@ export interface WheelPython {
   /** What to do about the problem. */
   hint: string | null;
   warnings: string[];
-}
-
-function majorMinor(v: string): string {
-  return v.split('.').slice(0, 2).join('.');
 }
 
 /** X.Y of an interpreter the probe listed (by its PATH entry or real path), else null. */
@@ -68,7 +65,7 @@ export function resolveWheelPython(recipe: Recipe, facts: Pick<HostFacts, 'pytho
         `TensorFlow ${recipe.line} builds its wheel with bazel's own python (hermetic python: ${offered}); ` +
         `${receiver} is python ${target}, so the wheel could not be installed into ${install.mode === 'venv' ? 'a venv made from it' : 'it'}.`,
       hint:
-        `Pass --python with a python ${offered}, or --install into:PYTHON with one` +
+        `Pass --python with a python ${offered}, or --install-into PYTHON with one` +
         ` (the host python then only runs configure), or --no-install to build a cp${(fallback ?? '').replace('.', '')} wheel anyway.`,
     };
   }

@@ -17,6 +17,12 @@ export function coerceVersion(s: string): string | null {
   return semver.coerce(s)?.version ?? null;
 }
 
+/** "3.11.7" → "3.11" (a python's X.Y, as recipes and TF_PYTHON_VERSION name it); the input when it has no number. */
+export function majorMinor(v: string): string {
+  const c = semver.coerce(v);
+  return c ? `${c.major}.${c.minor}` : v;
+}
+
 /** Every python version a docs string like "2.7, 3.3-3.6" names as an endpoint. */
 export function listTestedPythons(s: string): string[] {
   return s

@@ -15,6 +15,7 @@ import type { Plan } from '../plan/types.js';
 import { compilerRange } from '../plan/verdict.js';
 import { getHermeticVersions, getPythonVersion } from '../plan/wheel-python.js';
 import type { CompilerFacts, HostFacts, PythonFacts } from '../probe/types.js';
+import { majorMinor } from '../recipes/rules.js';
 import type { Recipe } from '../recipes/schema.js';
 import {
   askCompiler,
@@ -100,16 +101,12 @@ function inRange(version: string, range: string): boolean {
   return v !== null && semver.satisfies(v, range);
 }
 
-function majorMinor(v: string): string {
-  return v.split('.').slice(0, 2).join('.');
-}
-
 /**
  * Pythons to build with. Up to 2.13 the wheel is built for the python that runs configure, so it must be in the
  * recipe's range. From 2.14 (hermetic python) bazel builds with its own python at TF_PYTHON_VERSION: the host python
  * only runs configure and, with the default install, makes the venv that receives the wheel, so then its version must
  * be one bazel's rule offers (another would silently fall back to the rule's default and the venv could not install
- * the wheel). With --install into:PYTHON or --no-install any python 3 may run configure.
+ * the wheel). With --install-into PYTHON or --no-install any python 3 may run configure.
  */
 export function getPythonCandidates(facts: HostFacts, recipe: Recipe, install?: BuildOptions['install']): Candidate[] {
   const seen = new Set<string>();
@@ -125,7 +122,7 @@ export function getPythonCandidates(facts: HostFacts, recipe: Recipe, install?: 
     }
     if (receives) {
       if (hermetic.includes(mm)) return undefined;
-      const onlyConfigure = install === undefined ? ' (with --no-install or --install into:PYTHON it may still run configure)' : '';
+      const onlyConfigure = install === undefined ? ' (with --no-install or --install-into PYTHON it may still run configure)' : '';
       return `TensorFlow ${recipe.line} builds wheels with bazel's own python (${hermetic.join(', ')}): a venv of python ${mm} could not install one${onlyConfigure}`;
     }
     return inRange(p.version, '>=3.7.0') ? undefined : 'configure needs python 3.7 or newer';

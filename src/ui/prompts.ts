@@ -297,7 +297,7 @@ export async function askInstall(
   const python = await askCandidate(
     {
       what: 'python to install into',
-      flag: '--install into:PYTHON',
+      flag: '--install-into PYTHON',
       message: 'Install into which python?',
       candidates: o.pythons,
       ...(def.mode === 'into' ? { default: def.python } : {}),

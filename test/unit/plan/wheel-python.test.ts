@@ -46,7 +46,7 @@ describe('the wheel python of a hermetic-python recipe (r2.17)', () => {
     })();
     expect(e).toBeInstanceOf(UsageError);
     expect((e as UsageError).message).toMatch(/bazel's own python \(hermetic python: 3\.9, 3\.10, 3\.11, 3\.12\); \/usr\/bin\/python3\.13 is python 3\.13/);
-    expect((e as UsageError).hint).toMatch(/--python .*--install into:PYTHON.*--no-install to build a cp311 wheel/);
+    expect((e as UsageError).hint).toMatch(/--python .*--install-into PYTHON.*--no-install to build a cp311 wheel/);
   });
 
   it('--install into a python 3.10 while python 3.13 runs configure: the wheel is for 3.10, configure still gets 3.13', () => {
