@@ -11,37 +11,32 @@ export interface TreeScriptSpec {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
-/** ./configure with stdin closed (a question gets EOF, never a hang) and output streamed to the log. */
-export async function runTfConfigure(spec: TreeScriptSpec): Promise<RunResult> {
+/** A script of the tree, output streamed to its log (stdin closed by run: a question gets EOF, never a hang). */
+function runTreeScript(spec: TreeScriptSpec, how: { timeout: 'configure' | 'install'; title: string; hint: string }): Promise<RunResult> {
   return run({
     cmd: spec.cmd,
     args: spec.args,
     cwd: spec.cwd,
     env: spec.env,
     effect: 'write',
-    timeout: 'configure',
     logFile: spec.logFile,
     capture: false,
-    title: './configure',
-    hint: `Read ${spec.logFile}; tfbuild plan shows the environment configure was given.`,
     signal: spec.signal,
     onLine: spec.onLine,
+    ...how,
   });
+}
+
+/** ./configure with stdin closed (a question gets EOF, never a hang) and output streamed to the log. */
+export async function runTfConfigure(spec: TreeScriptSpec): Promise<RunResult> {
+  return runTreeScript(spec, { timeout: 'configure', title: './configure', hint: `Read ${spec.logFile}; tfbuild plan shows the environment configure was given.` });
 }
 
 /** `bazel-bin/.../build_pip_package DIR`: writes the wheel into DIR. */
 export async function runBuildPipPackage(spec: TreeScriptSpec): Promise<RunResult> {
-  return run({
-    cmd: spec.cmd,
-    args: spec.args,
-    cwd: spec.cwd,
-    env: spec.env,
-    effect: 'write',
+  return runTreeScript(spec, {
     timeout: 'install',
-    logFile: spec.logFile,
-    capture: false,
     title: 'build_pip_package',
     hint: `Read ${spec.logFile}. If the script is missing, the bazel step did not build the pip package target.`,
-    signal: spec.signal,
   });
 }
