@@ -167,6 +167,11 @@ export function readHostFactsFile(path: string): HostFacts {
   return facts as HostFacts;
 }
 
+/** The host as a build sees it: no GPU stack without --gpu, no container engines until a verdict needs them. */
+export function probeForBuild(opts: Pick<BuildOptions, 'gpu' | 'cudaPath' | 'cudnnPath'>): Promise<HostFacts> {
+  return probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), skip: buildProbeSkips(opts.gpu) });
+}
+
 export interface MadePlan {
   plan: Plan;
   facts: HostFacts;
@@ -176,7 +181,7 @@ export async function makePlan(opts: BuildOptions, o: { hostFactsFile?: string |
   const { recipe, tag } = resolveRecipe(opts.version, opts.recipeFile !== undefined ? { recipeFile: opts.recipeFile } : {});
   const facts = o.facts ?? (o.hostFactsFile !== undefined
     ? readHostFactsFile(o.hostFactsFile)
-    : await probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), skip: buildProbeSkips(opts.gpu) }));
+    : await probeForBuild(opts));
   // A --python the probe did not list (a venv, a wrapper): ask it directly, so configure gets its library path.
   if (opts.python !== undefined && !facts.pythons.some((p) => p.path === opts.python || p.realPath === opts.python)) {
     const info = await readPythonInfo(opts.python);

@@ -13,10 +13,9 @@ import { PlanSchema, type Plan } from '../plan/index.js';
 import type { ResumeMode } from '../steps/run-plan.js';
 import { createReporter, pickReporterMode, type EventInput, type ReporterMode } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
-import { addBuildOptions, makePlan, readFlagOptions, readHostFactsFile, toBuildOptions, type BuildFlags } from './build-options.js';
+import { addBuildOptions, makePlan, probeForBuild, readFlagOptions, readHostFactsFile, toBuildOptions, type BuildFlags } from './build-options.js';
 import { computeVerdict } from '../plan/verdict.js';
-import { addContainerFacts, buildProbeSkips, probeHost } from '../probe/index.js';
-import { rememberBazelVersion } from '../tools/bazel.js';
+import { addContainerFacts } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
 import { resolveRecipe } from '../recipes/index.js';
 import { addDecisionOptions, settleDecisions, type DecisionFlags } from '../ui/decide.js';
@@ -184,15 +183,14 @@ export function register(program: Command, io: CliIO): Command {
       if (!plan && !flags.dryRun) {
         // Decide first (STYLE §7): flag → config → --yes default → prompt, all before the task list renders.
         // The probe's subprocesses start first; reading the recipe and loading the step runner overlap them.
-        const probing = flags.hostFacts !== undefined ? null : probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), skip: buildProbeSkips(opts.gpu) });
+        const probing = flags.hostFacts !== undefined ? null : probeForBuild(opts);
         const { recipe, tag } = resolveRecipe(opts.version, opts.recipeFile !== undefined ? { recipeFile: opts.recipeFile } : {});
         void loadRunPlan().catch(() => undefined); // a load error surfaces in build()
         let probed = probing ? await probing : readHostFactsFile(flags.hostFacts!);
-        // The bazel --version just read answers the preflight's check too (a saved --host-facts file does not).
-        if (flags.hostFacts === undefined && probed.bazel?.kind === 'bazel' && probed.bazel.raw) rememberBazelVersion(probed.bazel.path, probed.bazel.raw);
         const verdictOpts = { gpu: opts.gpu, ...(opts.python ? { python: opts.python } : {}), ...(opts.hostCompiler ? { hostCompiler: opts.hostCompiler } : {}), ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), noInstall: opts.install.mode === 'none' };
         let verdict = computeVerdict(probed, recipe, verdictOpts);
-        if (verdict.kind === 'container' && probed.skipped?.includes('containers')) {
+        // Only this host's engines can be added: a --host-facts file describes another one.
+        if (probing && verdict.kind === 'container' && probed.skipped?.includes('containers')) {
           probed = await addContainerFacts(probed);
           verdict = computeVerdict(probed, recipe, verdictOpts);
         }

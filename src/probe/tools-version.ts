@@ -8,7 +8,7 @@ import type { BazelFacts, JavaFacts, ToolFacts } from './types.js';
 import { findOnPath, realpathOrSelf } from './path-scan.js';
 import { probeRun, type ProbeRunOptions } from '../tools/probe-run.js';
 import { parseJavaMajor, parseJavaVersion, readJavaVersion } from '../tools/java.js';
-import { parseBazelVersion as parseBazelVersionText, type BazelVersion } from '../tools/bazel.js';
+import { parseBazelVersion as parseBazelVersionText, rememberBazelVersion, type BazelVersion } from '../tools/bazel.js';
 import { parseGitVersion } from '../tools/git.js';
 
 /** bazel's own parser (src/tools/bazel.ts); null when the output names no bazel at all (not even `no_version`). */
@@ -45,6 +45,8 @@ export async function probeBazel(env: NodeJS.ProcessEnv, workdir: string, o: Pro
   if (!out.ok) throw new Error(out.problem ?? 'bazel --version failed');
   const parsed = parseBazelVersion(out.stdout);
   if (!parsed) throw new Error(`bazel --version printed an unrecognised line: ${out.stdout.trim().slice(0, 80)}`);
+  // Run with this process's environment, the answer is what a build's preflight would read: it is not run twice.
+  if (o.env === undefined) rememberBazelVersion(path, out.stdout.trim());
   return { kind: 'bazel', path, version: parsed.version, unknownRelease: parsed.unknownRelease, raw: out.stdout.trim() };
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBazelVersion, readBazelVersion, rememberBazelVersion } from '../../../src/tools/bazel.js';
 import { makeTempDir } from '../../helpers/tmp.js';
+import { probeBazel } from '../../../src/probe/tools-version.js';
 
 const recorded = (f: string) => readFileSync(join(import.meta.dirname, 'recorded', f), 'utf8');
 
@@ -49,5 +50,20 @@ describe('readBazelVersion runs a bazel once per process', () => {
     // A path the probe already ran is not run at all (this one does not even exist).
     rememberBazelVersion(join(dir, 'probed-bazel'), 'bazel 7.4.1');
     expect(await readBazelVersion(join(dir, 'probed-bazel'))).toMatchObject({ version: '7.4.1', raw: 'bazel 7.4.1' });
+  });
+
+  it("the host probe's bazel --version (this process's environment) is the preflight's answer: one run", async () => {
+    const dir = makeTempDir('tfb-bzv-probe-');
+    writeFileSync(join(dir, 'bazel'), `#!/bin/sh\necho x >> "${dir}/runs"\necho "bazel 5.4.1"\n`, { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${dir}:${saved ?? ''}`;
+    try {
+      const facts = await probeBazel(process.env, dir, { timeoutMs: 15_000 });
+      expect(facts).toMatchObject({ path: join(dir, 'bazel'), version: '5.4.1' });
+      expect((await readBazelVersion(join(dir, 'bazel'))).version).toBe('5.4.1');
+      expect(readFileSync(join(dir, 'runs'), 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });
