@@ -1,7 +1,7 @@
 /** `tfbuild verify [--python PATH] [--expect-flags LIST] [--gpu]`: check any installed TensorFlow. */
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/main.js';
-import { probeHost } from '../probe/index.js';
+import { probeCpu } from '../probe/cpu.js';
 import { formatVerifyResult, verifyTensorflow, type VerifyResult } from '../steps/verify.js';
 import { toJson } from '../ui/output.js';
 import { parseCpuFlags } from './build-options.js';
@@ -15,10 +15,11 @@ export interface VerifyCommandOptions {
 }
 
 export async function verifyInstalled(o: VerifyCommandOptions): Promise<VerifyResult> {
-  const facts = await probeHost({});
+  // Only the CPU's ISA is needed (to read TensorFlow's "not compiled to use" line): not a whole host probe.
+  const cpu = await probeCpu(process.env);
   const flags = parseCpuFlags(o.expectFlags);
   const expect = flags === undefined ? null : flags === 'auto' ? null : flags === 'none' ? [] : flags === 'native' ? ['native'] : flags;
-  const base = { python: o.python, expectVersion: o.expectVersion ?? null, expectFlags: expect, hostIsa: facts.cpu.isa, gpu: o.gpu ?? false };
+  const base = { python: o.python, expectVersion: o.expectVersion ?? null, expectFlags: expect, hostIsa: cpu.isa, gpu: o.gpu ?? false };
   if (o.era) return verifyTensorflow({ ...base, era: o.era });
   // Without --era: TF 2.x runs eagerly; 1.x needs a Session. Try eager first, then graph.
   const eager = await verifyTensorflow({ ...base, era: 'eager' });
