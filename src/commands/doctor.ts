@@ -4,7 +4,7 @@
  * verdict are added (src/checks/recipe.ts, src/plan/verdict.ts).
  */
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { EXIT_CODES } from '../errors.js';
 import { probeHost, type ProbeOptions } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';

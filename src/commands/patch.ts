@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../errors.js';
 import { applyPatches, formatPatchOutcomes } from '../patches/index.js';
 import { resolveRecipe } from '../recipes/index.js';

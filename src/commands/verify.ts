@@ -1,6 +1,6 @@
 /** `tfbuild verify [--python PATH] [--expect-flags LIST] [--gpu]`: check any installed TensorFlow. */
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { probeCpu } from '../probe/cpu.js';
 import { formatVerifyResult, verifyTensorflow, type VerifyResult } from '../steps/verify.js';
 import { toJson } from '../ui/output.js';

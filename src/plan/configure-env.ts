@@ -1,5 +1,6 @@
 /** The complete ./configure environment of a recipe era: every variable it would otherwise ask for. */
-import { ConfigError } from '../errors.js';
+import { ConfigError, EnvironmentError } from '../errors.js';
+import { formatTemplateHint } from './template-sources.js';
 import { TEMPLATE_VARS, type Recipe, type TemplateVar } from '../recipes/schema.js';
 
 export type TemplateValues = Partial<Record<TemplateVar, string>>;
@@ -31,9 +32,8 @@ export function expandTemplate(value: string, vars: TemplateValues, where: strin
     }
     const v = vars[name as TemplateVar];
     if (v === undefined) {
-      throw new ConfigError(`${where}: ${whole} has no value on this host.`, {
-        hint: name.startsWith('cud') ? 'Pass --cuda-path/--cudnn-path, or build without --gpu.' : 'Pass the matching option (see tfbuild build --help).',
-      });
+      // The recipe is fine; this host (or its saved facts) lacks what provides the value: an environment fault.
+      throw new EnvironmentError(`${where}: ${whole} has no value on this host.`, { hint: formatTemplateHint(name as TemplateVar) });
     }
     return v;
   });

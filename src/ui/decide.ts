@@ -359,8 +359,8 @@ export async function decide(i: DecideInput): Promise<Decision> {
   }
   const options = parsed.data;
   const plan = i.makePlan ? await i.makePlan(options) : undefined;
-  const fixes = verdict?.kind === 'native-after-fixes' ? verdict.fixes.map(textOf) : [];
-  const summary = formatSummary({ options, origins, recipe, tag: i.tag, facts, plan, fixes });
+  // The verdict's fixes reach the screen as the plan's warnings (prepare adds them), like in `tfbuild plan`.
+  const summary = formatSummary({ options, origins, recipe, tag: i.tag, facts, plan });
   i.print(summary);
   const go = await askConfirm({ message: 'Start the build?', default: true }, askCtx);
   return { action: go ? 'build' : 'abort', options, origins, summary };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearSecrets, redact, redactValue, registerSecret } from '../../src/exec/redact.js';
+import { clearSecrets, redact, redactValue, registerSecret, SecretRegistry } from '../../src/exec/redact.js';
 import { configureExec, formatCommand, run } from '../../src/exec/index.js';
 import { ToolError } from '../../src/errors.js';
 import { formatError } from '../../src/ui/errors.js';
@@ -13,11 +13,20 @@ afterEach(() => {
 });
 
 describe('redact', () => {
-  it('masks registered secrets, longest first, and ignores too-short values', () => {
+  it('masks registered secrets of any length, longest first; blank values are not secrets', () => {
     registerSecret('abcd');
     registerSecret('abcdefgh');
-    expect(registerSecret('ab')).toBe(false);
-    expect(redact('x=abcdefgh y=abcd z=ab')).toBe('x=*** y=*** z=ab');
+    expect(registerSecret('ab')).toBe(true);
+    expect(registerSecret('   ')).toBe(false);
+    expect(redact('x=abcdefgh y=abcd z=ab')).toBe('x=*** y=*** z=***');
+  });
+
+  it('a SecretRegistry is its own: one run\'s secrets do not leak into another registry', () => {
+    const a = new SecretRegistry(['abc123']);
+    const b = new SecretRegistry();
+    expect(a.redact('key abc123')).toBe('key ***');
+    expect(b.redact('key abc123')).toBe('key abc123');
+    expect(a.redactValue({ h: ['x-api-key=abc123'] })).toEqual({ h: ['x-api-key=***'] });
   });
 
   it('masks URL passwords even when not registered', () => {
