@@ -2,9 +2,10 @@
  * argv → command. The ONLY place errors become exit codes (shared/STYLE.md §1, §11).
  */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { EXIT_CODES, TfbuildError, ToolError, UsageError } from '../errors.js';
-import { redact } from '../exec/redact.js';
+import { activeSecrets, redact } from '../exec/redact.js';
+import { configureExec } from '../exec/index.js';
 import { toEvent } from '../ui/events.js';
 import { loadCommands, type RegisterCommand } from '../commands/index.js';
 import { formatError } from '../ui/errors.js';
@@ -62,8 +63,22 @@ export function wantsJson(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }
 
+/**
+ * TFBUILD_EXEC_RECORD=FILE: every process tfbuild starts is appended to FILE as one JSON line (argv, cwd, read or
+ * write, the extra environment), secrets masked. Tests compare it with the plan; users can audit a run with it.
+ */
+function recordSpawns(file: string | undefined): void {
+  if (!file) return;
+  configureExec({
+    onSpawn: (command, cwd, effect, env) => {
+      appendFileSync(file, JSON.stringify(activeSecrets().redactValue({ argv: command, cwd: cwd ?? null, effect, env: env ?? {} })) + '\n', { mode: 0o600 });
+    },
+  });
+}
+
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   try {
+    recordSpawns(process.env.TFBUILD_EXEC_RECORD);
     const args = rewriteShorthand(argv);
     const program = buildProgram(io, await loadCommands(args));
     await program.parseAsync(args, { from: 'user' });

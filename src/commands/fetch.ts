@@ -14,7 +14,7 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { configureExec } from '../exec/index.js';
 import { SecretRegistry, useSecrets } from '../exec/redact.js';
 import type { BuildOptions } from '../plan/options.js';
-import type { BazelStep, Plan } from '../plan/index.js';
+import { getBazelBuildFlags, type BazelStep, type Plan } from '../plan/index.js';
 import { expandEnvRefsOrThrow, findRemoteSecrets } from '../plan/remote.js';
 import { runPlan } from '../steps/run-plan.js';
 import { bazelFetch } from '../tools/bazel.js';
@@ -82,7 +82,7 @@ export async function fetchSources(opts: BuildOptions, deps: FetchDeps): Promise
       plan, resume: 'auto', emit, renderer: mode, signal: deps.signal ?? new AbortController().signal,
       resumeCommand: `tfbuild fetch ${plan.version}`, print: deps.io.stderr, color: useColor(process.stderr),
     });
-    const { args, secrets: expandedSecrets } = expandEnvRefsOrThrow([...selectFetchFlags(bazel.buildArgs), bazel.target], process.env);
+    const { args, secrets: expandedSecrets } = expandEnvRefsOrThrow([...selectFetchFlags(getBazelBuildFlags(bazel)), bazel.target], process.env);
     secrets.addAll(expandedSecrets);
     const fetchLog = join(plan.workdir, 'logs', 'bazel-fetch.log');
     emit({ type: 'log', level: 'info', message: `bazel fetch ${bazel.target} into ${opts.repositoryCache ?? opts.distdir.join(', ')}` });

@@ -13,14 +13,12 @@ import type { BuildOptions } from './options.js';
 import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, type PathEnv } from './paths.js';
 import { remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
-import { PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
+import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
 import { resolveWheelPython } from './wheel-python.js';
 import { UsageError } from '../errors.js';
 
 export * from './types.js';
 
-/** bazel's line-oriented output (the bazel adapter adds them after `build`). */
-export const LINE_OUTPUT_FLAGS = ['--color=no', '--curses=no'] as const;
 export { formatPlan } from './format.js';
 
 /** What the verdict settled (src/plan/verdict.ts), when it ran; otherwise the plan picks from the facts. */
@@ -193,7 +191,7 @@ export function createPlan(i: PlanInput): Plan {
   steps.push({
     id: 'bazel-build', kind: 'bazel-build', title: `bazel build ${recipe.build.target}`,
     cmd: bazel.path, args: [...startupArgs, 'build', ...LINE_OUTPUT_FLAGS, ...buildArgs, recipe.build.target], cwd: srcDir, env: bazelEnv, pathPrepend: [],
-    startupArgs, buildArgs, target: recipe.build.target, bazelRange: recipe.bazel.range,
+    startupArgs, target: recipe.build.target, wheelPython: wheelPython.version, bazelRange: recipe.bazel.range,
     jobs: resources.jobs, localRamMiB: resources.localRamMiB, maxRetries: o.maxRetries, logDir: join(workdir, 'logs'),
     foreignFlags: cpu.foreign, copts: cpu.copts,
   });
@@ -204,7 +202,8 @@ export function createPlan(i: PlanInput): Plan {
     id: 'package', kind: 'package', title: `Package the wheel into ${outputDir}`,
     ...(packaging.kind === 'build_pip_package'
       ? { cmd: join(srcDir, packaging.script), args: [stagingDir] }
-      // The :wheel rule already left the wheel in stagingDir; tfbuild copies it in-process, so no command runs.
+      // The :wheel rule already left the wheel in stagingDir; tfbuild copies it in-process from the step's typed
+      // fields (stagingDir → outputDir, never overwriting, with its build-info), so no command runs.
       : { cmd: '', args: [] }),
     cwd: srcDir, env: { ...locale }, pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir,
     metadata: {
@@ -228,13 +227,22 @@ export function createPlan(i: PlanInput): Plan {
   steps.push({
     id: 'install', kind: 'install', title: install.mode === 'none' ? 'Install: skipped (--no-install)' : `Install the wheel for ${target}`,
     cmd: install.mode === 'venv' ? python : install.mode === 'into' ? install.python : 'true',
-    args: install.mode === 'venv' ? ['-m', 'venv', venvDir ?? ''] : install.mode === 'into' ? ['-m', 'pip', 'install', '--no-index', '--no-deps', '{wheel}'] : [],
+    args: install.mode === 'venv' ? ['-m', 'venv', venvDir ?? ''] : install.mode === 'into' ? ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-index', '--no-deps', '{wheel}'] : [],
     cwd: workdir, env: { ...locale }, pathPrepend: [], mode: install.mode, python: install.mode === 'into' ? install.python : python,
     venvDir, targetPython: target,
+    // Offline and exactly this wheel: dependencies are the user's to install (pip would otherwise reach an index).
+    pip: target === null ? null : {
+      cmd: target,
+      args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-index', '--no-deps', '{wheel}'],
+      env: sortEnv({ ...locale, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' }),
+    },
   });
   steps.push({
     id: 'verify', kind: 'verify', title: target ? `Verify the installed TensorFlow (${target})` : 'Verify: skipped (nothing installed)',
-    cmd: target ?? 'true', args: target ? ['-c', '<verify script>'] : [], cwd: join(workdir, 'verify'), env: { ...locale }, pathPrepend: [],
+    // Runs in-process from this step's fields; the equivalent command line is `tfbuild verify` with them.
+    cmd: target ? 'tfbuild' : 'true',
+    args: target ? ['verify', '--python', target, '--expect-version', getTagVersion(i.tag), '--expect-flags', cpu.names.length > 0 ? cpu.names.join(',') : 'none', ...(gpu ? ['--gpu'] : [])] : [],
+    cwd: join(workdir, 'verify'), env: { ...locale }, pathPrepend: [],
     python: target, expectVersion: getTagVersion(i.tag), expectFlags: cpu.names, hostIsa: [...facts.cpu.isa], gpu, era: recipe.verify.era,
   });
 

@@ -11,7 +11,7 @@ import { which } from '../exec/index.js';
 import { registerSecrets } from '../exec/redact.js';
 import { expandEnvRefsOrThrow } from '../plan/remote.js';
 import { diagnoseFile, isOomMatch, type Match } from '../diagnose/index.js';
-import type { BazelStep } from '../plan/index.js';
+import { getBazelBuildFlags, type BazelStep } from '../plan/index.js';
 import { reduceResources, type Resources } from '../plan/resources.js';
 import { bazelBuild, hintForBazelExit, readBazelVersion } from '../tools/bazel.js';
 import { formatProgress } from '../tools/bazel-progress.js';
@@ -61,7 +61,7 @@ function isOomFailure(exitCode: number | null, matches: readonly Match[]): boole
 export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
   let resources: Resources = { jobs: step.jobs, localRamMiB: step.localRamMiB };
   // Credentials stay ${VAR} references in the plan; expanded only now, and masked in every log and message.
-  const expanded = expandEnvRefsOrThrow(step.buildArgs, process.env);
+  const expanded = expandEnvRefsOrThrow(getBazelBuildFlags(step), process.env);
   registerSecrets(expanded.secrets);
   let args = expanded.args;
   for (let attempt = 0; ; attempt++) {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { getExecContext } from '../exec/index.js';
-import type { InstallStep } from '../plan/index.js';
+import { withWheel, type InstallStep } from '../plan/index.js';
 import { createVenv, pipInstall, readPythonInfo, venvPython } from '../tools/python.js';
 import { getLogFile, type StepContext, type StepOutputs } from './context.js';
 import { EnvironmentError } from '../errors.js';
@@ -29,11 +29,12 @@ export async function runInstallStep(step: InstallStep, ctx: StepContext): Promi
   if (!wheel) throw new ConfigError('Nothing to install: the package step recorded no wheel.', { hint: 'Run the build without --resume.' });
   const logFile = getLogFile(ctx, 'install');
   ctx.currentLog = logFile;
-  let python = step.python;
-  if (step.mode === 'venv' && step.venvDir) {
-    python = existsSync(venvPython(step.venvDir)) ? venvPython(step.venvDir) : (await createVenv({ python: step.python, dir: step.venvDir, signal: ctx.signal })).python;
+  if (step.mode === 'venv' && step.venvDir && !existsSync(venvPython(step.venvDir))) {
+    await createVenv({ python: step.python, dir: step.venvDir, signal: ctx.signal });
   }
+  // The plan's pip command, as shown: offline, this wheel only.
+  const pip = step.pip ?? { cmd: step.targetPython ?? step.python, args: ['-m', 'pip', 'install', '--no-index', '--no-deps', '{wheel}'], env: {} };
   ctx.setStatus(`pip install ${wheel}`);
-  await pipInstall({ python, wheel, noIndex: false, logFile, signal: ctx.signal });
-  return { python };
+  await pipInstall({ python: pip.cmd, wheel, args: withWheel(pip.args, wheel), env: pip.env, logFile, signal: ctx.signal });
+  return { python: pip.cmd };
 }

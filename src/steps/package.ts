@@ -40,7 +40,7 @@ function newestWheel(dir: string): string | null {
 
 /** The command that should have left the wheel: build_pip_package, or (wheel-rule era) the bazel build itself. */
 function producerCommand(step: PackageStep, ctx: StepContext): string[] {
-  if (step.cmd !== '') return [step.cmd, ...step.args];
+  if (step.packaging === 'build_pip_package') return [step.cmd, ...step.args];
   const bazel = ctx.plan.steps.find((s) => s.kind === 'bazel-build');
   return bazel ? [bazel.cmd, ...bazel.args] : [];
 }

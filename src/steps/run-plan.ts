@@ -78,7 +78,7 @@ function chainOutputs(o: StepOutputs): StepOutputs {
 function hashedStep(step: Step): unknown {
   if (step.kind !== 'bazel-build') return step;
   const volatile = (a: string) => !a.startsWith('--jobs=') && !a.startsWith('--local_ram_resources=') && !a.startsWith('--local_resources=');
-  return { ...step, jobs: 0, localRamMiB: 0, args: step.args.filter(volatile), buildArgs: step.buildArgs.filter(volatile) };
+  return { ...step, jobs: 0, localRamMiB: 0, args: step.args.filter(volatile) };
 }
 
 /** Inputs of a step beyond its plan entry: the patch files' contents. */

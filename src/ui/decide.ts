@@ -222,7 +222,7 @@ export function formatSummary(o: {
   const pythonStep = plan?.steps.find((s) => s.kind === 'install');
   lines.push('  key choices:');
   lines.push(`    python:        ${opt.python ?? (pythonStep && 'python' in pythonStep ? pythonStep.python : 'probed')}${from('python')}`);
-  const wheelPy = bazelStep?.kind === 'bazel-build' ? bazelStep.buildArgs.find((a) => a.startsWith('--repo_env=TF_PYTHON_VERSION='))?.split('=')[2] : undefined;
+  const wheelPy = bazelStep?.kind === 'bazel-build' ? bazelStep.wheelPython : null;
   if (recipe.python.hermetic && wheelPy) lines.push(`    wheel python:  ${wheelPy} (bazel's hermetic python; cp${wheelPy.replace('.', '')} wheel)`);
   lines.push(`    compiler:      ${opt.hostCompiler ?? 'probed'}${from('hostCompiler')}`);
   const cpu = Array.isArray(opt.cpuFlags) ? opt.cpuFlags.join(',') : opt.cpuFlags;
