@@ -205,7 +205,7 @@ export function createPlan(i: PlanInput): Plan {
       // The :wheel rule already left the wheel in stagingDir; tfbuild copies it in-process from the step's typed
       // fields (stagingDir → outputDir, never overwriting, with its build-info), so no command runs.
       : { cmd: '', args: [] }),
-    cwd: srcDir, env: { ...locale }, pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir,
+    cwd: srcDir, env: { ...locale }, pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir, wheelName, wheelVersion: getTagVersion(i.tag),
     metadata: {
       recipe: { line: recipe.line, version: recipe.version, file: i.recipeFile },
       tag: i.tag,

@@ -80,6 +80,9 @@ export const PackageStepSchema = z
     /** Where the wheel is first written (a temp dir under the work dir, or the wheel rule's dir). */
     stagingDir: z.string(),
     outputDir: z.string(),
+    /** The wheel's project name and version: a wheel `<name>-<version>-*.whl` in outputDir is refused up front. */
+    wheelName: z.string(),
+    wheelVersion: z.string(),
     metadata: z.record(z.string(), z.unknown()),
   })
   .strict();

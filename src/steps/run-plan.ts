@@ -17,7 +17,7 @@ import { runBazelStep, verifyBazel } from './bazel-build.js';
 import { runConfigureStep } from './configure.js';
 import { stepRef, type StepContext, type StepOutputs } from './context.js';
 import { runInstallStep, verifyInstallTarget } from './install.js';
-import { runPackageStep, verifyOutputDir } from './package.js';
+import { runPackageStep, verifyOutputDir, verifyWheelNameFree } from './package.js';
 import { runPatchStep } from './patch.js';
 import { runSourceStep } from './source.js';
 import { runVerifyStep } from './verify.js';
@@ -90,14 +90,19 @@ function extraInputs(step: Step): unknown {
   });
 }
 
-/** Checks that need no build, done before the first step so a bad host fails in seconds, not hours. */
-export async function preflight(plan: Plan, emit: (e: EventInput) => void): Promise<void> {
+/**
+ * Checks that need no build, done before the first step in plan order so a bad host fails in seconds, not hours.
+ * `previous`: the state being resumed (a wheel its finished package step published is this build's own).
+ */
+export async function preflight(plan: Plan, emit: (e: EventInput) => void, previous: BuildState | null = null): Promise<void> {
+  const packaged = previous?.steps.some((s) => s.id === 'package') ?? false;
   for (const step of plan.steps) {
     if (step.kind === 'bazel-build') {
       const c = await verifyBazel(step);
       if (c.warning) emit({ type: 'warning', step: stepRef(step), message: c.warning });
     }
     if (step.kind === 'package' && !getExecContext().dryRun) verifyOutputDir(step.outputDir);
+    if (step.kind === 'package' && !packaged) verifyWheelNameFree(step);
     if (step.kind === 'install') await verifyInstallTarget(step);
   }
   for (const w of plan.warnings) emit({ type: 'warning', message: w });
@@ -138,7 +143,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   }
   try {
     const previous = dry ? null : loadPrevious(plan, o.resume, o.emit);
-    await preflight(plan, o.emit);
+    await preflight(plan, o.emit, previous);
     let state: BuildState = { ...(previous ?? newState(plan, o.resumeCommand)), status: 'running', pid: process.pid, resumeCommand: o.resumeCommand, error: null };
     const order = plan.steps.map((s) => s.id);
     const save = () => {
