@@ -12,7 +12,7 @@ import type { DecisionFlags } from '../ui/decide.js';
 import { homedir } from 'node:os';
 import { computeVerdict } from '../plan/verdict.js';
 import { buildProbeSkips, probeHost } from '../probe/index.js';
-import type { HostFacts } from '../probe/types.js';
+import { HostFactsSchema, type HostFacts } from '../probe/types.js';
 import { resolveRecipe } from '../recipes/index.js';
 import { readPythonInfo } from '../tools/python.js';
 
@@ -194,13 +194,18 @@ export function readHostFactsFile(path: string): HostFacts {
     throw new ConfigError(`${path} is not JSON: ${(e as Error).message}`, { hint: 'Save it with: tfbuild doctor --json > host.json' });
   }
   // `doctor --json` nests the facts under `host`; a bare HostFacts file is accepted too.
-  const facts = (raw && typeof raw === 'object' && 'host' in raw ? (raw as { host: unknown }).host : raw) as Partial<HostFacts> | null;
-  if (!facts || typeof facts !== 'object' || facts.schemaVersion !== 1 || !facts.cpu || !facts.memory || !Array.isArray(facts.pythons)) {
-    throw new ConfigError(`${path} is not a saved host description (schemaVersion 1 with cpu, memory, pythons).`, {
-      hint: 'Save one with: tfbuild doctor --json > host.json on the build host.',
+  const nested = raw !== null && typeof raw === 'object' && 'host' in raw;
+  const facts = nested ? (raw as { host: unknown }).host : raw;
+  const parsed = HostFactsSchema.safeParse(facts);
+  if (!parsed.success) {
+    const at = (p: PropertyKey[]) => [...(nested ? ['host'] : []), ...p.map(String)].join('.') || '(root)';
+    const first = parsed.error.issues[0]!;
+    throw new ConfigError(`${path} is not a saved host description: ${at(first.path)}: ${first.message}.`, {
+      details: parsed.error.issues.slice(0, 8).map((i) => `${at(i.path)}: ${i.message}`),
+      hint: 'Save it again with this tfbuild on the build host: tfbuild doctor --json > host.json (docs/doctor-json.md lists every field).',
     });
   }
-  return facts as HostFacts;
+  return parsed.data;
 }
 
 /** The host as a build sees it: no GPU stack without --gpu, no container engines until a verdict needs them. */
