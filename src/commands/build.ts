@@ -156,13 +156,16 @@ export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildR
   const t0 = Date.now();
   try {
     const { runPlan } = await loadRunPlan();
+    // The resume hint is printed and stored (state, lock): a literal credential in it is masked, and the user is told.
+    const given = deps.resumeCommand ?? `tfbuild build ${plan.version} --resume`;
+    const masked = secrets.redact(given);
     const r = await runPlan({
       plan,
       resume: deps.resume ?? 'auto',
       emit,
       renderer: mode,
       signal: ac.signal,
-      resumeCommand: deps.resumeCommand ?? `tfbuild build ${plan.version} --resume`,
+      resumeCommand: masked === given ? given : `${masked}   # give the credentials masked as *** again (better: from \${ENV} references)`,
       print: deps.io.stderr,
       color: useColor(process.stderr),
     });

@@ -17,6 +17,7 @@ import type { BuildOptions } from '../plan/options.js';
 import { getBazelBuildFlags, type BazelStep, type Plan } from '../plan/index.js';
 import { expandEnvRefsOrThrow, findRemoteSecrets } from '../plan/remote.js';
 import { runPlan } from '../steps/run-plan.js';
+import { writeCredentialsRc } from '../steps/bazel-build.js';
 import { bazelFetch } from '../tools/bazel.js';
 import { createReporter, pickReporterMode, type EventInput } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
@@ -86,10 +87,15 @@ export async function fetchSources(opts: BuildOptions, deps: FetchDeps): Promise
     secrets.addAll(expandedSecrets);
     const fetchLog = join(plan.workdir, 'logs', 'bazel-fetch.log');
     emit({ type: 'log', level: 'info', message: `bazel fetch ${bazel.target} into ${opts.repositoryCache ?? opts.distdir.join(', ')}` });
-    await bazelFetch({
-      bazel: bazel.cmd, cwd: bazel.cwd, startupArgs: bazel.startupArgs, args, env: bazel.env, logFile: fetchLog,
-      ...(deps.signal ? { signal: deps.signal } : {}),
-    });
+    const removeRc = writeCredentialsRc(bazel);
+    try {
+      await bazelFetch({
+        bazel: bazel.cmd, cwd: bazel.cwd, startupArgs: bazel.startupArgs, args, env: bazel.env, logFile: fetchLog,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+    } finally {
+      removeRc();
+    }
     if (mode !== 'json') {
       deps.io.stdout(deps.dryRun
         ? 'Dry run: nothing was fetched.\n'

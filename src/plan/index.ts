@@ -11,7 +11,7 @@ import { buildConfigureEnv, CHILD_LOCALE, sortEnv, type TemplateValues } from '.
 import { formatCcOptFlags, resolveCpuFlags } from './cpu-flags.js';
 import type { BuildOptions } from './options.js';
 import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, type PathEnv } from './paths.js';
-import { remoteFlags } from './remote.js';
+import { findEnvRefs, remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
 import { resolveWheelPython } from './wheel-python.js';
@@ -145,6 +145,10 @@ export function createPlan(i: PlanInput): Plan {
     { bazelVersion: bazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {} },
   );
   warnings.push(...remote.warnings);
+  // Flags holding a credential go to a private rc file instead of argv (see BazelStep.credentials).
+  const isCredential = (f: string) => findEnvRefs(f).length > 0 || remote.literalSecrets.some((s) => f.includes(s));
+  const credentialFlags = remote.flags.filter(isCredential);
+  const credentials = credentialFlags.length > 0 ? { rcFile: join(workdir, 'private', 'credentials.bazelrc'), flags: credentialFlags } : null;
   const buildArgs = buildBazelArgs({
     recipe,
     gpu,
@@ -154,10 +158,10 @@ export function createPlan(i: PlanInput): Plan {
     localRamMiB: resources.localRamMiB,
     diskCache: null,
     extraFlags: o.extraBazelFlags,
-    remoteFlags: remote.flags,
+    remoteFlags: remote.flags.filter((f) => !isCredential(f)),
     vars,
   });
-  const startupArgs = buildStartupArgs(getOutputUserRoot(pathEnv));
+  const startupArgs = [...buildStartupArgs(getOutputUserRoot(pathEnv)), ...(credentials ? [`--bazelrc=${credentials.rcFile}`] : [])];
   const bazelEnv = sortEnv({ ...locale, ...(bazel.bazelisk ? { USE_BAZEL_VERSION: recipe.bazel.tested } : {}) });
   // configure runs `bazel` from PATH: put an explicitly chosen one first.
   const bazelDir = o.bazel !== undefined && isAbsolute(bazel.path) ? [dirname(bazel.path)] : [];
@@ -191,7 +195,7 @@ export function createPlan(i: PlanInput): Plan {
   steps.push({
     id: 'bazel-build', kind: 'bazel-build', title: `bazel build ${recipe.build.target}`,
     cmd: bazel.path, args: [...startupArgs, 'build', ...LINE_OUTPUT_FLAGS, ...buildArgs, recipe.build.target], cwd: srcDir, env: bazelEnv, pathPrepend: [],
-    startupArgs, target: recipe.build.target, wheelPython: wheelPython.version, bazelRange: recipe.bazel.range,
+    startupArgs, target: recipe.build.target, wheelPython: wheelPython.version, credentials, bazelRange: recipe.bazel.range,
     jobs: resources.jobs, localRamMiB: resources.localRamMiB, maxRetries: o.maxRetries, logDir: join(workdir, 'logs'),
     foreignFlags: cpu.foreign, copts: cpu.copts,
   });

@@ -61,6 +61,12 @@ export const BazelStepSchema = z
     target: z.string(),
     /** The python version the wheel is built for (TF_PYTHON_VERSION of hermetic-python releases), or null. */
     wheelPython: z.string().nullable(),
+    /**
+     * Build flags that carry credentials (remote headers, a cache URL with a password), kept off bazel's argv (which
+     * every user sees in ps): the executor writes them, `${ENV}` expanded, to this 0600 rc file in a 0700 dir, named
+     * by `--bazelrc=FILE` in startupArgs, and removes it when bazel is done. Null when there are none.
+     */
+    credentials: z.object({ rcFile: z.string(), flags: z.array(z.string()) }).strict().nullable(),
     bazelRange: z.string(),
     jobs: z.number().int().positive(),
     localRamMiB: z.number().int().positive(),

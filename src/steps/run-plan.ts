@@ -136,7 +136,11 @@ function loadPrevious(plan: Plan, mode: ResumeMode, emit: (e: EventInput) => voi
 export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   const { plan } = o;
   const dry = getExecContext().dryRun;
-  if (!dry) mkdirSync(plan.workdir, { recursive: true });
+  // The work dir and its logs are this user's: logs and state hold commands and paths of the build.
+  if (!dry) {
+    mkdirSync(plan.workdir, { recursive: true, mode: 0o700 });
+    mkdirSync(`${plan.workdir}/logs`, { recursive: true, mode: 0o700 });
+  }
   const lock = dry ? null : acquireLock(plan.workdir, o.resumeCommand);
   if (lock?.tookOverFrom) {
     o.emit({ type: 'log', level: 'info', message: `Took over the lock of a build that is no longer running (pid ${lock.tookOverFrom.pid}).` });
