@@ -146,7 +146,7 @@ export function createPlan(i: PlanInput): Plan {
   );
   warnings.push(...remote.warnings);
   // Flags holding a credential go to a private rc file instead of argv (see BazelStep.credentials).
-  const isCredential = (f: string) => findEnvRefs(f).length > 0 || remote.literalSecrets.some((s) => f.includes(s));
+  const isCredential = (f: string) => findEnvRefs(f).length > 0 || remote.literalSecrets.some((s) => f.includes(s)) || /:\/\/[^/@:\s]+:[^/@\s]+@/.test(f);
   const credentialFlags = remote.flags.filter(isCredential);
   const credentials = credentialFlags.length > 0 ? { rcFile: join(workdir, 'private', 'credentials.bazelrc'), flags: credentialFlags } : null;
   const buildArgs = buildBazelArgs({

@@ -139,8 +139,8 @@ export function remoteFlags(opts: RemoteOptions, ctx: RemoteContext): RemoteFlag
     const pw = urlPassword(url);
     if (pw !== null && findEnvRefs(pw).length === 0) {
       literalSecrets.push(pw);
-      warnings.push('The --remote-cache URL holds a literal password; it is masked in output but stored in plans and '
-        + 'configs. Use https://user:${ENV_VAR}@host instead.');
+      warnings.push('The --remote-cache URL holds a literal password: it is masked in output and saved plans (which then '
+        + 'cannot run) but stored in configs. Use https://user:${ENV_VAR}@host instead.');
     }
     if (modern) flags.push(`--remote_cache=${url}`);
     else if (scheme.startsWith('http')) flags.push(`--${atLeast(v, '0.10.0') ? 'remote_http_cache' : 'remote_rest_cache'}=${url}`);
@@ -165,8 +165,8 @@ export function remoteFlags(opts: RemoteOptions, ctx: RemoteContext): RemoteFlag
     for (const [k, value] of headers) {
       if (findEnvRefs(value).length === 0 && value.length > 0) {
         literalSecrets.push(value);
-        warnings.push(`--remote-header ${k} has a literal value: it is masked in output but stored in plans and `
-          + `configs. Prefer ${k}=\${ENV_VAR}.`);
+        warnings.push(`--remote-header ${k} has a literal value: it is masked in output and saved plans (which then `
+          + `cannot run) but stored in configs. Prefer ${k}=\${ENV_VAR}.`);
       }
       flags.push(`--remote_header=${k}=${value}`);
     }
