@@ -3,7 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { appendFileSync, readFileSync } from 'node:fs';
-import { EXIT_CODES, TfbuildError, ToolError, UsageError } from '../errors.js';
+import { EXIT_CODES, ReportedFailure, TfbuildError, ToolError, UsageError } from '../errors.js';
 import { activeSecrets, redact } from '../exec/redact.js';
 import { configureExec } from '../exec/index.js';
 import { toEvent } from '../ui/events.js';
@@ -85,6 +85,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     // Only the docker command still reports a failed container run this way (its owner converts it).
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.ok;
   } catch (e) {
+    if (e instanceof ReportedFailure) return e.exitCode;
     const code = exitCodeFor(e, io);
     if (code !== EXIT_CODES.ok && wantsJson(argv)) io.stdout(JSON.stringify(toEvent({ type: 'error', error: errorInfo(e, code) })) + '\n');
     return code;
