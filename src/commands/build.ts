@@ -3,6 +3,7 @@
  * `build(opts, deps)` is the typed core, callable without argv; decisions are settled before the task list starts.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
 import { ConfigError, ToolError, UsageError } from '../errors.js';
@@ -55,7 +56,9 @@ async function runContainerRoute(p: Prepared, version: string, flags: BuildComma
   if (r.exitCode !== 0) {
     throw new ToolError(`The container build failed (exit ${r.exitCode ?? 'none'}).`, { command: route.command.split(' '), exitCode: r.exitCode, ...(r.workdir ? { logFile: `${r.workdir}/container.log` } : {}), hint: `Read ${r.workdir ?? 'the work dir'}/container.log; re-run ${route.command} to retry.` });
   }
-  io.stdout(`Built in ${r.image}; output in ${r.output}: ${r.outputs.join(', ')}\n`);
+  if (flags.json) {
+    io.stdout(JSON.stringify(toEvent({ type: 'result', ok: true, result: { wheel: ((w) => (w && r.output ? resolvePath(r.output, w) : null))(r.outputs.find((f) => f.endsWith('.whl'))), buildInfo: { route: 'container', image: r.image, output: r.output }, cache: {} } })) + '\n');
+  } else io.stdout(`Built in ${r.image}; output in ${r.output}: ${r.outputs.join(', ')}\n`);
 }
 
 export interface BuildResult {
