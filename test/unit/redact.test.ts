@@ -79,3 +79,16 @@ describe('redaction in the exec chokepoint (real processes)', () => {
     expect(formatError(te)).toContain('failing with ***');
   });
 });
+
+describe('findRemoteSecrets: what a run must mask', () => {
+  it('literal header values and URL passwords of any length, the values of ${ENV} references and TFBUILD_REMOTE_*', async () => {
+    const { findRemoteSecrets } = await import('../../src/plan/remote.js');
+    const found = findRemoteSecrets(
+      { remoteCache: 'https://ci:pw9@cache.lan', remoteExecutor: 'grpcs://u:${EXEC_PW}@exec.lan', remoteHeaders: ['x-api-key=abc', 'Authorization=Bearer ${TOK}'] },
+      { EXEC_PW: 'exec-pw', TOK: 't0k', TFBUILD_REMOTE_HEADER_X_KEY: 'hdr-val', UNRELATED: 'nope' },
+    );
+    expect(found.sort()).toEqual(['Bearer t0k', 'abc', 'exec-pw', 'hdr-val', 'pw9', 't0k'].sort());
+    const reg = new SecretRegistry(found);
+    expect(reg.redact('--remote_header=Authorization=Bearer t0k x-api-key=abc')).toBe('--remote_header=Authorization=*** x-api-key=***');
+  });
+});
