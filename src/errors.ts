@@ -102,3 +102,14 @@ export class InterruptedError extends TfbuildError {
     return this.signal === 'SIGINT' ? EXIT_CODES.sigint : EXIT_CODES.sigterm;
   }
 }
+
+/**
+ * A command whose own report (already written: doctor's checks, verify's findings, patch --check's outcomes) says
+ * it failed. Commands throw it instead of setting an exit code; src/cli turns its kind into the exit code and
+ * prints nothing more (the report is the message, and a --json report stays one JSON document).
+ */
+export class ReportedFailure extends TfbuildError {
+  constructor(kind: ErrorKind, message: string) {
+    super(kind, message);
+  }
+}

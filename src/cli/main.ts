@@ -2,15 +2,17 @@
  * argv → command. The ONLY place errors become exit codes (shared/STYLE.md §1, §11).
  */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
-import { EXIT_CODES, TfbuildError, UsageError } from '../errors.js';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { EXIT_CODES, ReportedFailure, TfbuildError, ToolError, UsageError } from '../errors.js';
+import { activeSecrets, redact } from '../exec/redact.js';
+import { configureExec } from '../exec/index.js';
+import { toEvent } from '../ui/events.js';
 import { loadCommands, type RegisterCommand } from '../commands/index.js';
 import { formatError } from '../ui/errors.js';
 
-export interface CliIO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
+import type { CliIO } from './io.js';
+
+export type { CliIO } from './io.js';
 
 const defaultIO: CliIO = {
   stdout: (s) => process.stdout.write(s),
@@ -55,15 +57,48 @@ Exit codes: 0 ok, 1 internal error, 2 usage, 3 environment (host lacks something
   return program;
 }
 
+/** `--json` anywhere before a `--`: every exit path then ends with a JSON event on stdout. */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * TFBUILD_EXEC_RECORD=FILE: every process tfbuild starts is appended to FILE as one JSON line (argv, cwd, read or
+ * write, the extra environment), secrets masked. Tests compare it with the plan; users can audit a run with it.
+ */
+function recordSpawns(file: string | undefined): void {
+  if (!file) return;
+  configureExec({
+    onSpawn: (command, cwd, effect, env) => {
+      appendFileSync(file, JSON.stringify(activeSecrets().redactValue({ argv: command, cwd: cwd ?? null, effect, env: env ?? {} })) + '\n', { mode: 0o600 });
+    },
+  });
+}
+
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   try {
+    recordSpawns(process.env.TFBUILD_EXEC_RECORD);
     const args = rewriteShorthand(argv);
     const program = buildProgram(io, await loadCommands(args));
     await program.parseAsync(args, { from: 'user' });
+    // Only the docker command still reports a failed container run this way (its owner converts it).
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.ok;
   } catch (e) {
-    return exitCodeFor(e, io);
+    if (e instanceof ReportedFailure) return e.exitCode;
+    const code = exitCodeFor(e, io);
+    if (code !== EXIT_CODES.ok && wantsJson(argv)) io.stdout(JSON.stringify(toEvent({ type: 'error', error: errorInfo(e, code) })) + '\n');
+    return code;
   }
+}
+
+/** The error as the final `error` event carries it (secrets already masked by the redactor). */
+function errorInfo(e: unknown, exitCode: number): { kind: string; message: string; exitCode: number; hint?: string; logFile?: string } {
+  if (e instanceof TfbuildError) {
+    return { kind: e.kind, message: redact(e.message), exitCode, ...(e.hint ? { hint: redact(e.hint) } : {}), ...(e instanceof ToolError && e.logFile ? { logFile: e.logFile } : {}) };
+  }
+  if (e instanceof CommanderError) return { kind: 'usage', message: e.message.replace(/^error: /, ''), exitCode, hint: "Run 'tfbuild --help' (or 'tfbuild help <command>') for usage." };
+  return { kind: 'internal', message: redact(`Internal error: ${e instanceof Error ? e.message : String(e)}`), exitCode, hint: 'This is a bug in tfbuild. Re-run with TFBUILD_DEBUG=1 for a stack trace and report it.' };
 }
 
 export function exitCodeFor(e: unknown, io: CliIO): number {

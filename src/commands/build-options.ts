@@ -1,14 +1,18 @@
 /** The options `build` and `plan` share: flags → BuildOptions (validated), and making the Plan from them. */
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { Option, type Command } from 'commander';
 import { ConfigError, UsageError } from '../errors.js';
 import { loadConfig, mergeOptions } from '../config/index.js';
 import { BuildOptionsSchema, type BuildOptions, type BuildOptionsInput } from '../plan/options.js';
-import { createPlan, type Plan, type PlanChoices } from '../plan/index.js';
+import type { Plan } from '../plan/index.js';
+import { createPlan, type PlanChoices } from '../plan/index.js';
+import type { Verdict } from '../plan/verdict.js';
+import type { Recipe } from '../recipes/schema.js';
+import type { DecisionFlags } from '../ui/decide.js';
+import { homedir } from 'node:os';
 import { computeVerdict } from '../plan/verdict.js';
 import { buildProbeSkips, probeHost } from '../probe/index.js';
-import type { HostFacts } from '../probe/types.js';
+import { HostFactsSchema, type HostFacts } from '../probe/types.js';
 import { resolveRecipe } from '../recipes/index.js';
 import { readPythonInfo } from '../tools/python.js';
 
@@ -101,6 +105,18 @@ export function parseCpuFlags(v: string | undefined): BuildOptionsInput['cpuFlag
   return list;
 }
 
+/** --install-into, --no-install and --venv each name where the wheel goes: one at most. */
+export function readInstallFlags(f: Pick<BuildFlags, 'installInto' | 'install' | 'venv'>): BuildOptionsInput['install'] {
+  const given = [f.installInto !== undefined ? '--install-into' : null, f.install === false ? '--no-install' : null, f.venv !== undefined ? '--venv' : null]
+    .filter((x): x is string => x !== null);
+  if (given.length > 1) {
+    throw new UsageError(`${given.join(' and ')} contradict each other: each says where the wheel goes.`, { hint: `Pass one of ${given.join(', ')}.` });
+  }
+  if (f.installInto !== undefined) return { mode: 'into', python: f.installInto };
+  if (f.install === false) return { mode: 'none' };
+  return f.venv !== undefined ? { mode: 'venv', venvDir: f.venv } : undefined;
+}
+
 /** Only what the flags say (undefined = not given), so decide() can tell a flag from a default. */
 export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOptionsInput> {
   return {
@@ -122,7 +138,7 @@ export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOp
     bazel: f.bazel,
     jobs: toInt(f.jobs, '--jobs'),
     localRamMiB: toInt(f.localRam, '--local-ram'),
-    install: f.installInto !== undefined ? { mode: 'into', python: f.installInto } : f.install === false ? { mode: 'none' } : f.venv !== undefined ? { mode: 'venv', venvDir: f.venv } : undefined,
+    install: readInstallFlags(f),
     diskCache: f.diskCache === false ? false : typeof f.diskCache === 'string' ? f.diskCache : undefined,
     remoteCache: f.remoteCache,
     remoteExecutor: f.remoteExecutor,
@@ -136,17 +152,37 @@ export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOp
 }
 
 export function toBuildOptions(version: string, f: BuildFlags, cwd = process.cwd()): BuildOptions {
-  const flags = readFlagOptions(version, f);
-  const config = loadConfig({ cwd, ...(f.config !== undefined ? { configFile: f.config } : {}) });
-  const merged = mergeOptions(config?.options, flags);
-  const parsed = BuildOptionsSchema.safeParse(merged);
+  return readRequestOptions(version, f, cwd).options;
+}
+
+/** Flags, then the config file, validated once (exit 2 naming the field). */
+export function readRequestOptions(version: string, flags: BuildFlags & Pick<DecisionFlags, 'config'>, cwd: string): {
+  given: Partial<BuildOptionsInput>; config: Partial<BuildOptionsInput> | undefined; options: BuildOptions;
+} {
+  const given = readFlagOptions(version, flags);
+  const loaded = loadConfig({ cwd, ...(flags.config !== undefined ? { configFile: flags.config } : {}) });
+  const parsed = BuildOptionsSchema.safeParse(mergeOptions(loaded?.options, given));
   if (!parsed.success) {
     throw new UsageError('Invalid build options.', {
       details: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
       hint: 'See tfbuild build --help.',
     });
   }
-  return parsed.data;
+  return { given, config: loaded?.options, options: parsed.data };
+}
+
+/** The plan for decided options. Pure apart from reading HOME/XDG_CACHE_HOME and the cwd for default paths. */
+export function planFor(o: { facts: HostFacts; recipe: Recipe; tag: string; options: BuildOptions; verdict: Verdict; env: NodeJS.ProcessEnv; cwd: string }): Plan {
+  const v = o.verdict.choices;
+  const choices: PlanChoices = {
+    ...(v.python ? { python: v.python.path } : {}),
+    ...(v.compiler ? { compiler: v.compiler.path } : {}),
+    ...(v.cuda ? { cudaPath: v.cuda.path } : {}),
+  };
+  return createPlan({
+    facts: o.facts, recipe: o.recipe, recipeFile: o.options.recipeFile ?? null, tag: o.options.tag ?? o.tag, options: o.options,
+    pathEnv: { home: o.env.HOME ?? homedir(), cwd: o.cwd, xdgCacheHome: o.env.XDG_CACHE_HOME }, choices, env: o.env,
+  });
 }
 
 export function readHostFactsFile(path: string): HostFacts {
@@ -158,13 +194,18 @@ export function readHostFactsFile(path: string): HostFacts {
     throw new ConfigError(`${path} is not JSON: ${(e as Error).message}`, { hint: 'Save it with: tfbuild doctor --json > host.json' });
   }
   // `doctor --json` nests the facts under `host`; a bare HostFacts file is accepted too.
-  const facts = (raw && typeof raw === 'object' && 'host' in raw ? (raw as { host: unknown }).host : raw) as Partial<HostFacts> | null;
-  if (!facts || typeof facts !== 'object' || facts.schemaVersion !== 1 || !facts.cpu || !facts.memory || !Array.isArray(facts.pythons)) {
-    throw new ConfigError(`${path} is not a saved host description (schemaVersion 1 with cpu, memory, pythons).`, {
-      hint: 'Save one with: tfbuild doctor --json > host.json on the build host.',
+  const nested = raw !== null && typeof raw === 'object' && 'host' in raw;
+  const facts = nested ? (raw as { host: unknown }).host : raw;
+  const parsed = HostFactsSchema.safeParse(facts);
+  if (!parsed.success) {
+    const at = (p: PropertyKey[]) => [...(nested ? ['host'] : []), ...p.map(String)].join('.') || '(root)';
+    const first = parsed.error.issues[0]!;
+    throw new ConfigError(`${path} is not a saved host description: ${at(first.path)}: ${first.message}.`, {
+      details: parsed.error.issues.slice(0, 8).map((i) => `${at(i.path)}: ${i.message}`),
+      hint: 'Save it again with this tfbuild on the build host: tfbuild doctor --json > host.json (docs/doctor-json.md lists every field).',
     });
   }
-  return facts as HostFacts;
+  return parsed.data;
 }
 
 /** The host as a build sees it: no GPU stack without --gpu, no container engines until a verdict needs them. */
@@ -172,48 +213,38 @@ export function probeForBuild(opts: Pick<BuildOptions, 'gpu' | 'cudaPath' | 'cud
   return probeHost({ ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), skip: buildProbeSkips(opts.gpu) });
 }
 
+/** The facts with a --python the probe did not list (a venv, a wrapper) asked directly; a copy, never the input. */
+export async function withPythonFacts(facts: HostFacts, python: string | undefined): Promise<HostFacts> {
+  if (python === undefined || facts.pythons.some((p) => p.path === python || p.realPath === python)) return facts;
+  const info = await readPythonInfo(python);
+  return {
+    ...facts,
+    pythons: [{
+      path: python, realPath: info.executable, version: info.version, numpy: info.numpy, pip: info.pipVersion,
+      wheel: info.wheel, venv: info.hasVenv, headers: info.headers, sitePackages: info.sitePackages,
+    }, ...facts.pythons],
+  };
+}
+
 export interface MadePlan {
   plan: Plan;
   facts: HostFacts;
 }
 
+/**
+ * The plan for already-decided options, without decisions or the container route (kept for callers that have
+ * options in hand; commands go through prepare()). Leaves the given facts untouched; a verdict error propagates.
+ */
 export async function makePlan(opts: BuildOptions, o: { hostFactsFile?: string | undefined; facts?: HostFacts } = {}): Promise<MadePlan> {
   const { recipe, tag } = resolveRecipe(opts.version, opts.recipeFile !== undefined ? { recipeFile: opts.recipeFile } : {});
-  const facts = o.facts ?? (o.hostFactsFile !== undefined
-    ? readHostFactsFile(o.hostFactsFile)
-    : await probeForBuild(opts));
-  // A --python the probe did not list (a venv, a wrapper): ask it directly, so configure gets its library path.
-  if (opts.python !== undefined && !facts.pythons.some((p) => p.path === opts.python || p.realPath === opts.python)) {
-    const info = await readPythonInfo(opts.python);
-    facts.pythons.unshift({
-      path: opts.python, realPath: info.executable, version: info.version, numpy: info.numpy, pip: info.pipVersion,
-      wheel: info.wheel, venv: info.hasVenv, headers: info.headers, sitePackages: info.sitePackages,
-    });
-  }
-  const choices: PlanChoices = {};
-  try {
-    const v = computeVerdict(facts, recipe, {
-      gpu: opts.gpu,
-      ...(opts.python !== undefined ? { python: opts.python } : {}),
-      ...(opts.hostCompiler !== undefined ? { hostCompiler: opts.hostCompiler } : {}),
-      ...(opts.cudaPath !== undefined ? { cudaPath: opts.cudaPath } : {}),
-      noInstall: opts.install.mode === 'none',
-    });
-    if (v.choices.python) choices.python = v.choices.python.path;
-    if (v.choices.compiler) choices.compiler = v.choices.compiler.path;
-    if (v.choices.cuda) choices.cudaPath = v.choices.cuda.path;
-  } catch {
-    // The verdict is advice; the plan falls back to the first python/compiler probed.
-  }
-  const plan = createPlan({
-    facts,
-    recipe,
-    recipeFile: opts.recipeFile ?? null,
-    tag: opts.tag ?? tag,
-    options: opts,
-    pathEnv: { home: process.env.HOME ?? homedir(), cwd: process.cwd(), xdgCacheHome: process.env.XDG_CACHE_HOME },
-    choices,
-    env: process.env,
+  const given = o.facts ?? (o.hostFactsFile !== undefined ? readHostFactsFile(o.hostFactsFile) : await probeForBuild(opts));
+  const facts = await withPythonFacts(given, opts.python);
+  const verdict = computeVerdict(facts, recipe, {
+    gpu: opts.gpu, noInstall: opts.install.mode === 'none',
+    ...(opts.python !== undefined ? { python: opts.python } : {}),
+    ...(opts.hostCompiler !== undefined ? { hostCompiler: opts.hostCompiler } : {}),
+    ...(opts.cudaPath !== undefined ? { cudaPath: opts.cudaPath } : {}),
   });
+  const plan = planFor({ facts, recipe, tag, options: opts, verdict, env: process.env, cwd: process.cwd() });
   return { plan, facts };
 }

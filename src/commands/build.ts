@@ -3,26 +3,23 @@
  * `build(opts, deps)` is the typed core, callable without argv; decisions are settled before the task list starts.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
-import { ConfigError, EnvironmentError, UsageError } from '../errors.js';
+import type { CliIO } from '../cli/io.js';
+import { ConfigError, ToolError, UsageError } from '../errors.js';
 import { configureExec, killAllChildren, liveProcessGroups, shellQuote } from '../exec/index.js';
-import { registerSecrets } from '../exec/redact.js';
+import { SecretRegistry, useSecrets } from '../exec/redact.js';
+import { findRemoteSecrets } from '../plan/remote.js';
+import { formatContainerRoute, type ContainerRoute } from '../ui/route.js';
+import { prepare, type Prepared } from './prepare.js';
 import type { BuildOptions } from '../plan/options.js';
 import { PlanSchema, type Plan } from '../plan/index.js';
 import type { ResumeMode } from '../steps/run-plan.js';
-import { createReporter, pickReporterMode, type EventInput, type ReporterMode } from '../ui/events.js';
+import { createReporter, pickReporterMode, toEvent, type EventInput, type ReporterMode } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
-import { addBuildOptions, makePlan, probeForBuild, readFlagOptions, readHostFactsFile, toBuildOptions, type BuildFlags } from './build-options.js';
-import { computeVerdict } from '../plan/verdict.js';
-import { addContainerFacts } from '../probe/index.js';
+import { addBuildOptions, makePlan, type BuildFlags } from './build-options.js';
 import type { HostFacts } from '../probe/types.js';
-import { resolveRecipe } from '../recipes/index.js';
-import { addDecisionOptions, settleDecisions, type DecisionFlags } from '../ui/decide.js';
-import { askConfirm, getPromptContext } from '../ui/prompts.js';
-import { settleBazel } from '../steps/ensure-bazel.js';
-import { homedir } from 'node:os';
-import { getCacheDir } from '../plan/paths.js';
+import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
 
 export interface BuildDeps {
   io: CliIO;
@@ -38,6 +35,30 @@ export interface BuildDeps {
   emit?: (e: EventInput) => void;
   /** Host facts already probed (by the decisions before the build), so the plan does not probe again. */
   facts?: HostFacts;
+  /** The run's secrets (prepare() collects them); default: those of opts and the environment. */
+  secrets?: SecretRegistry;
+}
+
+/** `tfbuild build` on the container route: --dry-run shows it, the real run builds in a container. */
+async function runContainerRoute(p: Prepared, version: string, flags: BuildCommandFlags, io: CliIO): Promise<void> {
+  const route: ContainerRoute = { schemaVersion: 1, route: 'container', version, line: p.recipe.line, gpu: p.options.gpu, command: p.dockerCommand ?? `tfbuild docker ${version}`, reasons: p.verdict.reasons };
+  if (flags.dryRun) {
+    if (!flags.json) io.stdout(formatContainerRoute(route));
+    else {
+      io.stdout(JSON.stringify(toEvent({ type: 'log', level: 'info', message: formatContainerRoute(route).trimEnd() })) + '\n');
+      io.stdout(JSON.stringify(toEvent({ type: 'result', ok: true, result: { wheel: null, buildInfo: { route: 'container', command: route.command, reasons: route.reasons }, cache: {} } })) + '\n');
+    }
+    return;
+  }
+  const opts = p.options;
+  const { dockerBuild } = await import('./docker.js');
+  const r = await dockerBuild({ version, gpu: opts.gpu, output: opts.output, ...(opts.workdir ? { workdir: opts.workdir } : {}), ...(opts.recipeFile ? { recipeFile: opts.recipeFile } : {}), ...(opts.source ? { source: opts.source } : {}), onLine: (l) => io.stderr(l + '\n') });
+  if (r.exitCode !== 0) {
+    throw new ToolError(`The container build failed (exit ${r.exitCode ?? 'none'}).`, { command: route.command.split(' '), exitCode: r.exitCode, ...(r.workdir ? { logFile: `${r.workdir}/container.log` } : {}), hint: `Read ${r.workdir ?? 'the work dir'}/container.log; re-run ${route.command} to retry.` });
+  }
+  if (flags.json) {
+    io.stdout(JSON.stringify(toEvent({ type: 'result', ok: true, result: { wheel: ((w) => (w && r.output ? resolvePath(r.output, w) : null))(r.outputs.find((f) => f.endsWith('.whl'))), buildInfo: { route: 'container', image: r.image, output: r.output }, cache: {} } })) + '\n');
+  } else io.stdout(`Built in ${r.image}; output in ${r.output}: ${r.outputs.join(', ')}\n`);
 }
 
 export interface BuildResult {
@@ -56,6 +77,9 @@ export function readCacheStats(o: Record<string, string>): { remoteHits: number;
   return { remoteHits: n('remoteCacheHits'), diskHits: n('diskCacheHits'), localActions: n('actionsExecuted'), totalActions: n('processes') };
 }
 
+export const LITERAL_SECRET_WARNING = 'A literal credential is stored as *** in this plan: to run it, give the value from the environment '
+  + "(--remote-header 'NAME=${ENV_VAR}', https://user:${ENV_VAR}@host) and plan again.";
+
 export function readPlanFile(path: string): Plan {
   if (!existsSync(path)) throw new UsageError(`--plan ${path} does not exist.`, { hint: 'Write one with: tfbuild plan VERSION --json > plan.json' });
   let raw: unknown;
@@ -69,6 +93,12 @@ export function readPlanFile(path: string): Plan {
     throw new ConfigError(`${path} is not a valid tfbuild plan.`, {
       details: parsed.error.issues.slice(0, 8).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
       hint: 'Regenerate it with this tfbuild version: tfbuild plan VERSION --json > plan.json',
+    });
+  }
+  const o = parsed.data.options;
+  if ([o.remoteCache ?? '', o.remoteExecutor ?? '', ...o.remoteHeaders].some((v) => v.includes('***'))) {
+    throw new ConfigError(`${path} holds a credential masked as ***: the plan cannot run without it.`, {
+      hint: "Plan again with the credential from the environment: --remote-header 'NAME=${ENV_VAR}' or https://user:${ENV_VAR}@host.",
     });
   }
   return parsed.data;
@@ -114,12 +144,13 @@ function installSignalHandlers(ac: AbortController, io: CliIO): () => void {
 
 export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildResult> {
   const mode: ReporterMode = pickReporterMode({ json: deps.json ?? false, isTTY: Boolean(process.stderr.isTTY), ci: Boolean(process.env.CI) });
+  // Credentials (literal or from ${ENV}) are masked in every event, log line and message of this run.
+  const secrets = deps.secrets ?? new SecretRegistry(findRemoteSecrets(opts, process.env));
+  useSecrets(secrets);
   const reporter = deps.emit ? null : createReporter({ mode, stdout: deps.io.stdout, stderr: deps.io.stderr });
-  const emit = deps.emit ?? ((e: EventInput) => reporter!.emit(e));
+  const emit = (e: EventInput) => (deps.emit ? deps.emit(secrets.redactValue(e)) : reporter!.emit(secrets.redactValue(e)));
   if (deps.dryRun) configureExec({ dryRun: true, printDryRun: (l) => deps.io.stdout(l + '\n') });
   const plan = deps.plan ?? (await makePlan(opts, { hostFactsFile: deps.hostFactsFile, ...(deps.facts ? { facts: deps.facts } : {}) })).plan;
-  // Remote cache headers may carry credentials: keep them out of every log and message.
-  registerSecrets(opts.remoteHeaders.map((h) => h.split('=').slice(1).join('=')).filter((v) => v.length >= 8 && !v.includes('${')));
 
   const ac = new AbortController();
   const outer = deps.signal;
@@ -128,13 +159,16 @@ export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildR
   const t0 = Date.now();
   try {
     const { runPlan } = await loadRunPlan();
+    // The resume hint is printed and stored (state, lock): a literal credential in it is masked, and the user is told.
+    const given = deps.resumeCommand ?? `tfbuild build ${plan.version} --resume`;
+    const masked = secrets.redact(given);
     const r = await runPlan({
       plan,
       resume: deps.resume ?? 'auto',
       emit,
       renderer: mode,
       signal: ac.signal,
-      resumeCommand: deps.resumeCommand ?? `tfbuild build ${plan.version} --resume`,
+      resumeCommand: masked === given ? given : `${masked}   # give the credentials masked as *** again (better: from \${ENV} references)`,
       print: deps.io.stderr,
       color: useColor(process.stderr),
     });
@@ -176,65 +210,32 @@ export function register(program: Command, io: CliIO): Command {
   addDecisionOptions(cmd)
     .action(async (version: string | undefined, flags: BuildCommandFlags) => {
       if (flags.resume && flags.fresh) throw new UsageError('--resume and --fresh contradict each other.', { hint: 'Pass one of them.' });
-      const plan = flags.plan !== undefined ? readPlanFile(flags.plan) : undefined;
-      if (!plan && version === undefined) throw new UsageError('Which TensorFlow version? e.g. tfbuild build r1.4', { hint: 'Pass a version, or --plan FILE.' });
-      let opts = plan ? plan.options : toBuildOptions(version!, flags);
-      let facts: HostFacts | undefined;
-      if (!plan && !flags.dryRun) {
-        // Decide first (STYLE §7): flag → config → --yes default → prompt, all before the task list renders.
-        // The probe's subprocesses start first; reading the recipe and loading the step runner overlap them.
-        const probing = flags.hostFacts !== undefined ? null : probeForBuild(opts);
-        const { recipe, tag } = resolveRecipe(opts.version, opts.recipeFile !== undefined ? { recipeFile: opts.recipeFile } : {});
-        void loadRunPlan().catch(() => undefined); // a load error surfaces in build()
-        let probed = probing ? await probing : readHostFactsFile(flags.hostFacts!);
-        const verdictOpts = { gpu: opts.gpu, ...(opts.python ? { python: opts.python } : {}), ...(opts.hostCompiler ? { hostCompiler: opts.hostCompiler } : {}), ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), noInstall: opts.install.mode === 'none' };
-        let verdict = computeVerdict(probed, recipe, verdictOpts);
-        // Only this host's engines can be added: a --host-facts file describes another one.
-        if (probing && verdict.kind === 'container' && probed.skipped?.includes('containers')) {
-          probed = await addContainerFacts(probed);
-          verdict = computeVerdict(probed, recipe, verdictOpts);
-        }
-        facts = probed;
-        const given = readFlagOptions(version!, flags);
-        const d = await settleDecisions({
-          flags: given, version: version!, tag: opts.tag ?? tag, facts: probed, recipe, verdict, decisionFlags: flags,
-          cwd: process.cwd(), print: io.stderr, makePlan: async (o) => (await makePlan(o, { facts: probed })).plan,
-        });
-        if (d.action === 'abort') {
-          io.stderr('Nothing was built. The same choices without questions: add --yes and the flags above, or --save-config FILE.\n');
-          return;
-        }
-        if (d.action === 'docker') {
-          // A headless run without --yes does not start an hours-long container build on its own.
-          if (!flags.yes && (flags.nonInteractive || flags.json || !process.stdin.isTTY || process.env.CI)) {
-            throw new EnvironmentError(`A native build of ${recipe.line} is not practical on this host.`, { hint: `Run ${d.dockerCommand ?? 'tfbuild docker ' + version}, or pass --yes to let tfbuild build take the container route.` });
-          }
-          const { dockerBuild } = await import('./docker.js');
-          const r = await dockerBuild({ version: version!, gpu: opts.gpu, output: opts.output, ...(opts.workdir ? { workdir: opts.workdir } : {}), ...(opts.recipeFile ? { recipeFile: opts.recipeFile } : {}), ...(opts.source ? { source: opts.source } : {}), onLine: (l) => io.stderr(l + '\n') });
-          io.stdout(r.exitCode === 0 ? `Built in ${r.image}; output in ${r.output}: ${r.outputs.join(', ')}\n` : `The container build failed (exit ${r.exitCode ?? 'none'}); log: ${r.workdir}/container.log\n`);
-          if (r.exitCode !== 0) process.exitCode = 5;
-          return;
-        }
-        opts = d.options;
-        if (opts.bazel === undefined) {
-          const ctx = getPromptContext({ yes: flags.yes, nonInteractive: flags.nonInteractive, json: flags.json, stdinIsTTY: process.stdin.isTTY, stdoutIsTTY: process.stdout.isTTY });
-          facts = await settleBazel({
-            facts: probed, recipe, yes: flags.yes ?? false, interactive: ctx.interactive, cacheDir: getCacheDir({ home: homedir(), cwd: process.cwd(), xdgCacheHome: process.env.XDG_CACHE_HOME }),
-            confirm: (message) => askConfirm({ message, default: true }, ctx), print: (l) => io.stderr(l + '\n'),
-          });
-        }
-      }
+      const saved = flags.plan !== undefined ? readPlanFile(flags.plan) : undefined;
+      if (!saved && version === undefined) throw new UsageError('Which TensorFlow version? e.g. tfbuild build r1.4', { hint: 'Pass a version, or --plan FILE.' });
       const argv = process.argv.slice(2).filter((a) => a !== '--fresh' && a !== '--resume');
-      await build(opts, {
+      const run = {
         io,
-        ...(plan ? { plan } : {}),
-        ...(flags.hostFacts !== undefined ? { hostFactsFile: flags.hostFacts } : {}),
-        resume: flags.resume ? 'resume' : flags.fresh ? 'fresh' : 'auto',
+        resume: (flags.resume ? 'resume' : flags.fresh ? 'fresh' : 'auto') as ResumeMode,
         dryRun: flags.dryRun ?? false,
         json: flags.json ?? false,
         resumeCommand: `tfbuild ${argv.map(shellQuote).join(' ')} --resume`,
-        ...(facts ? { facts } : {}),
-      });
+      };
+      if (saved) {
+        await build(saved.options, { ...run, plan: saved, secrets: new SecretRegistry(findRemoteSecrets(saved.options, process.env)) });
+        return;
+      }
+      // Decide first (STYLE §7): one prepare() for the real run and --dry-run alike, so both take the same route.
+      void loadRunPlan().catch(() => undefined); // loaded while the probe runs; a load error surfaces in build()
+      const p = await prepare({ version: version!, flags, mode: flags.dryRun ? 'dry-run' : 'build', print: io.stderr });
+      if (p.route === 'abort') {
+        io.stderr('Nothing was built. The same choices without questions: add --yes and the flags above, or --save-config FILE.\n');
+        return;
+      }
+      if (p.route === 'container') {
+        await runContainerRoute(p, version!, flags, io);
+        return;
+      }
+      await build(p.options, { ...run, plan: p.plan!, secrets: p.secrets });
     });
   return cmd;
 }

@@ -11,7 +11,7 @@ import { existsSync, type Dirent } from 'node:fs';
 import { lstat, readdir, rm, rmdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../errors.js';
 import { getDefaultDiskCache, resolvePath } from '../plan/paths.js';
 import { toJson } from '../ui/output.js';

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { chooseGeneration, type Generation } from '../docker/generations.js';
 import { renderDockerfile, IMAGE_PATHS } from '../docker/dockerfile.js';

@@ -4,8 +4,8 @@
  * verdict are added (src/checks/recipe.ts, src/plan/verdict.ts).
  */
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
-import { EXIT_CODES } from '../errors.js';
+import type { CliIO } from '../cli/io.js';
+import { ReportedFailure } from '../errors.js';
 import { probeHost, type ProbeOptions } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
 import { genericChecks } from '../checks/generic.js';
@@ -128,6 +128,6 @@ export function register(program: Command, io: CliIO): Command {
       });
       if (flags.json) io.stdout(toJson(report));
       else io.stdout(formatDoctorText(report, { tty: Boolean(process.stdout.isTTY), color: useColor(process.stdout), width: process.stdout.columns ?? 120 }));
-      if (worstStatus(report.checks) === 'fail') process.exitCode = EXIT_CODES.environment;
+      if (worstStatus(report.checks) === 'fail') throw new ReportedFailure('environment', 'doctor: a check failed');
     });
 }

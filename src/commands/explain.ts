@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { diagnoseFile, diagnoseStream, formatDiagnosis, type Diagnosis } from '../diagnose/index.js';
 import { toJson, useColor } from '../ui/output.js';
 

@@ -9,18 +9,21 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
-import { UsageError } from '../errors.js';
+import type { CliIO } from '../cli/io.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import { configureExec } from '../exec/index.js';
-import { registerSecrets } from '../exec/redact.js';
+import { SecretRegistry, useSecrets } from '../exec/redact.js';
 import type { BuildOptions } from '../plan/options.js';
-import type { BazelStep, Plan } from '../plan/index.js';
-import { expandEnvRefsOrThrow } from '../plan/remote.js';
+import { getBazelBuildFlags, type BazelStep, type Plan } from '../plan/index.js';
+import { expandEnvRefsOrThrow, findRemoteSecrets } from '../plan/remote.js';
 import { runPlan } from '../steps/run-plan.js';
+import { writeCredentialsRc } from '../steps/bazel-build.js';
 import { bazelFetch } from '../tools/bazel.js';
 import { createReporter, pickReporterMode, type EventInput } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
-import { addBuildOptions, makePlan, toBuildOptions, type BuildFlags } from './build-options.js';
+import { addBuildOptions, makePlan, type BuildFlags } from './build-options.js';
+import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
+import { prepare } from './prepare.js';
 
 /** The steps `fetch` runs before `bazel fetch`. */
 export const FETCH_STEP_KINDS = ['source', 'patch', 'configure'] as const;
@@ -52,6 +55,9 @@ export function toFetchPlan(plan: Plan): { plan: Plan; bazel: BazelStep } {
 
 export interface FetchDeps {
   io: CliIO;
+  /** The plan prepare() made (default: planned from opts without decisions). */
+  plan?: Plan;
+  secrets?: SecretRegistry;
   json?: boolean;
   dryRun?: boolean;
   signal?: AbortSignal;
@@ -66,23 +72,30 @@ export async function fetchSources(opts: BuildOptions, deps: FetchDeps): Promise
   }
   const mode = pickReporterMode({ json: deps.json ?? false, isTTY: Boolean(process.stderr.isTTY), ci: Boolean(process.env.CI) });
   const reporter = deps.emit ? null : createReporter({ mode, stdout: deps.io.stdout, stderr: deps.io.stderr });
-  const emit = deps.emit ?? ((e: EventInput) => reporter!.emit(e));
+  const secrets = deps.secrets ?? new SecretRegistry(findRemoteSecrets(opts, process.env));
+  useSecrets(secrets);
+  const emit = (e: EventInput) => (deps.emit ? deps.emit(secrets.redactValue(e)) : reporter!.emit(secrets.redactValue(e)));
   if (deps.dryRun) configureExec({ dryRun: true, printDryRun: (l) => deps.io.stdout(l + '\n') });
   try {
-    const full = (await makePlan(opts)).plan;
+    const full = deps.plan ?? (await makePlan(opts)).plan;
     const { plan, bazel } = toFetchPlan(full);
     const r = await runPlan({
       plan, resume: 'auto', emit, renderer: mode, signal: deps.signal ?? new AbortController().signal,
       resumeCommand: `tfbuild fetch ${plan.version}`, print: deps.io.stderr, color: useColor(process.stderr),
     });
-    const { args, secrets } = expandEnvRefsOrThrow([...selectFetchFlags(bazel.buildArgs), bazel.target], process.env);
-    registerSecrets(secrets);
+    const { args, secrets: expandedSecrets } = expandEnvRefsOrThrow([...selectFetchFlags(getBazelBuildFlags(bazel)), bazel.target], process.env);
+    secrets.addAll(expandedSecrets);
     const fetchLog = join(plan.workdir, 'logs', 'bazel-fetch.log');
     emit({ type: 'log', level: 'info', message: `bazel fetch ${bazel.target} into ${opts.repositoryCache ?? opts.distdir.join(', ')}` });
-    await bazelFetch({
-      bazel: bazel.cmd, cwd: bazel.cwd, startupArgs: bazel.startupArgs, args, env: bazel.env, logFile: fetchLog,
-      ...(deps.signal ? { signal: deps.signal } : {}),
-    });
+    const removeRc = writeCredentialsRc(bazel);
+    try {
+      await bazelFetch({
+        bazel: bazel.cmd, cwd: bazel.cwd, startupArgs: bazel.startupArgs, args, env: bazel.env, logFile: fetchLog,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+    } finally {
+      removeRc();
+    }
     if (mode !== 'json') {
       deps.io.stdout(deps.dryRun
         ? 'Dry run: nothing was fetched.\n'
@@ -98,7 +111,7 @@ export async function fetchSources(opts: BuildOptions, deps: FetchDeps): Promise
   }
 }
 
-interface FetchFlags extends BuildFlags {
+interface FetchFlags extends BuildFlags, DecisionFlags {
   dryRun?: boolean;
   json?: boolean;
 }
@@ -112,15 +125,24 @@ export function register(program: Command, io: CliIO): Command {
     .argument('<version>', 'release to fetch for: r1.4, 1.4, v2.17.0');
   addBuildOptions(cmd)
     .option('--dry-run', 'run the read-only checks and print every command that would write')
-    .option('--json', 'print events as NDJSON on stdout')
+    .option('--json', 'print events as NDJSON on stdout');
+  addDecisionOptions(cmd)
     .action(async (version: string, flags: FetchFlags) => {
-      const base = toBuildOptions(version, flags);
-      const opts: BuildOptions = {
-        ...base,
-        ...(base.repositoryCache !== undefined ? { repositoryCache: abs(base.repositoryCache) } : {}),
-        distdir: base.distdir.map(abs),
-      };
-      await fetchSources(opts, { io, json: flags.json ?? false, dryRun: flags.dryRun ?? false });
+      if (flags.repositoryCache === undefined && (flags.distdir ?? []).length === 0) {
+        throw new UsageError('tfbuild fetch needs somewhere to put the archives: --repository-cache DIR.', {
+          hint: 'e.g. tfbuild fetch r2.17 --repository-cache /media/usb/tf-repo-cache, then build offline with the same flag.',
+        });
+      }
+      // Paths bazel reads from another cwd (the source tree) are made absolute before they enter the plan.
+      const absFlags: FetchFlags = { ...flags, ...(flags.repositoryCache !== undefined ? { repositoryCache: abs(flags.repositoryCache) } : {}), ...(flags.distdir ? { distdir: flags.distdir.map(abs) } : {}) };
+      const p = await prepare({ version, flags: absFlags, mode: flags.dryRun ? 'dry-run' : 'fetch', print: io.stderr });
+      if (p.route === 'abort') return;
+      if (p.route !== 'native' || p.plan === null) {
+        throw new EnvironmentError(`tfbuild fetch runs a native plan, but this build takes the ${p.route} route here.`, {
+          hint: p.dockerCommand ? `Fetch on a host that builds ${p.recipe.line} natively, or build in a container: ${p.dockerCommand}` : 'Nothing was fetched.',
+        });
+      }
+      await fetchSources(p.options, { io, plan: p.plan, secrets: p.secrets, json: flags.json ?? false, dryRun: flags.dryRun ?? false });
     });
   return cmd;
 }

@@ -4,7 +4,7 @@
  * Modules load lazily: `tfbuild doctor` imports only doctor's code (start-up time is part of doctor's budget).
  */
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 
 export type RegisterCommand = (program: Command, io: CliIO) => Command;
 type Loader = () => Promise<{ register: RegisterCommand }>;

@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
-import { UsageError } from '../errors.js';
+import type { CliIO } from '../cli/io.js';
+import { ReportedFailure, UsageError } from '../errors.js';
 import { applyPatches, formatPatchOutcomes } from '../patches/index.js';
 import { resolveRecipe } from '../recipes/index.js';
 import { toJson } from '../ui/output.js';
@@ -38,6 +38,6 @@ export function register(program: Command, io: CliIO): Command {
         return;
       }
       io.stdout(f.json ? toJson(r) : formatPatchOutcomes(r.outcomes, f.check ?? false));
-      if (f.check && r.outcomes.some((o) => o.status === 'conflict')) process.exitCode = 6;
+      if (f.check && r.outcomes.some((o) => o.status === 'conflict')) throw new ReportedFailure('conflict', 'patch --check: a patch conflicts');
     });
 }

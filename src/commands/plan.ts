@@ -1,9 +1,12 @@
 /** `tfbuild plan VERSION [build options] [--json] [--host-facts FILE]`: the exact steps a build would run. */
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { formatPlan } from '../plan/index.js';
+import { formatContainerRoute } from '../ui/route.js';
 import { toJson } from '../ui/output.js';
-import { addBuildOptions, makePlan, toBuildOptions, type BuildFlags } from './build-options.js';
+import { addBuildOptions, type BuildFlags } from './build-options.js';
+import { prepare } from './prepare.js';
+import { LITERAL_SECRET_WARNING } from './build.js';
 
 export function register(program: Command, io: CliIO): Command {
   const cmd = program
@@ -12,8 +15,19 @@ export function register(program: Command, io: CliIO): Command {
     .argument('<version>', 'release to plan: r1.4, 1.4.1, v2.17.0');
   addBuildOptions(cmd)
     .option('--json', 'print the plan as JSON (run it later with tfbuild build --plan FILE)')
-    .action(async (version: string, flags: BuildFlags & { json?: boolean }) => {
-      const { plan } = await makePlan(toBuildOptions(version, flags), { hostFactsFile: flags.hostFacts });
+    .option('-y, --yes', 'plan the route `tfbuild build --yes` takes (a headless run without it refuses the container route)')
+    .option('--non-interactive', 'accepted for symmetry with build: a plan never asks')
+    .action(async (version: string, flags: BuildFlags & { json?: boolean; yes?: boolean; nonInteractive?: boolean }) => {
+      // The same prepare() as `tfbuild build`: the route, the decisions and the exit code are the real run's.
+      const p = await prepare({ version, flags, mode: 'plan', print: io.stderr });
+      if (p.route === 'container') {
+        const route = { schemaVersion: 1 as const, route: 'container' as const, version, line: p.recipe.line, gpu: p.options.gpu, command: p.dockerCommand ?? `tfbuild docker ${version}`, reasons: p.verdict.reasons };
+        io.stdout(flags.json ? toJson(route) : formatContainerRoute(route));
+        return;
+      }
+      const plan = p.secrets.redactValue(p.plan!);
+      // A literal credential is stored as ***: running this plan later needs it from the environment instead.
+      if (JSON.stringify(plan) !== JSON.stringify(p.plan)) plan.warnings.push(LITERAL_SECRET_WARNING);
       io.stdout(flags.json ? toJson(plan) : formatPlan(plan));
     });
   return cmd;

@@ -5,7 +5,7 @@
  */
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../errors.js';
 import { getBazelBuildArgs, getConfigureEnv, getPackagingStep, formatShellLine } from '../recipes/format.js';
 import { loadCatalog, resolveRecipe, type Recipe } from '../recipes/index.js';

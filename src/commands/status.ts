@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../errors.js';
 import { isLockStale, readLock } from '../state/lock.js';
 import { getStatePath, readState } from '../state/state.js';

@@ -1,6 +1,7 @@
 /** `tfbuild verify [--python PATH] [--expect-flags LIST] [--gpu]`: check any installed TensorFlow. */
+import { ReportedFailure } from '../errors.js';
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { probeCpu } from '../probe/cpu.js';
 import { formatVerifyResult, verifyTensorflow, type VerifyResult } from '../steps/verify.js';
 import { toJson } from '../ui/output.js';
@@ -41,6 +42,6 @@ export function register(program: Command, io: CliIO): Command {
     .action(async (f: { python: string; expectFlags?: string; expectVersion?: string; gpu?: boolean; era?: 'graph' | 'eager'; json?: boolean }) => {
       const r = await verifyInstalled(f);
       io.stdout(f.json ? toJson(r) : formatVerifyResult(r));
-      if (!r.ok) process.exitCode = 5;
+      if (!r.ok) throw new ReportedFailure('tool', 'verify: the installed TensorFlow failed a check');
     });
 }

@@ -87,7 +87,7 @@ export interface ExecContext {
   /** Where dry-run writes are printed. */
   printDryRun: (line: string) => void;
   /** Every process started (for tests and `--verbose`). */
-  onSpawn?: (command: string[], cwd: string | undefined) => void;
+  onSpawn?: (command: string[], cwd: string | undefined, effect: Effect, env: Readonly<Record<string, string | undefined>> | undefined) => void;
 }
 
 let context: ExecContext = { dryRun: false, printDryRun: (l) => process.stdout.write(l + '\n') };
@@ -218,7 +218,7 @@ export async function run(spec: RunSpec): Promise<RunResult> {
   if (spec.signal?.aborted) {
     throw new InterruptedError('SIGINT', `Cancelled before starting ${spec.title ?? spec.cmd}.`);
   }
-  context.onSpawn?.(command, spec.cwd);
+  context.onSpawn?.(command, spec.cwd, spec.effect, spec.env);
 
   const capture = spec.capture ?? true;
   const tailMax = spec.tailLines ?? 30;

@@ -1,5 +1,6 @@
 /** The complete ./configure environment of a recipe era: every variable it would otherwise ask for. */
-import { ConfigError } from '../errors.js';
+import { ConfigError, EnvironmentError } from '../errors.js';
+import { formatTemplateHint } from './template-sources.js';
 import { TEMPLATE_VARS, type Recipe, type TemplateVar } from '../recipes/schema.js';
 
 export type TemplateValues = Partial<Record<TemplateVar, string>>;
@@ -31,9 +32,8 @@ export function expandTemplate(value: string, vars: TemplateValues, where: strin
     }
     const v = vars[name as TemplateVar];
     if (v === undefined) {
-      throw new ConfigError(`${where}: ${whole} has no value on this host.`, {
-        hint: name.startsWith('cud') ? 'Pass --cuda-path/--cudnn-path, or build without --gpu.' : 'Pass the matching option (see tfbuild build --help).',
-      });
+      // The recipe is fine; this host (or its saved facts) lacks what provides the value: an environment fault.
+      throw new EnvironmentError(`${where}: ${whole} has no value on this host.`, { hint: formatTemplateHint(name as TemplateVar) });
     }
     return v;
   });
@@ -43,18 +43,25 @@ function sortEnv(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/**
+ * The variables exported before ./configure, in recipe order: booleans in the era's spelling, templates through
+ * `fill`. The one renderer of a recipe's configure env: the plan fills every template (a missing value is an
+ * error), `tfbuild recipes show` leaves unknown ones as {name}.
+ */
+export function renderConfigureEnv(recipe: Recipe, gpu: boolean, fill: (value: string, name: string) => string): { name: string; value: string; description?: string }[] {
+  return recipe.configure.env
+    .filter((e) => isWanted(e.when, gpu))
+    .map((e) => {
+      const value = e.bool !== undefined
+        ? formatBool(e.bool === 'gpu' ? gpu : e.bool === 'cpu' ? !gpu : e.bool, recipe.configure.boolFormat)
+        : fill(e.value ?? '', e.name);
+      return { name: e.name, value, ...(e.description ? { description: e.description } : {}) };
+    });
+}
+
 export function buildConfigureEnv(recipe: Recipe, gpu: boolean, vars: TemplateValues): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const e of recipe.configure.env) {
-    if (!isWanted(e.when, gpu)) continue;
-    if (e.bool !== undefined) {
-      const b = e.bool === 'gpu' ? gpu : e.bool === 'cpu' ? !gpu : e.bool;
-      env[e.name] = formatBool(b, recipe.configure.boolFormat);
-    } else {
-      env[e.name] = expandTemplate(e.value ?? '', vars, `recipe ${recipe.line} configure env ${e.name}`);
-    }
-  }
-  return sortEnv({ ...env, ...CHILD_LOCALE });
+  const entries = renderConfigureEnv(recipe, gpu, (v, name) => expandTemplate(v, vars, `recipe ${recipe.line} configure env ${name}`));
+  return sortEnv({ ...Object.fromEntries(entries.map((e) => [e.name, e.value])), ...CHILD_LOCALE });
 }
 
 export { sortEnv };

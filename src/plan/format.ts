@@ -12,9 +12,14 @@ function formatStepDetails(s: Step): string[] {
   }
   if (s.pathPrepend.length > 0) lines.push(`    PATH prefix: ${s.pathPrepend.join(':')}`);
   if (s.cmd !== '') lines.push(`    $ ${formatCommand([s.cmd, ...s.args])}`);
+  if (s.kind === 'install' && s.pip && s.mode === 'venv') lines.push(`    $ ${formatCommand([s.pip.cmd, ...s.pip.args])}`);
   if (s.kind === 'bazel-build') {
     lines.push(`    jobs ${s.jobs}, RAM budget ${s.localRamMiB} MiB, OOM retries ${s.maxRetries}; bazel range ${s.bazelRange}`);
     lines.push(`    logs: ${s.logDir}`);
+    if (s.credentials) {
+      lines.push(`    credentials (not on argv; written to ${s.credentials.rcFile}, mode 0600, removed after):`);
+      for (const f of s.credentials.flags) lines.push(`      build ${f}`);
+    }
   }
   if (s.kind === 'package') {
     const from = s.packaging === 'wheel-rule' ? `newest ${s.stagingDir}/*.whl (from the :wheel rule), copied by tfbuild` : 'wheel';

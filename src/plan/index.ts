@@ -11,16 +11,14 @@ import { buildConfigureEnv, CHILD_LOCALE, sortEnv, type TemplateValues } from '.
 import { formatCcOptFlags, resolveCpuFlags } from './cpu-flags.js';
 import type { BuildOptions } from './options.js';
 import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, type PathEnv } from './paths.js';
-import { remoteFlags } from './remote.js';
+import { findEnvRefs, remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
-import { PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
+import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
 import { resolveWheelPython } from './wheel-python.js';
 import { UsageError } from '../errors.js';
 
 export * from './types.js';
 
-/** bazel's line-oriented output (the bazel adapter adds them after `build`). */
-export const LINE_OUTPUT_FLAGS = ['--color=no', '--curses=no'] as const;
 export { formatPlan } from './format.js';
 
 /** What the verdict settled (src/plan/verdict.ts), when it ran; otherwise the plan picks from the facts. */
@@ -147,6 +145,10 @@ export function createPlan(i: PlanInput): Plan {
     { bazelVersion: bazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {} },
   );
   warnings.push(...remote.warnings);
+  // Flags holding a credential go to a private rc file instead of argv (see BazelStep.credentials).
+  const isCredential = (f: string) => findEnvRefs(f).length > 0 || remote.literalSecrets.some((s) => f.includes(s)) || /:\/\/[^/@:\s]+:[^/@\s]+@/.test(f);
+  const credentialFlags = remote.flags.filter(isCredential);
+  const credentials = credentialFlags.length > 0 ? { rcFile: join(workdir, 'private', 'credentials.bazelrc'), flags: credentialFlags } : null;
   const buildArgs = buildBazelArgs({
     recipe,
     gpu,
@@ -156,10 +158,10 @@ export function createPlan(i: PlanInput): Plan {
     localRamMiB: resources.localRamMiB,
     diskCache: null,
     extraFlags: o.extraBazelFlags,
-    remoteFlags: remote.flags,
+    remoteFlags: remote.flags.filter((f) => !isCredential(f)),
     vars,
   });
-  const startupArgs = buildStartupArgs(getOutputUserRoot(pathEnv));
+  const startupArgs = [...buildStartupArgs(getOutputUserRoot(pathEnv)), ...(credentials ? [`--bazelrc=${credentials.rcFile}`] : [])];
   const bazelEnv = sortEnv({ ...locale, ...(bazel.bazelisk ? { USE_BAZEL_VERSION: recipe.bazel.tested } : {}) });
   // configure runs `bazel` from PATH: put an explicitly chosen one first.
   const bazelDir = o.bazel !== undefined && isAbsolute(bazel.path) ? [dirname(bazel.path)] : [];
@@ -193,7 +195,7 @@ export function createPlan(i: PlanInput): Plan {
   steps.push({
     id: 'bazel-build', kind: 'bazel-build', title: `bazel build ${recipe.build.target}`,
     cmd: bazel.path, args: [...startupArgs, 'build', ...LINE_OUTPUT_FLAGS, ...buildArgs, recipe.build.target], cwd: srcDir, env: bazelEnv, pathPrepend: [],
-    startupArgs, buildArgs, target: recipe.build.target, bazelRange: recipe.bazel.range,
+    startupArgs, target: recipe.build.target, wheelPython: wheelPython.version, credentials, bazelRange: recipe.bazel.range,
     jobs: resources.jobs, localRamMiB: resources.localRamMiB, maxRetries: o.maxRetries, logDir: join(workdir, 'logs'),
     foreignFlags: cpu.foreign, copts: cpu.copts,
   });
@@ -204,9 +206,10 @@ export function createPlan(i: PlanInput): Plan {
     id: 'package', kind: 'package', title: `Package the wheel into ${outputDir}`,
     ...(packaging.kind === 'build_pip_package'
       ? { cmd: join(srcDir, packaging.script), args: [stagingDir] }
-      // The :wheel rule already left the wheel in stagingDir; tfbuild copies it in-process, so no command runs.
+      // The :wheel rule already left the wheel in stagingDir; tfbuild copies it in-process from the step's typed
+      // fields (stagingDir → outputDir, never overwriting, with its build-info), so no command runs.
       : { cmd: '', args: [] }),
-    cwd: srcDir, env: { ...locale }, pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir,
+    cwd: srcDir, env: { ...locale }, pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir, wheelName, wheelVersion: getTagVersion(i.tag),
     metadata: {
       recipe: { line: recipe.line, version: recipe.version, file: i.recipeFile },
       tag: i.tag,
@@ -228,13 +231,22 @@ export function createPlan(i: PlanInput): Plan {
   steps.push({
     id: 'install', kind: 'install', title: install.mode === 'none' ? 'Install: skipped (--no-install)' : `Install the wheel for ${target}`,
     cmd: install.mode === 'venv' ? python : install.mode === 'into' ? install.python : 'true',
-    args: install.mode === 'venv' ? ['-m', 'venv', venvDir ?? ''] : install.mode === 'into' ? ['-m', 'pip', 'install', '--no-index', '--no-deps', '{wheel}'] : [],
+    args: install.mode === 'venv' ? ['-m', 'venv', venvDir ?? ''] : install.mode === 'into' ? ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-index', '--no-deps', '{wheel}'] : [],
     cwd: workdir, env: { ...locale }, pathPrepend: [], mode: install.mode, python: install.mode === 'into' ? install.python : python,
     venvDir, targetPython: target,
+    // Offline and exactly this wheel: dependencies are the user's to install (pip would otherwise reach an index).
+    pip: target === null ? null : {
+      cmd: target,
+      args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-index', '--no-deps', '{wheel}'],
+      env: sortEnv({ ...locale, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' }),
+    },
   });
   steps.push({
     id: 'verify', kind: 'verify', title: target ? `Verify the installed TensorFlow (${target})` : 'Verify: skipped (nothing installed)',
-    cmd: target ?? 'true', args: target ? ['-c', '<verify script>'] : [], cwd: join(workdir, 'verify'), env: { ...locale }, pathPrepend: [],
+    // Runs in-process from this step's fields; the equivalent command line is `tfbuild verify` with them.
+    cmd: target ? 'tfbuild' : 'true',
+    args: target ? ['verify', '--python', target, '--expect-version', getTagVersion(i.tag), '--expect-flags', cpu.names.length > 0 ? cpu.names.join(',') : 'none', ...(gpu ? ['--gpu'] : [])] : [],
+    cwd: join(workdir, 'verify'), env: { ...locale }, pathPrepend: [],
     python: target, expectVersion: getTagVersion(i.tag), expectFlags: cpu.names, hostIsa: [...facts.cpu.isa], gpu, era: recipe.verify.era,
   });
 

@@ -139,8 +139,8 @@ export function remoteFlags(opts: RemoteOptions, ctx: RemoteContext): RemoteFlag
     const pw = urlPassword(url);
     if (pw !== null && findEnvRefs(pw).length === 0) {
       literalSecrets.push(pw);
-      warnings.push('The --remote-cache URL holds a literal password; it is masked in output but stored in plans and '
-        + 'configs. Use https://user:${ENV_VAR}@host instead.');
+      warnings.push('The --remote-cache URL holds a literal password: it is masked in output and saved plans (which then '
+        + 'cannot run) but stored in configs. Use https://user:${ENV_VAR}@host instead.');
     }
     if (modern) flags.push(`--remote_cache=${url}`);
     else if (scheme.startsWith('http')) flags.push(`--${atLeast(v, '0.10.0') ? 'remote_http_cache' : 'remote_rest_cache'}=${url}`);
@@ -165,8 +165,8 @@ export function remoteFlags(opts: RemoteOptions, ctx: RemoteContext): RemoteFlag
     for (const [k, value] of headers) {
       if (findEnvRefs(value).length === 0 && value.length > 0) {
         literalSecrets.push(value);
-        warnings.push(`--remote-header ${k} has a literal value: it is masked in output but stored in plans and `
-          + `configs. Prefer ${k}=\${ENV_VAR}.`);
+        warnings.push(`--remote-header ${k} has a literal value: it is masked in output and saved plans (which then `
+          + `cannot run) but stored in configs. Prefer ${k}=\${ENV_VAR}.`);
       }
       flags.push(`--remote_header=${k}=${value}`);
     }
@@ -217,4 +217,38 @@ export function expandEnvRefsOrThrow(flags: readonly string[], env: Readonly<Rec
     });
   }
   return r;
+}
+
+/**
+ * Every credential the remote options carry, for the redactor: literal URL passwords and header values (any
+ * length), and the values of the `${NAME}` references (and TFBUILD_REMOTE_*) in `env`. Pure.
+ */
+export function findRemoteSecrets(opts: Pick<RemoteOptions, 'remoteCache' | 'remoteExecutor' | 'remoteHeaders'>, env: Readonly<Record<string, string | undefined>>): string[] {
+  const out: string[] = [];
+  const texts: string[] = [];
+  for (const url of [opts.remoteCache, opts.remoteExecutor]) {
+    if (url === undefined) continue;
+    const pw = urlPassword(url);
+    if (pw === null) continue;
+    if (findEnvRefs(pw).length === 0) out.push(pw);
+    else texts.push(pw);
+  }
+  for (const h of opts.remoteHeaders) {
+    const i = h.indexOf('=');
+    const value = i >= 0 ? h.slice(i + 1) : '';
+    if (value === '') continue;
+    if (findEnvRefs(value).length === 0) out.push(value);
+    else texts.push(value);
+  }
+  for (const [, value] of readEnvHeaders(env)) texts.push(value);
+  for (const t of texts) {
+    for (const name of findEnvRefs(t)) {
+      const v = env[name];
+      if (v !== undefined && v !== '') out.push(v);
+    }
+    // `Bearer ${TOKEN}`: the expanded whole is a secret too.
+    const whole = expandEnvRefs([t], env);
+    if (whole.missing.length === 0 && whole.args[0] !== undefined && whole.args[0] !== t) out.push(whole.args[0]);
+  }
+  return [...new Set(out)];
 }

@@ -57,9 +57,16 @@ export const BazelStepSchema = z
     ...common,
     kind: z.literal('bazel-build'),
     startupArgs: z.array(z.string()),
-    /** The build flags after `build` (args = [...startupArgs, 'build', ...buildArgs, target]). */
-    buildArgs: z.array(z.string()),
+    /** args = [...startupArgs, 'build', '--color=no', '--curses=no', ...build flags, target]: the one bazel argv. */
     target: z.string(),
+    /** The python version the wheel is built for (TF_PYTHON_VERSION of hermetic-python releases), or null. */
+    wheelPython: z.string().nullable(),
+    /**
+     * Build flags that carry credentials (remote headers, a cache URL with a password), kept off bazel's argv (which
+     * every user sees in ps): the executor writes them, `${ENV}` expanded, to this 0600 rc file in a 0700 dir, named
+     * by `--bazelrc=FILE` in startupArgs, and removes it when bazel is done. Null when there are none.
+     */
+    credentials: z.object({ rcFile: z.string(), flags: z.array(z.string()) }).strict().nullable(),
     bazelRange: z.string(),
     jobs: z.number().int().positive(),
     localRamMiB: z.number().int().positive(),
@@ -79,6 +86,9 @@ export const PackageStepSchema = z
     /** Where the wheel is first written (a temp dir under the work dir, or the wheel rule's dir). */
     stagingDir: z.string(),
     outputDir: z.string(),
+    /** The wheel's project name and version: a wheel `<name>-<version>-*.whl` in outputDir is refused up front. */
+    wheelName: z.string(),
+    wheelVersion: z.string(),
     metadata: z.record(z.string(), z.unknown()),
   })
   .strict();
@@ -93,6 +103,8 @@ export const InstallStepSchema = z
     venvDir: z.string().nullable(),
     /** The interpreter the wheel ends up importable from. */
     targetPython: z.string().nullable(),
+    /** The pip command that installs the wheel, `{wheel}` standing for its path; null with --no-install. */
+    pip: z.object({ cmd: z.string(), args: z.array(z.string()), env: Env }).strict().nullable(),
   })
   .strict();
 
@@ -146,3 +158,16 @@ export const PlanSchema = z
   })
   .strict();
 export type Plan = z.infer<typeof PlanSchema>;
+
+/** bazel's line-oriented output flags, right after `build` in every bazel step's argv. */
+export const LINE_OUTPUT_FLAGS = ['--color=no', '--curses=no'] as const;
+
+/** The build flags of a bazel step: its argv between `build --color=no --curses=no` and the target. */
+export function getBazelBuildFlags(step: Pick<BazelStep, 'args' | 'startupArgs'>): string[] {
+  return step.args.slice(step.startupArgs.length + 1 + LINE_OUTPUT_FLAGS.length, -1);
+}
+
+/** `{wheel}` in an argv replaced by the wheel's path. */
+export function withWheel(args: readonly string[], wheel: string): string[] {
+  return args.map((a) => (a === '{wheel}' ? wheel : a));
+}

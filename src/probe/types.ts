@@ -3,6 +3,8 @@
  * `tfbuild doctor --json` (its `host` field), and read back by `--host-facts FILE` so a plan for a GPU box can be
  * made elsewhere. Bump `schemaVersion` on any incompatible change.
  */
+import { z } from 'zod';
+
 export const HOST_FACTS_SCHEMA_VERSION = 1;
 
 /** The ISA extensions TensorFlow builds care about, by their /proc/cpuinfo names. */
@@ -178,3 +180,63 @@ export interface HostFacts {
 
 /** `gpu` = CUDA toolkits, cuDNN, driver and GPUs; `containers` = docker/podman. */
 export type SkippableFamily = 'gpu' | 'containers';
+
+// --- the schema a saved host description is validated with (--host-facts FILE; `doctor --json`'s `host`) --------
+
+const nullable = <T extends z.ZodType>(t: T) => t.nullable();
+const str = z.string();
+const tool = { path: str, version: nullable(str), raw: str.optional() };
+
+export const HostFactsSchema = z.object({
+  schemaVersion: z.literal(HOST_FACTS_SCHEMA_VERSION),
+  probedAt: str,
+  hostname: str,
+  os: z.object({
+    platform: str,
+    arch: str,
+    kernel: str,
+    distro: nullable(z.object({ id: str, versionId: str, name: str, like: z.array(str) })),
+    packageManager: nullable(z.enum(['apt', 'dnf', 'yum', 'pacman', 'zypper', 'apk'])),
+  }),
+  cpu: z.object({
+    model: str,
+    cores: z.number().int().positive(),
+    flags: z.array(str),
+    isa: z.array(z.enum(TF_ISA_FLAGS)),
+    copts: z.array(str),
+    source: str,
+  }),
+  memory: z.object({ totalMiB: z.number().min(0), availableMiB: z.number().min(0) }),
+  disk: nullable(z.object({ path: str, measured: str, freeGiB: z.number(), fsType: nullable(str), risky: z.boolean() })),
+  locale: z.object({ lang: nullable(str), lcAll: nullable(str), utf8: z.boolean() }),
+  pythons: z.array(z.object({
+    path: str, realPath: str, version: str, numpy: nullable(str), pip: nullable(str), wheel: z.boolean(), venv: z.boolean(),
+    headers: z.boolean(), sitePackages: nullable(str),
+  })),
+  compilers: z.array(z.object({ kind: z.enum(['gcc', 'clang']), version: str, path: str, cxxPath: nullable(str) })),
+  bazel: nullable(z.object({ ...tool, kind: z.enum(['bazel', 'bazelisk']), unknownRelease: z.boolean() })),
+  bazelisk: nullable(z.object(tool)),
+  java: nullable(z.object({ ...tool, major: nullable(z.number().int()) })),
+  git: nullable(z.object(tool)),
+  containers: z.array(z.object({
+    name: z.enum(['docker', 'podman']), path: str, version: nullable(str), works: z.boolean(),
+    nvidia: z.object({ runtime: z.boolean(), cdi: z.boolean() }), problem: nullable(str),
+  })),
+  cuda: z.array(z.object({
+    version: str, path: str, source: z.enum(['version.json', 'version.txt', 'nvcc']), nvcc: nullable(str), cudart: z.boolean(),
+    cupti: z.boolean(), cuptiPath: nullable(str),
+  })),
+  cudnn: nullable(z.object({ version: str, major: z.number().int().min(0), header: str, libDir: nullable(str), path: str, inCudaLib64: z.boolean() })),
+  driver: nullable(z.object({ version: str, cudaVersion: nullable(str), source: z.enum(['/proc/driver/nvidia/version', 'nvidia-smi']) })),
+  gpus: z.array(z.object({
+    index: z.number().int().min(0), name: str, computeCapability: nullable(str.regex(/^\d+\.\d+$/)),
+    ccSource: nullable(z.enum(['nvidia-smi', 'name-table'])), memoryMiB: nullable(z.number()),
+  })),
+  problems: z.array(z.object({ probe: str, message: str })),
+  skipped: z.array(z.enum(['gpu', 'containers'])).optional(),
+});
+
+// The schema and the interfaces above describe the same JSON: each must accept what the other produces.
+type Parsed = z.infer<typeof HostFactsSchema>;
+const sameShape: [Parsed extends HostFacts ? true : false, HostFacts extends Parsed ? true : false] = [true, true];
+void sameShape;

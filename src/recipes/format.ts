@@ -3,7 +3,8 @@
  * variables ({python}, {cudaPath}…) left for the plan to fill. Pure; the real plan comes from src/plan.
  */
 import { getRecipeBazelFlags } from '../plan/bazel-args.js';
-import type { EnvEntry, Recipe } from './schema.js';
+import { renderConfigureEnv } from '../plan/configure-env.js';
+import type { Recipe } from './schema.js';
 
 export interface RenderOptions {
   gpu: boolean;
@@ -13,34 +14,13 @@ export interface RenderOptions {
   vars?: Partial<Record<string, string>>;
 }
 
-function applies(when: 'always' | 'cpu' | 'gpu', gpu: boolean): boolean {
-  return when === 'always' || (when === 'gpu') === gpu;
-}
-
 export function fillTemplate(value: string, vars: Partial<Record<string, string>> = {}): string {
   return value.replace(/\{([A-Za-z]+)\}/g, (m, name: string) => vars[name] ?? m);
 }
 
-/** A boolean answer as this configure era reads it: r1.4 only takes 0/1. */
-export function formatBool(value: boolean, format: Recipe['configure']['boolFormat']): string {
-  if (format === 'yn') return value ? 'y' : 'n';
-  if (format === 'truefalse') return value ? 'true' : 'false';
-  return value ? '1' : '0';
-}
-
-export function formatEnvValue(e: EnvEntry, recipe: Recipe, opts: RenderOptions): string {
-  if (e.bool !== undefined) {
-    const b = e.bool === 'gpu' ? opts.gpu : e.bool === 'cpu' ? !opts.gpu : e.bool;
-    return formatBool(b, recipe.configure.boolFormat);
-  }
-  return fillTemplate(e.value ?? '', opts.vars);
-}
-
-/** The variables exported before ./configure for a CPU or GPU build, in recipe order. */
+/** The variables exported before ./configure for a CPU or GPU build, in recipe order (the plan's own renderer). */
 export function getConfigureEnv(recipe: Recipe, opts: RenderOptions): { name: string; value: string; description?: string }[] {
-  return recipe.configure.env
-    .filter((e) => applies(e.when, opts.gpu))
-    .map((e) => ({ name: e.name, value: formatEnvValue(e, recipe, opts), ...(e.description ? { description: e.description } : {}) }));
+  return renderConfigureEnv(recipe, opts.gpu, (v) => fillTemplate(v, opts.vars));
 }
 
 function templateVars(recipe: Recipe, opts: RenderOptions): Partial<Record<string, string>> {

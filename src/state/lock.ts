@@ -56,7 +56,7 @@ export function acquireLock(workdir: string, command: string): HeldLock {
   const text = JSON.stringify(mine) + '\n';
   let tookOverFrom: LockInfo | null = null;
   try {
-    writeFileSync(path, text, { flag: 'wx' });
+    writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     const held = readLock(workdir);
@@ -69,7 +69,7 @@ export function acquireLock(workdir: string, command: string): HeldLock {
       });
     }
     tookOverFrom = held;
-    writeFileAtomic(path, text);
+    writeFileAtomic(path, text, 0o600);
   }
   return {
     path,

@@ -73,7 +73,7 @@ export function readState(workdir: string, opts: { moveAside?: boolean } = {}): 
 }
 
 export function writeState(workdir: string, state: BuildState): void {
-  writeFileAtomic(getStatePath(workdir), JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2) + '\n');
+  writeFileAtomic(getStatePath(workdir), JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2) + '\n', 0o600);
 }
 
 /** Canonical JSON (sorted keys) so equal inputs hash equally whatever the key order. */

@@ -3,15 +3,15 @@
  * streaming the output to a per-run log file (bounded tail on screen, progress bar from `[N / M]`). When the diagnosis says the OOM killer
  * ended a compile, retry with half the jobs and a smaller RAM budget (bazel's cache keeps the finished actions).
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import semver from 'semver';
 import { EnvironmentError, ToolError } from '../errors.js';
-import { which } from '../exec/index.js';
+import { getExecContext, shellQuote, which } from '../exec/index.js';
 import { registerSecrets } from '../exec/redact.js';
 import { expandEnvRefsOrThrow } from '../plan/remote.js';
 import { diagnoseFile, isOomMatch, type Match } from '../diagnose/index.js';
-import type { BazelStep } from '../plan/index.js';
+import { getBazelBuildFlags, type BazelStep } from '../plan/index.js';
 import { reduceResources, type Resources } from '../plan/resources.js';
 import { bazelBuild, hintForBazelExit, readBazelVersion } from '../tools/bazel.js';
 import { formatProgress } from '../tools/bazel-progress.js';
@@ -57,11 +57,48 @@ function isOomFailure(exitCode: number | null, matches: readonly Match[]): boole
   return exitCode === 137 || matches.some((m) => isOomMatch(m));
 }
 
+/**
+ * The step's credential flags, `${ENV}` expanded, in a private rc file: mode 0600 in a 0700 dir, so neither argv
+ * (ps) nor a file other users can read shows them. `--bazelrc` stops bazel reading ~/.bazelrc, so it is imported here.
+ * Returns a function that removes the file.
+ */
+export function writeCredentialsRc(step: BazelStep, env: Readonly<Record<string, string | undefined>> = process.env): () => void {
+  if (step.credentials === null || getExecContext().dryRun) return () => undefined;
+  const expanded = expandEnvRefsOrThrow(step.credentials.flags, env);
+  registerSecrets(expanded.secrets);
+  const file = step.credentials.rcFile;
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  chmodSync(dirname(file), 0o700);
+  // bazel's client hands rc options to its server, which logs them in java.log (0644) under the output base, and
+  // bazel resets the output root itself to 0755: its parent (tfbuild's cache dir) is made private instead, so only
+  // this user can reach those logs.
+  const root = step.startupArgs.find((a) => a.startsWith('--output_user_root='))?.slice('--output_user_root='.length);
+  if (root) {
+    mkdirSync(dirname(root), { recursive: true, mode: 0o700 });
+    chmodSync(dirname(root), 0o700);
+  }
+  const home = env.HOME ? join(env.HOME, '.bazelrc') : null;
+  // bazel splits rc lines like a shell does: a header value with spaces ("Bearer …") must be quoted.
+  const lines = [...(home && existsSync(home) ? [`try-import ${shellQuote(home)}`] : []), ...expanded.args.map((f) => `build ${shellQuote(f)}`)];
+  rmSync(file, { force: true });
+  writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600, flag: 'wx' });
+  return () => rmSync(file, { force: true });
+}
+
 /** Runs after runPlan's preflight, which called verifyBazel(step) and emitted its warning. */
 export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
+  const removeRc = writeCredentialsRc(step);
+  try {
+    return await runBazelBuild(step, ctx);
+  } finally {
+    removeRc();
+  }
+}
+
+async function runBazelBuild(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
   let resources: Resources = { jobs: step.jobs, localRamMiB: step.localRamMiB };
   // Credentials stay ${VAR} references in the plan; expanded only now, and masked in every log and message.
-  const expanded = expandEnvRefsOrThrow(step.buildArgs, process.env);
+  const expanded = expandEnvRefsOrThrow(getBazelBuildFlags(step), process.env);
   registerSecrets(expanded.secrets);
   let args = expanded.args;
   for (let attempt = 0; ; attempt++) {

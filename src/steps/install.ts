@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { getExecContext } from '../exec/index.js';
-import type { InstallStep } from '../plan/index.js';
-import { createVenv, pipInstall, readPythonInfo, venvPython } from '../tools/python.js';
+import { withWheel, type InstallStep } from '../plan/index.js';
+import { createVenv, pipInstall, readPythonInfo, runPython, venvPython } from '../tools/python.js';
 import { getLogFile, type StepContext, type StepOutputs } from './context.js';
 import { EnvironmentError } from '../errors.js';
 
@@ -21,6 +21,40 @@ export async function verifyInstallTarget(step: InstallStep): Promise<void> {
       hint: 'Install pip for it, pass a venv python to --install-into, or leave --install-into out to get a new venv.',
     });
   }
+  if (step.mode === 'into') await verifyInstallable(step.python);
+}
+
+// Where pip would put the wheel, and whether the python is a system one pip refuses (PEP 668: an
+// EXTERNALLY-MANAGED file in the stdlib dir, unless the python runs in a venv).
+const INSTALLABLE = [
+  'import json, os, sys, sysconfig',
+  'lib = sysconfig.get_paths()["purelib"]',
+  'marker = os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED")',
+  'venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)',
+  'probe = lib',
+  'while not os.path.exists(probe) and os.path.dirname(probe) != probe: probe = os.path.dirname(probe)',
+  'print(json.dumps({"lib": lib, "managed": (not venv) and os.path.exists(marker), "writable": os.access(probe, os.W_OK)}))',
+].join('\n');
+
+/** --install-into PYTHON: refused before the build when pip could not install into it (hours later). */
+export async function verifyInstallable(python: string): Promise<void> {
+  const r = await runPython({ python, code: INSTALLABLE, env: { PYTHONNOUSERSITE: '1' } });
+  let v: { lib: string; managed: boolean; writable: boolean };
+  try {
+    v = JSON.parse(r.stdout.trim()) as typeof v;
+  } catch {
+    return; // a python this old or odd answers nothing useful: pip's own error stays the judge
+  }
+  if (v.managed) {
+    throw new EnvironmentError(`${python} is an externally managed system python (PEP 668): pip refuses to install into it.`, {
+      hint: `Leave --install-into out (tfbuild makes a venv), or pass a venv's python: ${python} -m venv DIR, then --install-into DIR/bin/python.`,
+    });
+  }
+  if (!v.writable) {
+    throw new EnvironmentError(`${python} installs packages into ${v.lib}, which this user cannot write.`, {
+      hint: 'Pass a python you own (a venv: python3 -m venv DIR, then --install-into DIR/bin/python), or leave --install-into out. Never sudo pip.',
+    });
+  }
 }
 
 export async function runInstallStep(step: InstallStep, ctx: StepContext): Promise<StepOutputs> {
@@ -29,11 +63,12 @@ export async function runInstallStep(step: InstallStep, ctx: StepContext): Promi
   if (!wheel) throw new ConfigError('Nothing to install: the package step recorded no wheel.', { hint: 'Run the build without --resume.' });
   const logFile = getLogFile(ctx, 'install');
   ctx.currentLog = logFile;
-  let python = step.python;
-  if (step.mode === 'venv' && step.venvDir) {
-    python = existsSync(venvPython(step.venvDir)) ? venvPython(step.venvDir) : (await createVenv({ python: step.python, dir: step.venvDir, signal: ctx.signal })).python;
+  if (step.mode === 'venv' && step.venvDir && !existsSync(venvPython(step.venvDir))) {
+    await createVenv({ python: step.python, dir: step.venvDir, signal: ctx.signal });
   }
+  // The plan's pip command, as shown: offline, this wheel only.
+  const pip = step.pip ?? { cmd: step.targetPython ?? step.python, args: ['-m', 'pip', 'install', '--no-index', '--no-deps', '{wheel}'], env: {} };
   ctx.setStatus(`pip install ${wheel}`);
-  await pipInstall({ python, wheel, noIndex: false, logFile, signal: ctx.signal });
-  return { python };
+  await pipInstall({ python: pip.cmd, wheel, args: withWheel(pip.args, wheel), env: pip.env, logFile, signal: ctx.signal });
+  return { python: pip.cmd };
 }

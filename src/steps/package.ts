@@ -31,6 +31,22 @@ export function verifyOutputDir(dir: string): void {
   }
 }
 
+/**
+ * A wheel of this build's name and version already in --output: the package step would refuse it (never
+ * overwritten) after the whole build, so it is refused before the first step. Wheel file names normalise the
+ * project name's '-' to '_' (PEP 427).
+ */
+export function verifyWheelNameFree(step: PackageStep): void {
+  if (!existsSync(step.outputDir)) return;
+  const prefix = `${step.wheelName.replace(/-/g, '_')}-${step.wheelVersion}-`;
+  const taken = readdirSync(step.outputDir).filter((f) => f.endsWith('.whl') && f.startsWith(prefix));
+  if (taken.length > 0) {
+    throw new ConflictError(`${join(step.outputDir, taken[0]!)} already exists; tfbuild never overwrites a wheel, so this build is refused before it starts.`, {
+      hint: `Move it away, or pass another --output DIR.`,
+    });
+  }
+}
+
 function newestWheel(dir: string): string | null {
   if (!existsSync(dir)) return null;
   const wheels = readdirSync(dir).filter((f) => f.endsWith('.whl')).map((f) => join(dir, f));
@@ -40,7 +56,7 @@ function newestWheel(dir: string): string | null {
 
 /** The command that should have left the wheel: build_pip_package, or (wheel-rule era) the bazel build itself. */
 function producerCommand(step: PackageStep, ctx: StepContext): string[] {
-  if (step.cmd !== '') return [step.cmd, ...step.args];
+  if (step.packaging === 'build_pip_package') return [step.cmd, ...step.args];
   const bazel = ctx.plan.steps.find((s) => s.kind === 'bazel-build');
   return bazel ? [bazel.cmd, ...bazel.args] : [];
 }

@@ -17,7 +17,7 @@ import { runBazelStep, verifyBazel } from './bazel-build.js';
 import { runConfigureStep } from './configure.js';
 import { stepRef, type StepContext, type StepOutputs } from './context.js';
 import { runInstallStep, verifyInstallTarget } from './install.js';
-import { runPackageStep, verifyOutputDir } from './package.js';
+import { runPackageStep, verifyOutputDir, verifyWheelNameFree } from './package.js';
 import { runPatchStep } from './patch.js';
 import { runSourceStep } from './source.js';
 import { runVerifyStep } from './verify.js';
@@ -78,7 +78,7 @@ function chainOutputs(o: StepOutputs): StepOutputs {
 function hashedStep(step: Step): unknown {
   if (step.kind !== 'bazel-build') return step;
   const volatile = (a: string) => !a.startsWith('--jobs=') && !a.startsWith('--local_ram_resources=') && !a.startsWith('--local_resources=');
-  return { ...step, jobs: 0, localRamMiB: 0, args: step.args.filter(volatile), buildArgs: step.buildArgs.filter(volatile) };
+  return { ...step, jobs: 0, localRamMiB: 0, args: step.args.filter(volatile) };
 }
 
 /** Inputs of a step beyond its plan entry: the patch files' contents. */
@@ -90,14 +90,19 @@ function extraInputs(step: Step): unknown {
   });
 }
 
-/** Checks that need no build, done before the first step so a bad host fails in seconds, not hours. */
-export async function preflight(plan: Plan, emit: (e: EventInput) => void): Promise<void> {
+/**
+ * Checks that need no build, done before the first step in plan order so a bad host fails in seconds, not hours.
+ * `previous`: the state being resumed (a wheel its finished package step published is this build's own).
+ */
+export async function preflight(plan: Plan, emit: (e: EventInput) => void, previous: BuildState | null = null): Promise<void> {
+  const packaged = previous?.steps.some((s) => s.id === 'package') ?? false;
   for (const step of plan.steps) {
     if (step.kind === 'bazel-build') {
       const c = await verifyBazel(step);
       if (c.warning) emit({ type: 'warning', step: stepRef(step), message: c.warning });
     }
     if (step.kind === 'package' && !getExecContext().dryRun) verifyOutputDir(step.outputDir);
+    if (step.kind === 'package' && !packaged) verifyWheelNameFree(step);
     if (step.kind === 'install') await verifyInstallTarget(step);
   }
   for (const w of plan.warnings) emit({ type: 'warning', message: w });
@@ -131,14 +136,18 @@ function loadPrevious(plan: Plan, mode: ResumeMode, emit: (e: EventInput) => voi
 export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   const { plan } = o;
   const dry = getExecContext().dryRun;
-  if (!dry) mkdirSync(plan.workdir, { recursive: true });
+  // The work dir and its logs are this user's: logs and state hold commands and paths of the build.
+  if (!dry) {
+    mkdirSync(plan.workdir, { recursive: true, mode: 0o700 });
+    mkdirSync(`${plan.workdir}/logs`, { recursive: true, mode: 0o700 });
+  }
   const lock = dry ? null : acquireLock(plan.workdir, o.resumeCommand);
   if (lock?.tookOverFrom) {
     o.emit({ type: 'log', level: 'info', message: `Took over the lock of a build that is no longer running (pid ${lock.tookOverFrom.pid}).` });
   }
   try {
     const previous = dry ? null : loadPrevious(plan, o.resume, o.emit);
-    await preflight(plan, o.emit);
+    await preflight(plan, o.emit, previous);
     let state: BuildState = { ...(previous ?? newState(plan, o.resumeCommand)), status: 'running', pid: process.pid, resumeCommand: o.resumeCommand, error: null };
     const order = plan.steps.map((s) => s.id);
     const save = () => {

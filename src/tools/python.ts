@@ -51,6 +51,10 @@ export async function createVenv(spec: { python: string; dir: string; signal?: A
 }
 
 export interface PipInstallSpec {
+  /** The whole argv after the python, as a plan gives it (the wheel already in it); the flags below are then unused. */
+  args?: readonly string[];
+  /** The exact environment a plan gives (default: no version check, no user site). */
+  env?: Record<string, string>;
   python: string;
   wheel: string;
   /** Offline: never reach an index (default true). */
@@ -66,19 +70,21 @@ export interface PipInstallSpec {
 
 /** `python -m pip install [--no-index] [--no-deps] WHEEL`. Never with sudo. */
 export async function pipInstall(spec: PipInstallSpec): Promise<RunResult> {
-  const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input'];
-  if (spec.noIndex ?? true) args.push('--no-index');
-  if (spec.noDeps) args.push('--no-deps');
-  if (spec.reinstall) args.push('--force-reinstall');
-  for (const d of spec.findLinks ?? []) args.push('--find-links', d);
-  args.push(spec.wheel);
+  const args = spec.args ? [...spec.args] : ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input'];
+  if (!spec.args) {
+    if (spec.noIndex ?? true) args.push('--no-index');
+    if (spec.noDeps) args.push('--no-deps');
+    if (spec.reinstall) args.push('--force-reinstall');
+    for (const d of spec.findLinks ?? []) args.push('--find-links', d);
+    args.push(spec.wheel);
+  }
   const r = await run({
     cmd: spec.python,
     args,
     effect: 'write',
     timeout: 'install',
     reject: false,
-    env: { PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' },
+    env: spec.env ?? { PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' },
     title: `pip install ${spec.wheel}`,
     logFile: spec.logFile,
     signal: spec.signal,

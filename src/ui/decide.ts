@@ -12,11 +12,14 @@ import { EnvironmentError } from '../errors.js';
 import { AUTO_ISA } from '../plan/cpu-flags.js';
 import { BuildOptionsSchema, type BuildOptions, type BuildOptionsInput } from '../plan/options.js';
 import type { Plan } from '../plan/types.js';
-import { compilerRange } from '../plan/verdict.js';
-import { getHermeticVersions, getPythonVersion } from '../plan/wheel-python.js';
-import type { CompilerFacts, HostFacts, PythonFacts } from '../probe/types.js';
-import { majorMinor } from '../recipes/rules.js';
+import type { HostFacts } from '../probe/types.js';
 import type { Recipe } from '../recipes/schema.js';
+import { getCompilerCandidates, getCudaCandidates, getInstallCandidates, getPythonCandidates, pathOf } from './candidates.js';
+import { formatContainerParagraph, formatSummary, getDockerCommand, textOf } from './summary.js';
+
+// Compatible entry points: these moved to ./candidates.ts and ./summary.ts.
+export { getCompilerCandidates, getCudaCandidates, getInstallCandidates, getPythonCandidates } from './candidates.js';
+export { formatContainerParagraph, formatSummary, getDockerCommand, textOf } from './summary.js';
 import {
   askCompiler,
   askComputeCapabilities,
@@ -79,175 +82,6 @@ export interface Decision {
   summary: string;
 }
 
-/** Text of a verdict reason or fix, whatever its shape (string, {message}, {title}). */
-export function textOf(x: unknown): string {
-  if (typeof x === 'string') return x;
-  if (x && typeof x === 'object') {
-    const o = x as Record<string, unknown>;
-    for (const k of ['message', 'text', 'title', 'summary', 'reason']) if (typeof o[k] === 'string') return o[k];
-  }
-  return JSON.stringify(x);
-}
-
-/** A verdict choice as a path: a string, or an object with a path. */
-function pathOf(x: unknown): string | undefined {
-  if (typeof x === 'string') return x;
-  if (x && typeof x === 'object' && typeof (x as { path?: unknown }).path === 'string') return (x as { path: string }).path;
-  return undefined;
-}
-
-function inRange(version: string, range: string): boolean {
-  const v = semver.coerce(version);
-  return v !== null && semver.satisfies(v, range);
-}
-
-/**
- * Pythons to build with. Up to 2.13 the wheel is built for the python that runs configure, so it must be in the
- * recipe's range. From 2.14 (hermetic python) bazel builds with its own python at TF_PYTHON_VERSION: the host python
- * only runs configure and, with the default install, makes the venv that receives the wheel, so then its version must
- * be one bazel's rule offers (another would silently fall back to the rule's default and the venv could not install
- * the wheel). With --install-into PYTHON or --no-install any python 3 may run configure.
- */
-export function getPythonCandidates(facts: HostFacts, recipe: Recipe, install?: BuildOptions['install']): Candidate[] {
-  const seen = new Set<string>();
-  const hermetic = getHermeticVersions(recipe);
-  const receives = install === undefined || install.mode === 'venv';
-  const intoVersion = install?.mode === 'into' ? getPythonVersion(facts, install.python) : null;
-  const unusable = (p: PythonFacts): string | undefined => {
-    const mm = majorMinor(p.version);
-    if (hermetic === null) {
-      if (!inRange(p.version, recipe.python.range)) return `TensorFlow ${recipe.line} needs python ${recipe.python.range}`;
-      if (intoVersion !== null && mm !== intoVersion) return `the wheel is built for this python, but the one to install into is python ${intoVersion}`;
-      return undefined;
-    }
-    if (receives) {
-      if (hermetic.includes(mm)) return undefined;
-      const onlyConfigure = install === undefined ? ' (with --no-install or --install-into PYTHON it may still run configure)' : '';
-      return `TensorFlow ${recipe.line} builds wheels with bazel's own python (${hermetic.join(', ')}): a venv of python ${mm} could not install one${onlyConfigure}`;
-    }
-    return inRange(p.version, '>=3.7.0') ? undefined : 'configure needs python 3.7 or newer';
-  };
-  return facts.pythons
-    .filter((p: PythonFacts) => (seen.has(p.realPath) ? false : (seen.add(p.realPath), true)))
-    .map((p) => {
-      const why = unusable(p);
-      return { value: p.path, label: `python ${p.version} (${p.path})`, ...(why === undefined ? {} : { unusable: why }) };
-    });
-}
-
-/** Pythons to install into: only those that can install the wheel the chosen build python makes. */
-export function getInstallCandidates(facts: HostFacts, recipe: Recipe, python: string | undefined): Candidate[] {
-  const hermetic = getHermeticVersions(recipe);
-  const built = python === undefined ? null : getPythonVersion(facts, python);
-  return facts.pythons.map((p) => {
-    const mm = majorMinor(p.version);
-    const why =
-      hermetic !== null
-        ? hermetic.includes(mm) ? undefined : `bazel's hermetic python for ${recipe.line} builds wheels for python ${hermetic.join(', ')}`
-        : built !== null && mm !== built ? `the wheel is built for python ${built} (the python that runs configure)` : undefined;
-    return { value: p.path, label: `python ${p.version} (${p.path})`, ...(why === undefined ? {} : { unusable: why }) };
-  });
-}
-
-export function getCompilerCandidates(facts: HostFacts, recipe: Recipe, gpu: boolean): Candidate[] {
-  const range = compilerRange(recipe, gpu);
-  return facts.compilers.map((c: CompilerFacts) => ({
-    value: c.path,
-    label: `${c.kind} ${c.version} (${c.path})`,
-    ...(c.kind !== recipe.compiler.kind
-      ? { unusable: `${recipe.line} is built with ${recipe.compiler.kind}` }
-      : inRange(c.version, range)
-        ? {}
-        : { unusable: `${recipe.line} needs ${c.kind} ${range}` }),
-  }));
-}
-
-export function getCudaCandidates(facts: HostFacts, recipe: Recipe): Candidate[] {
-  const range = recipe.gpu?.cuda.range ?? '*';
-  return facts.cuda.map((c) => ({
-    value: c.path,
-    label: `CUDA ${c.version} (${c.path})`,
-    ...(!inRange(c.version, range)
-      ? { unusable: `${recipe.line} needs CUDA ${range}` }
-      : c.cudart
-        ? {}
-        : { unusable: `no libcudart under ${c.path}` }),
-  }));
-}
-
-/** The paragraph shown when native is off the table. */
-export function formatContainerParagraph(verdict: VerdictLike, recipe: Recipe, dockerCommand: string): string {
-  const reasons = verdict.reasons.map((r) => textOf(r).replace(/^not natively:\s*/, ''));
-  const why = reasons.length > 0 ? reasons.join('; ') : 'this host does not meet its toolchain';
-  return (
-    `A native build of TensorFlow ${recipe.line} is not practical here: ${why}. ` +
-    `A container has the toolchain it was released with (${recipe.tested.compiler}, bazel ${recipe.tested.bazel}, python ${recipe.tested.python}), ` +
-    `so \`${dockerCommand}\` builds the same wheel without changing this machine.`
-  );
-}
-
-export function getDockerCommand(verdict: VerdictLike | undefined, version: string, gpu: boolean): string {
-  const next = verdict?.nextCommand;
-  if (typeof next === 'string' && next.startsWith('tfbuild docker')) return next;
-  return `tfbuild docker ${version}${gpu ? ' --gpu' : ''}`;
-}
-
-function hoursText(h: number): string {
-  if (h < 1) return `${Math.max(1, Math.round(h * 60))} min`;
-  return `${h < 10 ? h.toFixed(1) : Math.round(h)} h`;
-}
-
-/** The final screen: what will run, with which key choices, and what it costs. Pure. */
-export function formatSummary(o: {
-  options: BuildOptions;
-  origins: Origins;
-  recipe: Recipe;
-  tag: string;
-  facts: HostFacts;
-  plan?: Plan | undefined;
-  fixes?: string[];
-}): string {
-  const { options: opt, recipe, facts, plan } = o;
-  const lines: string[] = [];
-  lines.push(`TensorFlow ${o.tag} (${recipe.line}, ${opt.gpu ? 'GPU' : 'CPU'})`);
-  if (plan) {
-    lines.push('  steps:');
-    plan.steps.forEach((s, n) => lines.push(`    ${n + 1}. ${s.title}`));
-  }
-  const from = (k: keyof BuildOptions): string => {
-    const src = o.origins[k];
-    return src === undefined || src === 'default' ? '' : ` (${src})`;
-  };
-  const bazelStep = plan?.steps.find((s) => s.kind === 'bazel-build');
-  const pythonStep = plan?.steps.find((s) => s.kind === 'install');
-  lines.push('  key choices:');
-  lines.push(`    python:        ${opt.python ?? (pythonStep && 'python' in pythonStep ? pythonStep.python : 'probed')}${from('python')}`);
-  const wheelPy = bazelStep?.kind === 'bazel-build' ? bazelStep.buildArgs.find((a) => a.startsWith('--repo_env=TF_PYTHON_VERSION='))?.split('=')[2] : undefined;
-  if (recipe.python.hermetic && wheelPy) lines.push(`    wheel python:  ${wheelPy} (bazel's hermetic python; cp${wheelPy.replace('.', '')} wheel)`);
-  lines.push(`    compiler:      ${opt.hostCompiler ?? 'probed'}${from('hostCompiler')}`);
-  const cpu = Array.isArray(opt.cpuFlags) ? opt.cpuFlags.join(',') : opt.cpuFlags;
-  const copts = bazelStep?.kind === 'bazel-build' && bazelStep.copts.length > 0 ? ` → ${bazelStep.copts.join(' ')}` : '';
-  lines.push(`    CPU flags:     ${cpu}${copts}${from('cpuFlags')}`);
-  if (opt.gpu) {
-    lines.push(`    CUDA:          ${opt.cudaPath ?? 'probed'}${from('cudaPath')}`);
-    lines.push(`    compute caps:  ${(opt.computeCapabilities ?? []).join(',')}${from('computeCapabilities')}`);
-  }
-  lines.push(`    source:        ${opt.source ?? `clone ${o.tag}`}${from('source')}`);
-  lines.push(`    output:        ${opt.output}${from('output')}`);
-  const inst = opt.install.mode === 'into' ? `into ${opt.install.python}` : opt.install.mode === 'venv' ? 'new venv' : 'none';
-  lines.push(`    install:       ${inst}${from('install')}`);
-  if (bazelStep?.kind === 'bazel-build') lines.push(`    bazel jobs:    ${bazelStep.jobs} (RAM budget ${bazelStep.localRamMiB} MiB)`);
-  const est = recipe.estimates;
-  const cores = Math.max(1, Math.min(opt.jobs ?? facts.cpu.cores, facts.cpu.cores));
-  const disk = facts.disk ? ` (${facts.disk.freeGiB.toFixed(0)} GiB free at ${facts.disk.measured})` : '';
-  lines.push(`  estimated: ${est.diskGiB} GiB disk${disk}, about ${hoursText(est.cpuHours / cores)} on ${cores} core${cores === 1 ? '' : 's'}`);
-  if (facts.disk && facts.disk.freeGiB < est.diskGiB) {
-    lines.push(`  warning: only ${facts.disk.freeGiB.toFixed(1)} GiB free; the build needs about ${est.diskGiB} GiB.`);
-  }
-  for (const f of o.fixes ?? []) lines.push(`  before it runs: ${f}`);
-  for (const w of plan?.warnings ?? []) lines.push(`  warning: ${w}`);
-  return lines.join('\n') + '\n';
-}
 
 /** Settle every decision before anything runs. */
 export async function decide(i: DecideInput): Promise<Decision> {
@@ -359,8 +193,8 @@ export async function decide(i: DecideInput): Promise<Decision> {
   }
   const options = parsed.data;
   const plan = i.makePlan ? await i.makePlan(options) : undefined;
-  const fixes = verdict?.kind === 'native-after-fixes' ? verdict.fixes.map(textOf) : [];
-  const summary = formatSummary({ options, origins, recipe, tag: i.tag, facts, plan, fixes });
+  // The verdict's fixes reach the screen as the plan's warnings (prepare adds them), like in `tfbuild plan`.
+  const summary = formatSummary({ options, origins, recipe, tag: i.tag, facts, plan });
   i.print(summary);
   const go = await askConfirm({ message: 'Start the build?', default: true }, askCtx);
   return { action: go ? 'build' : 'abort', options, origins, summary };

@@ -1,5 +1,6 @@
 import { ToolError, type TfbuildError } from '../errors.js';
 import { formatCommand } from '../exec/format.js';
+import { redact } from '../exec/redact.js';
 
 /** Render an error for the terminal: message, details, tool output tail, log path, and what to do next. */
 export function formatError(e: TfbuildError): string {
@@ -14,5 +15,6 @@ export function formatError(e: TfbuildError): string {
     if (e.logFile) lines.push(`  full log: ${e.logFile}`);
   }
   if (e.hint) lines.push(`  fix: ${e.hint}`);
-  return lines.join('\n') + '\n';
+  // The run's secrets (and URL passwords) never reach the terminal, whatever message carried them.
+  return redact(lines.join('\n') + '\n');
 }

@@ -116,6 +116,10 @@ export const EventSchema = z
       })
       .strict(),
     z
+      .object({ ...base, type: z.literal('error'), error: ErrorInfoSchema })
+      .strict()
+      .describe('the last event of a run that ended in an error, also one refused before its first step (usage, verdict, environment)'),
+    z
       .object({
         ...base,
         type: z.literal('log'),
@@ -276,6 +280,8 @@ export function formatHuman(e: BuildEvent): string | undefined {
     }
     case 'log':
       return e.level === 'debug' ? undefined : e.message;
+    case 'error':
+      return undefined; // src/cli prints the error itself
   }
 }
 

@@ -31,10 +31,10 @@ describe('tfbuild plan', () => {
     });
     const b = step('bazel-build');
     expect(b.cmd).toBe('/usr/local/bin/bazel');
-    expect(b.buildArgs).toEqual(expect.arrayContaining(['--config=opt', '--config=cuda', '--copt=-mavx2', '--copt=-mavx512f']));
+    expect(b.args).toEqual(expect.arrayContaining(['--config=opt', '--config=cuda', '--copt=-mavx2', '--copt=-mavx512f']));
     // bazel 0.5.4: the old resource flag and no --disk_cache, with a warning saying so.
-    expect(b.buildArgs.some((a: string) => a.startsWith('--local_resources='))).toBe(true);
-    expect(b.buildArgs.some((a: string) => a.startsWith('--disk_cache'))).toBe(false);
+    expect(b.args.some((a: string) => a.startsWith('--local_resources='))).toBe(true);
+    expect(b.args.some((a: string) => a.startsWith('--disk_cache'))).toBe(false);
     expect(plan.warnings.join('\n')).toMatch(/no --disk_cache/);
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearSecrets, redact, redactValue, registerSecret } from '../../src/exec/redact.js';
+import { clearSecrets, redact, redactValue, registerSecret, SecretRegistry } from '../../src/exec/redact.js';
 import { configureExec, formatCommand, run } from '../../src/exec/index.js';
 import { ToolError } from '../../src/errors.js';
 import { formatError } from '../../src/ui/errors.js';
@@ -13,11 +13,20 @@ afterEach(() => {
 });
 
 describe('redact', () => {
-  it('masks registered secrets, longest first, and ignores too-short values', () => {
+  it('masks registered secrets of any length, longest first; blank values are not secrets', () => {
     registerSecret('abcd');
     registerSecret('abcdefgh');
-    expect(registerSecret('ab')).toBe(false);
-    expect(redact('x=abcdefgh y=abcd z=ab')).toBe('x=*** y=*** z=ab');
+    expect(registerSecret('ab')).toBe(true);
+    expect(registerSecret('   ')).toBe(false);
+    expect(redact('x=abcdefgh y=abcd z=ab')).toBe('x=*** y=*** z=***');
+  });
+
+  it('a SecretRegistry is its own: one run\'s secrets do not leak into another registry', () => {
+    const a = new SecretRegistry(['abc123']);
+    const b = new SecretRegistry();
+    expect(a.redact('key abc123')).toBe('key ***');
+    expect(b.redact('key abc123')).toBe('key abc123');
+    expect(a.redactValue({ h: ['x-api-key=abc123'] })).toEqual({ h: ['x-api-key=***'] });
   });
 
   it('masks URL passwords even when not registered', () => {
@@ -68,5 +77,18 @@ describe('redaction in the exec chokepoint (real processes)', () => {
     expect(JSON.stringify({ m: te.message, c: te.command, t: te.tail })).not.toContain('err-secret-value');
     expect(formatError(te)).not.toContain('err-secret-value');
     expect(formatError(te)).toContain('failing with ***');
+  });
+});
+
+describe('findRemoteSecrets: what a run must mask', () => {
+  it('literal header values and URL passwords of any length, the values of ${ENV} references and TFBUILD_REMOTE_*', async () => {
+    const { findRemoteSecrets } = await import('../../src/plan/remote.js');
+    const found = findRemoteSecrets(
+      { remoteCache: 'https://ci:pw9@cache.lan', remoteExecutor: 'grpcs://u:${EXEC_PW}@exec.lan', remoteHeaders: ['x-api-key=abc', 'Authorization=Bearer ${TOK}'] },
+      { EXEC_PW: 'exec-pw', TOK: 't0k', TFBUILD_REMOTE_HEADER_X_KEY: 'hdr-val', UNRELATED: 'nope' },
+    );
+    expect(found.sort()).toEqual(['Bearer t0k', 'abc', 'exec-pw', 'hdr-val', 'pw9', 't0k'].sort());
+    const reg = new SecretRegistry(found);
+    expect(reg.redact('--remote_header=Authorization=Bearer t0k x-api-key=abc')).toBe('--remote_header=Authorization=*** x-api-key=***');
   });
 });

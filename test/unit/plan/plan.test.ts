@@ -37,7 +37,7 @@ describe('createPlan', () => {
     expect(env).toMatchObject({ TF_NEED_CUDA: '1', TF_CUDA_VERSION: '8.0', CUDA_TOOLKIT_PATH: '/usr/local/cuda-8.0', TF_CUDA_COMPUTE_CAPABILITIES: '6.1', GCC_HOST_COMPILER_PATH: '/usr/bin/gcc' });
     // r1.4's configure.py requires libcudnn.so.$TF_CUDNN_VERSION: the major only.
     expect(env.TF_CUDNN_VERSION).toBe('6');
-    expect(step(p, 'bazel-build').buildArgs).toContain('--config=cuda');
+    expect(step(p, 'bazel-build').args).toContain('--config=cuda');
     expect(step(p, 'package').metadata).toMatchObject({ cuda: '8.0', cudnn: '6.0.21', computeCapabilities: ['6.1'] });
   });
 
@@ -64,18 +64,18 @@ describe('createPlan', () => {
     expect(b.cmd).toBe('/opt/bazelisk');
     expect(b.env.USE_BAZEL_VERSION).toBe('0.5.4');
     // bazel 0.5.4 has neither --local_ram_resources nor --disk_cache.
-    expect(b.buildArgs).toContain('--local_resources=6553,4,1.0');
-    expect(b.buildArgs.some((a) => a.startsWith('--disk_cache'))).toBe(false);
-    expect(b.buildArgs).not.toContain('--incompatible_x=false');
+    expect(b.args).toContain('--local_resources=6553,4,1.0');
+    expect(b.args.some((a) => a.startsWith('--disk_cache'))).toBe(false);
+    expect(b.args).not.toContain('--incompatible_x=false');
     const newer = createPlan({ facts: sampleFacts({ bazel: { path: '/b/bazel', version: '0.9.0', kind: 'bazel', unknownRelease: false } }), recipe: sampleRecipe(), recipeFile: null, tag: 'v1.4.1', options: sampleOptions(), pathEnv: PATH_ENV });
-    expect(step(newer, 'bazel-build').buildArgs).toContain('--incompatible_x=false');
+    expect(step(newer, 'bazel-build').args).toContain('--incompatible_x=false');
   });
 
   it('honours overrides: --jobs, --local-ram, --no disk cache, --source, --install-into, extra flags', () => {
     const p = plan({ jobs: 1, localRamMiB: 3000, diskCache: false, source: 'tf', install: { mode: 'into', python: '/py' }, extraBazelFlags: ['--verbose_failures'] });
     const b = step(p, 'bazel-build');
-    expect(b.buildArgs).toEqual(expect.arrayContaining(['--jobs=1', '--local_ram_resources=3000', '--verbose_failures']));
-    expect(b.buildArgs.some((a) => a.startsWith('--disk_cache'))).toBe(false);
+    expect(b.args).toEqual(expect.arrayContaining(['--jobs=1', '--local_ram_resources=3000', '--verbose_failures']));
+    expect(b.args.some((a) => a.startsWith('--disk_cache'))).toBe(false);
     expect(step(p, 'source')).toMatchObject({ mode: 'existing', dir: '/cwd/tf' });
     expect(step(p, 'install')).toMatchObject({ mode: 'into', targetPython: '/py' });
     expect(step(p, 'verify').python).toBe('/py');

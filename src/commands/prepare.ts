@@ -1,0 +1,145 @@
+/**
+ * One decision, one plan: `prepare(request)` is the single road from a command line to what runs. It reads the
+ * options once, probes (or reads --host-facts) once, computes the verdict once, settles every decision once (prompts
+ * only return options), settles bazel, makes the plan once and collects the secrets it carries. `build`, `plan`,
+ * `fetch`, `--dry-run` and the container route only render or execute its result, so `tfbuild plan X`,
+ * `tfbuild X --dry-run` and `tfbuild X` take the same route and end with the same exit code.
+ */
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { writeConfigFile } from '../config/index.js';
+import { EnvironmentError } from '../errors.js';
+import type { Plan } from '../plan/index.js';
+import type { BuildOptions } from '../plan/options.js';
+import { getCacheDir } from '../plan/paths.js';
+import { computeVerdict, type Verdict } from '../plan/verdict.js';
+import { addContainerFacts } from '../probe/index.js';
+import type { HostFacts } from '../probe/types.js';
+import { resolveRecipe } from '../recipes/index.js';
+import type { Recipe } from '../recipes/schema.js';
+import { needsOtherBazel, settleBazel } from '../steps/ensure-bazel.js';
+import { decide, getDockerCommand, type DecisionFlags, type Origins } from '../ui/decide.js';
+import { askConfirm, getPromptContext, type PromptContext } from '../ui/prompts.js';
+import { SecretRegistry } from '../exec/redact.js';
+import { findRemoteSecrets } from '../plan/remote.js';
+import { planFor, probeForBuild, readHostFactsFile, readRequestOptions, withPythonFacts, type BuildFlags } from './build-options.js';
+
+/** What the command will do with the result: only `build` may write before the first step (a bazel download). */
+export type PrepareMode = 'build' | 'plan' | 'dry-run' | 'fetch';
+
+export interface PrepareRequest {
+  version: string;
+  flags: BuildFlags & DecisionFlags;
+  mode: PrepareMode;
+  /** Human text (paragraphs, the summary screen): stderr. */
+  print: (s: string) => void;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  stdinIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
+}
+
+export type Route = 'native' | 'container' | 'abort';
+
+export interface Prepared {
+  route: Route;
+  facts: HostFacts;
+  recipe: Recipe;
+  tag: string;
+  verdict: Verdict;
+  options: BuildOptions;
+  origins: Origins;
+  /** The plan that runs (native route); null on the container and abort routes. */
+  plan: Plan | null;
+  /** The container route's command (what `tfbuild build` runs instead of the plan). */
+  dockerCommand: string | null;
+  /** Every secret the plan carries (literal credentials, `${ENV}` values): mask them in every output. */
+  secrets: SecretRegistry;
+  /** Written by --save-config. */
+  savedConfig?: string;
+}
+
+/** Verdict fixes that tfbuild performs itself after consent (the bazel download); the rest must be done first. */
+function isBazelFix(fix: string, verdict: Verdict): boolean {
+  return verdict.choices.bazel === null ? false : /bazel/i.test(fix) && !/apt-get|dnf|pip /.test(fix);
+}
+
+export async function prepare(req: PrepareRequest): Promise<Prepared> {
+  const env = req.env ?? process.env;
+  const cwd = req.cwd ?? process.cwd();
+  const f = req.flags;
+  const { given, config, options: asked } = readRequestOptions(req.version, f, cwd);
+  const probing = f.hostFacts !== undefined ? null : probeForBuild(asked);
+  const { recipe, tag } = resolveRecipe(asked.version, asked.recipeFile !== undefined ? { recipeFile: asked.recipeFile } : {});
+  let facts = probing ? await probing : readHostFactsFile(f.hostFacts!);
+  // A --python the probe did not list (a venv, a wrapper): asked directly, added to a copy of the facts.
+  if (probing) facts = await withPythonFacts(facts, asked.python);
+  const verdictOpts = {
+    gpu: asked.gpu, noInstall: asked.install.mode === 'none',
+    ...(asked.python ? { python: asked.python } : {}), ...(asked.hostCompiler ? { hostCompiler: asked.hostCompiler } : {}), ...(asked.cudaPath ? { cudaPath: asked.cudaPath } : {}),
+  };
+  // Only this host's engines are probed, and only when the verdict needs them: a --host-facts file is another host.
+  if (probing && facts.skipped?.includes('containers') && computeVerdict(facts, recipe, verdictOpts).kind === 'container') facts = await addContainerFacts(facts);
+  const verdict = computeVerdict(facts, recipe, verdictOpts);
+
+  const base = getPromptContext({
+    yes: f.yes, nonInteractive: f.nonInteractive, json: f.json, env,
+    stdinIsTTY: req.stdinIsTTY ?? Boolean(process.stdin.isTTY), stdoutIsTTY: req.stdoutIsTTY ?? Boolean(process.stdout.isTTY),
+  });
+  // plan and --dry-run never ask: they answer as the headless run they preview.
+  const ctx: PromptContext = req.mode === 'build' || req.mode === 'fetch' ? base : { interactive: false, reason: base.reason ?? `tfbuild ${req.mode} does not ask` };
+  const yes = Boolean(f.yes);
+  const secretsOf = (plan: Plan | null) => new SecretRegistry(findRemoteSecrets(plan?.options ?? asked, env));
+
+  // Bazel is settled before the plan is made, so the plan the user confirms names the bazel that runs.
+  if (verdict.kind !== 'container' && verdict.kind !== 'impossible' && asked.bazel === undefined && needsOtherBazel(facts, recipe)) {
+    if (req.mode === 'build' || req.mode === 'fetch') {
+      facts = await settleBazel({
+        facts, recipe, yes, interactive: ctx.interactive, cacheDir: getCacheDir({ home: env.HOME ?? homedir(), cwd, xdgCacheHome: env.XDG_CACHE_HOME }),
+        confirm: (message) => askConfirm({ message, default: true }, ctx), print: (l) => req.print(l + '\n'),
+      });
+    } else if (yes) {
+      req.print(`Note: the real run first downloads bazel ${recipe.bazel.tested} (sha256-verified) into tfbuild's cache; this plan names the bazel found now.\n`);
+    }
+  }
+
+  let made: { options: BuildOptions; plan: Plan } | null = null;
+  // What the verdict says to do first is part of the plan, shown (and emitted) the same way by plan, --dry-run and
+  // the run: tfbuild does not run another package manager for the user. The bazel download is the one it does.
+  const todo = verdict.kind === 'native-after-fixes' ? verdict.fixes.filter((x) => !isBazelFix(x, verdict)) : [];
+  const makePlan = (options: BuildOptions): Plan => {
+    const plan = planFor({ facts, recipe, tag, options, verdict, env, cwd });
+    for (const fix of todo) plan.warnings.push(`the verdict asks for this first: ${fix} (tfbuild does not run it; the build may fail without it)`);
+    made = { options, plan };
+    return plan;
+  };
+  const d = await decide({
+    flags: given, config, version: req.version, tag: asked.tag ?? tag, facts, recipe, verdict, ctx, yes, makePlan,
+    print: req.mode === 'plan' ? () => undefined : req.print,
+  });
+  const out = (route: Route, plan: Plan | null, dockerCommand: string | null): Prepared => ({
+    route, facts, recipe, tag: asked.tag ?? tag, verdict, options: d.options, origins: d.origins, plan, dockerCommand, secrets: secretsOf(plan),
+  });
+  if (d.action === 'docker') {
+    const dockerCommand = d.dockerCommand ?? getDockerCommand(verdict, req.version, asked.gpu);
+    // A headless run without --yes does not start an hours-long container build on its own; plan and --dry-run
+    // preview exactly that refusal.
+    if (!yes && !ctx.interactive) {
+      throw new EnvironmentError(`A native build of ${recipe.line} is not practical on this host.`, {
+        details: verdict.reasons,
+        hint: `Run ${dockerCommand}, or pass --yes to let tfbuild build take the container route.`,
+      });
+    }
+    return out('container', null, dockerCommand);
+  }
+  if (d.action === 'abort') return out('abort', null, null);
+  const m = made as { options: BuildOptions; plan: Plan } | null;
+  const plan = m !== null && m.options === d.options ? m.plan : makePlan(d.options);
+
+  const prepared = out('native', plan, null);
+  if (f.saveConfig !== undefined) {
+    prepared.savedConfig = writeConfigFile(resolve(cwd, f.saveConfig), d.options, { cwd });
+    req.print(`Saved these decisions to ${prepared.savedConfig}; repeat headless with: tfbuild build ${req.version} --config ${prepared.savedConfig} --yes\n`);
+  }
+  return prepared;
+}
