@@ -46,6 +46,7 @@ describe('configure output watching', () => {
     ['Traceback (most recent call last):', 'error'],
     ['Configuration finished', null],
     ['You have bazel 0.5.4 installed.', null],
+    ["Would you like to interactively configure ./WORKSPACE for Android builds? [y/N]: Not configuring the WORKSPACE for Android builds.", "prompt"],
   ] as const)('%s → %s', (line, kind) => expect(classifyConfigureLine(line)).toBe(kind));
 });
 
