@@ -1,4 +1,5 @@
 /** The complete ./configure environment of a recipe era: every variable it would otherwise ask for. */
+import { basename } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { TEMPLATE_VARS, type Recipe, type TemplateVar } from '../recipes/schema.js';
 
@@ -43,16 +44,57 @@ function sortEnv(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-export function buildConfigureEnv(recipe: Recipe, gpu: boolean, vars: TemplateValues): Record<string, string> {
+/** Whether a clang-era recipe (one that answers TF_NEED_CLANG) builds with clang or, on request, with gcc. */
+export interface CompilerRoute {
+  clang: boolean;
+  warnings: string[];
+}
+
+const CLANG_PATH_VARS = new Set(['CLANG_COMPILER_PATH', 'CLANG_CUDA_COMPILER_PATH']);
+const CLANG_SWITCHES = new Set(['TF_NEED_CLANG', 'TF_CUDA_CLANG']);
+
+export function isClangEra(recipe: Recipe): boolean {
+  return recipe.configure.env.some((e) => e.name === 'TF_NEED_CLANG');
+}
+
+/**
+ * 2.14+ configure.py defaults to clang, but accepts TF_NEED_CLANG=0 (gcc), which TensorFlow does not test and many
+ * users run. gcc is chosen when --host-compiler names a gcc, or when the host has no clang at all.
+ */
+export function chooseCompilerRoute(
+  recipe: Recipe,
+  i: { hostCompiler: string | undefined; hostCompilerKind: 'gcc' | 'clang' | null; clang: string | undefined },
+): CompilerRoute {
+  if (!isClangEra(recipe)) return { clang: false, warnings: [] };
+  const askedGcc = i.hostCompiler !== undefined && (i.hostCompilerKind ?? (/clang/.test(basename(i.hostCompiler)) ? 'clang' : 'gcc')) === 'gcc';
+  if (!askedGcc && i.clang !== undefined) return { clang: true, warnings: [] };
+  const why = askedGcc ? `--host-compiler ${i.hostCompiler} is gcc` : 'this host has no clang';
+  return {
+    clang: false,
+    warnings: [
+      `${why}: building ${recipe.line} with gcc (TF_NEED_CLANG=0). TensorFlow ${recipe.version.replace(/\.0$/, '')} is tested with ${recipe.tested.compiler} only; gcc builds are untested upstream and may fail or warn where clang would not. Install clang for the tested route (tfbuild doctor ${recipe.line.replace(/^r/, '')} shows how).`,
+    ],
+  };
+}
+
+export function buildConfigureEnv(recipe: Recipe, gpu: boolean, vars: TemplateValues, route: CompilerRoute | null = null): Record<string, string> {
   const env: Record<string, string> = {};
+  const gcc = route !== null && !route.clang && isClangEra(recipe);
   for (const e of recipe.configure.env) {
     if (!isWanted(e.when, gpu)) continue;
-    if (e.bool !== undefined) {
+    if (gcc && CLANG_PATH_VARS.has(e.name)) continue;
+    if (gcc && CLANG_SWITCHES.has(e.name)) {
+      env[e.name] = formatBool(false, recipe.configure.boolFormat);
+    } else if (e.bool !== undefined) {
       const b = e.bool === 'gpu' ? gpu : e.bool === 'cpu' ? !gpu : e.bool;
       env[e.name] = formatBool(b, recipe.configure.boolFormat);
     } else {
       env[e.name] = expandTemplate(e.value ?? '', vars, `recipe ${recipe.line} configure env ${e.name}`);
     }
+  }
+  // nvcc instead of clang compiles CUDA: configure.py then asks which gcc nvcc should use.
+  if (gcc && gpu && env.GCC_HOST_COMPILER_PATH === undefined) {
+    env.GCC_HOST_COMPILER_PATH = expandTemplate('{hostCompiler}', vars, `recipe ${recipe.line} GCC_HOST_COMPILER_PATH`);
   }
   return sortEnv({ ...env, ...CHILD_LOCALE });
 }

@@ -7,7 +7,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { HostFacts } from '../probe/types.js';
 import type { Recipe } from '../recipes/schema.js';
 import { buildBazelArgs, buildStartupArgs } from './bazel-args.js';
-import { buildConfigureEnv, CHILD_LOCALE, sortEnv, type TemplateValues } from './configure-env.js';
+import { buildConfigureEnv, CHILD_LOCALE, chooseCompilerRoute, sortEnv, type TemplateValues } from './configure-env.js';
 import { formatCcOptFlags, resolveCpuFlags } from './cpu-flags.js';
 import type { BuildOptions } from './options.js';
 import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, type PathEnv } from './paths.js';
@@ -113,7 +113,14 @@ export function createPlan(i: PlanInput): Plan {
   const probedCaps = [...new Set(facts.gpus.map((g) => g.computeCapability).filter((c): c is string => c !== null))];
   const caps = o.computeCapabilities ?? (probedCaps.length > 0 ? probedCaps : recipe.gpu?.computeCapabilities.default.split(',') ?? []);
 
-  const cpu = resolveCpuFlags(o.cpuFlags, facts.cpu.isa);
+  const route = chooseCompilerRoute(recipe, {
+    hostCompiler: o.hostCompiler, hostCompilerKind: facts.compilers.find((c) => c.path === o.hostCompiler || c.cxxPath === o.hostCompiler)?.kind ?? null, clang,
+  });
+  warnings.push(...route.warnings);
+  // The compiler that turns --copt into code: clang in the clang era (unless gcc was chosen), else the host compiler.
+  const copter = facts.compilers.find((c) => (route.clang ? c.path === clang : c.path === compiler || c.cxxPath === compiler));
+  const cpu = resolveCpuFlags(o.cpuFlags, facts.cpu.isa, copter ? { kind: copter.kind, version: copter.version } : null);
+  warnings.push(...cpu.notes);
   if (cpu.foreign.length > 0) {
     warnings.push(
       `Building for ${cpu.foreign.join(', ')}, which this host's CPU lacks: the wheel will not run here (import fails with an illegal instruction).`,
@@ -187,7 +194,7 @@ export function createPlan(i: PlanInput): Plan {
   }
   steps.push({
     id: 'configure', kind: 'configure', title: 'Configure (./configure, answers from the environment)',
-    cmd: './configure', args: [], cwd: srcDir, env: buildConfigureEnv(recipe, gpu, vars), pathPrepend: bazelDir,
+    cmd: './configure', args: [], cwd: srcDir, env: buildConfigureEnv(recipe, gpu, vars, route), pathPrepend: bazelDir,
     bazelrc: '.tf_configure.bazelrc', exitsZeroOnBazelFailure: recipe.configure.exitsZeroOnBazelFailure,
   });
   steps.push({

@@ -5,9 +5,9 @@
  */
 export const HOST_FACTS_SCHEMA_VERSION = 1;
 
-/** The ISA extensions TensorFlow builds care about, by their /proc/cpuinfo names. */
-export const TF_ISA_FLAGS = ['sse4_1', 'sse4_2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl', 'avx512_vnni'] as const;
-export type IsaFlag = (typeof TF_ISA_FLAGS)[number];
+/** The ISA extensions TensorFlow builds care about, by their /proc/cpuinfo names (the ISA table, src/plan/isa.ts). */
+import type { IsaFlag } from '../plan/isa.js';
+export { TF_ISA_FLAGS, type IsaFlag } from '../plan/isa.js';
 
 export interface OsFacts {
   platform: string; // process.platform

@@ -4,6 +4,8 @@
  * instructions that this TensorFlow binary was not compiled to use: AVX AVX2", 2.x "To enable the following
  * instructions: AVX2 FMA, in other operations, rebuild…".
  */
+import { expandIsaImplied, ISA_TABLE } from '../plan/isa.js';
+
 export const VERIFY_MARK = 'TFBUILD_VERIFY ';
 
 export function getVerifyScript(era: 'graph' | 'eager'): string {
@@ -68,30 +70,13 @@ export function parseMissingCpuFlags(stderr: string): string[] | null {
   return list.trim().split(/[\s,]+/).filter((s) => s !== '').map((s) => s.toLowerCase().replace('_', '.'));
 }
 
-/** What -mX also turns on in gcc/clang (so the guard does not list it either). */
-const IMPLIES: Record<string, string[]> = {
-  'avx512f': ['avx2'],
-  'avx2': ['avx'],
-  'fma': ['avx'],
-  'avx': ['sse4.2'],
-  'sse4.2': ['sse4.1'],
-  'sse4.1': ['ssse3'],
-  'ssse3': ['sse3'],
-};
-
+/** What -mX also turns on in gcc/clang (so the guard does not list it either), from the ISA table. */
 export function expandImplied(flags: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  const visit = (f: string) => {
-    if (out.has(f)) return;
-    out.add(f);
-    for (const g of IMPLIES[f] ?? []) visit(g);
-  };
-  flags.forEach(visit);
-  return out;
+  return expandIsaImplied(flags);
 }
 
-/** The extensions `--cpu-flags` chooses among. */
-const CHECKED = ['sse4.2', 'avx', 'avx2', 'fma', 'avx512f'];
+/** The extensions `--cpu-flags auto` chooses among. */
+const CHECKED = ISA_TABLE.filter((e) => e.auto).map((e) => e.name);
 
 /**
  * Compare the guard's list with what was asked for. Returns problems (empty = as expected). `hostIsa` uses cpuinfo

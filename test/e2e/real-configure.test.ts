@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TfbuildError } from '../../src/errors.js';
-import { buildConfigureEnv, type TemplateValues } from '../../src/plan/configure-env.js';
+import { buildConfigureEnv, type CompilerRoute, type TemplateValues } from '../../src/plan/configure-env.js';
 import type { ConfigureStep, Plan } from '../../src/plan/index.js';
 import { loadCatalog } from '../../src/recipes/index.js';
 import { runConfigureStep } from '../../src/steps/configure.js';
@@ -69,11 +69,11 @@ const VARS: TemplateValues = {
   cudaPath: cuda, cudaVersion: '8.0', cudnnPath: cuda, cudnnVersion: '6', computeCapabilities: '3.5,5.2', wheelName: 'tensorflow',
 };
 
-function plannedEnv(era: Era, gpu: boolean): Record<string, string> {
+function plannedEnv(era: Era, gpu: boolean, route: CompilerRoute | null = null): Record<string, string> {
   const recipe = loadCatalog().find((r) => r.line === ERA[era].line);
   if (!recipe) throw new Error(`no recipe ${ERA[era].line}`);
   const vars = era === 'master' ? { ...VARS, computeCapabilities: '8.0,9.0' } : VARS;
-  return buildConfigureEnv(recipe, gpu, vars);
+  return buildConfigureEnv(recipe, gpu, vars, route);
 }
 
 let n = 0;
@@ -151,5 +151,20 @@ describe.skipIf(REAL === null)('the real configure.py with tfbuild\'s planned en
         });
       });
     }
+  }
+});
+
+describe.skipIf(REAL === null)('current master\'s configure.py with gcc (TF_NEED_CLANG=0, what --host-compiler gcc plans)', () => {
+  for (const gpu of [false, true]) {
+    it(`${gpu ? 'GPU (nvcc, gcc as its host compiler)' : 'CPU'}: asks nothing and writes no clang`, async () => {
+      const env = plannedEnv('master', gpu, { clang: false, warnings: [] });
+      expect(env.TF_NEED_CLANG).toBe('0');
+      const r = await configure('master', env);
+      expect(r.error, r.log).toBeNull();
+      expect(r.log.split('\n').filter((l) => readConfigureQuestion(l) !== null)).toEqual([]);
+      expect(r.bazelrc).not.toMatch(/CLANG_COMPILER_PATH|--config=cuda_clang/);
+      // configure.py resolves the symlink (/usr/bin/gcc → x86_64-linux-gnu-gcc-12 on Debian).
+      if (gpu) expect(r.bazelrc).toMatch(/GCC_HOST_COMPILER_PATH="\/usr\/bin\/\S*gcc/);
+    });
   }
 });

@@ -112,7 +112,7 @@ describe('cpu flags, resources, tag version', () => {
     ['none', ['avx2'], [], []],
     ['native', [], ['-march=native'], []],
     [['avx2', 'FMA'], ['avx2', 'fma'], ['-mavx2', '-mfma'], []],
-    [['avx9000'], ['avx2'], ['-mavx9000'], ['avx9000']],
+    [['avx512_vnni'], ['avx512_vnni'], ['-mavx512vnni'], []],
     [['sse4_2'], [], ['-msse4.2'], ['sse4.2']],
   ] as const)('%j on %j → %j (foreign %j)', (spec, isa, copts, foreign) => {
     const r = resolveCpuFlags(spec as never, isa);
