@@ -193,6 +193,11 @@ function pickCompiler(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pk
   if (opts.hostCompiler !== undefined) {
     const chosen = facts.compilers.find((c) => c.path === opts.hostCompiler || c.cxxPath === opts.hostCompiler);
     if (!chosen) return { choice: null, need: { id: 'compiler', ok: false, reason: `compiler ${opts.hostCompiler} (--host-compiler) is not on this host`, fix: 'pass a compiler this host has' } };
+    // 2.14+ configure.py takes TF_NEED_CLANG=0: gcc on request, untested upstream (the plan warns; clang stays the advice).
+    if (kind === 'clang' && chosen.kind === 'gcc') {
+      const message = `${chosen.kind} ${chosen.version} (${chosen.path}) chosen with --host-compiler: TF_NEED_CLANG=0, which TensorFlow does not test (it tests ${recipe.tested.compiler}; clang ${range} is the recommended route)`;
+      return { choice: chosen, need: { id: 'compiler', ok: true, message } };
+    }
     compilers = [chosen];
   }
   const testedMajor = semver.coerce(recipe.tested.compiler)?.major;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPlan, type ConfigureStep, type Plan } from '../../../src/plan/index.js';
 import { loadCatalog } from '../../../src/recipes/index.js';
+import { assessNeeds } from '../../../src/plan/verdict.js';
 import { PATH_ENV, sampleFacts, sampleOptions } from './samples.js';
 
 const r217 = () => {
@@ -54,5 +55,19 @@ describe('the compiler route of a clang-era recipe (2.14+)', () => {
     const p = createPlan({ facts, recipe: r14, recipeFile: null, tag: 'v1.4.1', options: sampleOptions({ hostCompiler: '/usr/bin/gcc-4.8' }), pathEnv: PATH_ENV });
     expect(env(p).CC_OPT_FLAGS).toBe('-msse4.2 -mavx -mavx2 -mfma');
     expect(p.warnings).toContain('avx512f left out: gcc 4.8.5 does not know -mavx512f (added in gcc 4.9.0).');
+  });
+});
+
+describe('the verdict on gcc for a clang-era recipe', () => {
+  it('accepts gcc named with --host-compiler, still naming clang as the recommended route', () => {
+    const need = assessNeeds(sampleFacts({ compilers: [GCC] }), r217(), { gpu: false, hostCompiler: '/usr/bin/gcc' }).needs.find((n) => n.id === 'compiler');
+    expect(need).toMatchObject({ ok: true });
+    expect(need?.ok && need.message).toMatch(/TF_NEED_CLANG=0, which TensorFlow does not test .*clang >=17\.0\.0 <19\.0\.0 is the recommended route/);
+  });
+
+  it('without --host-compiler, a host lacking clang is told to install clang', () => {
+    const need = assessNeeds(sampleFacts({ compilers: [GCC] }), r217(), { gpu: false }).needs.find((n) => n.id === 'compiler');
+    expect(need).toMatchObject({ ok: false });
+    expect(need?.ok === false && need.reason).toMatch(/needs clang/);
   });
 });
