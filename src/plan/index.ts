@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { HostFacts } from '../probe/types.js';
 import type { Recipe } from '../recipes/schema.js';
-import { buildBazelArgs, buildStartupArgs } from './bazel-args.js';
+import { buildBazelArgs, buildStartupArgs, getFlagBazelVersion } from './bazel-args.js';
 import { buildConfigureEnv, CHILD_LOCALE, chooseCompilerRoute, sortEnv, type TemplateValues } from './configure-env.js';
 import { formatCcOptFlags, resolveCpuFlags } from './cpu-flags.js';
 import type { BuildOptions } from './options.js';
@@ -54,11 +54,16 @@ function isBazelisk(path: string): boolean {
   return basename(path).includes('bazelisk');
 }
 
+/** The release of an installed bazel: its own answer, or its distribution package's (Debian's `no_version`). */
+function getBazelRelease(b: NonNullable<HostFacts['bazel']>): string | null {
+  return b.unknownRelease ? (b.packageRelease ?? null) : b.version;
+}
+
 function chooseBazel(i: PlanInput): { path: string; version: string | null; bazelisk: boolean } {
   const explicit = i.options.bazel ?? i.choices?.bazel;
   if (explicit !== undefined) {
     const bazelisk = isBazelisk(explicit);
-    const known = i.facts.bazel && i.facts.bazel.path === explicit && !i.facts.bazel.unknownRelease ? i.facts.bazel.version : null;
+    const known = i.facts.bazel && i.facts.bazel.path === explicit ? getBazelRelease(i.facts.bazel) : null;
     return { path: explicit, version: bazelisk ? i.recipe.bazel.tested : known, bazelisk };
   }
   if (i.facts.bazelisk) return { path: i.facts.bazelisk.path, version: i.recipe.bazel.tested, bazelisk: true };
@@ -66,7 +71,7 @@ function chooseBazel(i: PlanInput): { path: string; version: string | null; baze
     const bazelisk = i.facts.bazel.kind === 'bazelisk';
     return {
       path: i.facts.bazel.path,
-      version: bazelisk ? i.recipe.bazel.tested : i.facts.bazel.unknownRelease ? null : i.facts.bazel.version,
+      version: bazelisk ? i.recipe.bazel.tested : getBazelRelease(i.facts.bazel),
       bazelisk,
     };
   }
@@ -149,15 +154,18 @@ export function createPlan(i: PlanInput): Plan {
     ...(clang !== undefined ? { clang } : {}),
   };
 
+  // Flags are spelled for the bazel that runs; an unknown release is taken as the oldest the recipe admits.
+  const flagBazel = getFlagBazelVersion(recipe, bazel.version);
+  if (flagBazel.note !== null) warnings.push(`bazel at ${bazel.path} does not report its release: ${flagBazel.note}`);
   const remote = remoteFlags(
     { ...o, ...(typeof o.diskCache === 'string' ? { diskCache: resolvePath(pathEnv, o.diskCache) } : {}) },
-    { bazelVersion: bazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {} },
+    { bazelVersion: flagBazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {} },
   );
   warnings.push(...remote.warnings);
   const buildArgs = buildBazelArgs({
     recipe,
     gpu,
-    bazelVersion: bazel.version,
+    bazelVersion: flagBazel.version,
     copts: cpu.copts,
     jobs: resources.jobs,
     localRamMiB: resources.localRamMiB,

@@ -85,6 +85,11 @@ export interface BazelFacts extends ToolFacts {
   kind: 'bazel' | 'bazelisk';
   /** Debian's bazel-bootstrap prints `bazel no_version`: a real bazel whose release is unknown. */
   unknownRelease: boolean;
+  /**
+   * For a bazel that reports no release: the upstream release of the distribution package that installed it
+   * (Debian's bazel-bootstrap 4.2.3+ds-9 → "4.2.3"), read from the package database; null/absent when unknown.
+   */
+  packageRelease?: string | null;
 }
 
 export interface JavaFacts extends ToolFacts {
