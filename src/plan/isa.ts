@@ -33,6 +33,11 @@ export interface IsaEntry {
   auto: boolean;
   /** Other spellings accepted on input. */
   aliases: readonly string[];
+  /**
+   * The first TensorFlow major whose start-up guard reports the extension as "not compiled to use" (r1.4's lists
+   * SSE…FMA only; 2.x's adds AVX512F), or null when tfbuild does not read it from the guard.
+   */
+  guardFromMajor: number | null;
 }
 
 const entry = (
@@ -40,6 +45,7 @@ const entry = (
 ): IsaEntry => ({
   name, cpuinfo, copt: { gcc: opt, clang: opt }, since: { gcc, clang },
   macro: `__${name.replace('.', '_').replace('avx512_', 'avx512').toUpperCase()}__`, guard: name.toUpperCase(), implies, auto, aliases,
+  guardFromMajor: !auto ? null : name === 'avx512f' ? 2 : 1,
 });
 
 /** In the order TF's guard reports them. */
