@@ -5,6 +5,7 @@ import { getExecContext } from '../exec/index.js';
 import type { InstallStep } from '../plan/index.js';
 import { createVenv, pipInstall, readPythonInfo, venvPython } from '../tools/python.js';
 import { getLogFile, type StepContext, type StepOutputs } from './context.js';
+import { verifyWheelRunsHere } from './wheel-guard.js';
 import { EnvironmentError } from '../errors.js';
 
 /** Checked before the build: the interpreter runs and can make a venv / has pip (hours before install). */
@@ -33,6 +34,8 @@ export async function runInstallStep(step: InstallStep, ctx: StepContext): Promi
   if (step.mode === 'venv' && step.venvDir) {
     python = existsSync(venvPython(step.venvDir)) ? venvPython(step.venvDir) : (await createVenv({ python: step.python, dir: step.venvDir, signal: ctx.signal })).python;
   }
+  // The same refusal as `tfbuild install`: a wheel this CPU or python cannot run is not installed (--no-install skips).
+  if (!getExecContext().dryRun) await verifyWheelRunsHere(wheel, python);
   ctx.setStatus(`pip install ${wheel}`);
   await pipInstall({ python, wheel, noIndex: false, logFile, signal: ctx.signal });
   return { python };
