@@ -1,3 +1,4 @@
+/* global console, URL */
 // "Right first" of tfbuild's diagnosis on real log lines the knowledge base was not written from
 // (bench/data/diagnosis-heldout.json): for each line alone, is the expected entry the first match?
 // Writes bench/results/diagnosis-heldout.json. Needs `npm run build` first (reads dist/).
