@@ -1,6 +1,6 @@
 /** The complete ./configure environment of a recipe era: every variable it would otherwise ask for. */
 import { basename } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { TEMPLATE_VARS, type Recipe, type TemplateVar } from '../recipes/schema.js';
 
 export type TemplateValues = Partial<Record<TemplateVar, string>>;
@@ -77,7 +77,38 @@ export function chooseCompilerRoute(
   };
 }
 
-export function buildConfigureEnv(recipe: Recipe, gpu: boolean, vars: TemplateValues, route: CompilerRoute | null = null): Record<string, string> {
+/** The hermetic-CUDA era (2.18+) asks for LOCAL_CUDA_PATH: empty = bazel downloads CUDA, a path = a local toolkit. */
+export function hasCudaSourceChoice(recipe: Recipe): boolean {
+  return recipe.configure.env.some((e) => e.name === 'LOCAL_CUDA_PATH');
+}
+
+/**
+ * --cuda-source local: LOCAL_CUDA_PATH/LOCAL_CUDNN_PATH point at the probed toolkit and cuDNN (NCCL stays hermetic:
+ * tfbuild does not probe it). Refused where the release has no such choice or the host has no toolkit.
+ */
+function applyCudaSource(env: Record<string, string>, recipe: Recipe, gpu: boolean, vars: TemplateValues, source: 'hermetic' | 'local'): void {
+  if (source === 'hermetic' || !gpu) return;
+  if (!hasCudaSourceChoice(recipe)) {
+    throw new UsageError(`--cuda-source local: ${recipe.line} has no hermetic CUDA; it always builds with the local toolkit.`, {
+      hint: 'Leave --cuda-source out for this release (pass --cuda-path to choose the toolkit).',
+    });
+  }
+  if (vars.cudaPath === undefined || vars.cudnnPath === undefined) {
+    throw new UsageError('--cuda-source local needs a local CUDA toolkit and cuDNN, and this host has none probed.', {
+      hint: 'Pass --cuda-path DIR and --cudnn-path DIR, or use --cuda-source hermetic (bazel downloads them).',
+    });
+  }
+  env.LOCAL_CUDA_PATH = vars.cudaPath;
+  env.LOCAL_CUDNN_PATH = vars.cudnnPath;
+}
+
+export function buildConfigureEnv(
+  recipe: Recipe,
+  gpu: boolean,
+  vars: TemplateValues,
+  route: CompilerRoute | null = null,
+  cudaSource: 'hermetic' | 'local' = 'hermetic',
+): Record<string, string> {
   const env: Record<string, string> = {};
   const gcc = route !== null && !route.clang && isClangEra(recipe);
   for (const e of recipe.configure.env) {
@@ -92,6 +123,7 @@ export function buildConfigureEnv(recipe: Recipe, gpu: boolean, vars: TemplateVa
       env[e.name] = expandTemplate(e.value ?? '', vars, `recipe ${recipe.line} configure env ${e.name}`);
     }
   }
+  applyCudaSource(env, recipe, gpu, vars, cudaSource);
   // nvcc instead of clang compiles CUDA: configure.py then asks which gcc nvcc should use.
   if (gcc && gpu && env.GCC_HOST_COMPILER_PATH === undefined) {
     env.GCC_HOST_COMPILER_PATH = expandTemplate('{hostCompiler}', vars, `recipe ${recipe.line} GCC_HOST_COMPILER_PATH`);

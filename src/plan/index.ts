@@ -202,7 +202,7 @@ export function createPlan(i: PlanInput): Plan {
   }
   steps.push({
     id: 'configure', kind: 'configure', title: 'Configure (./configure, answers from the environment)',
-    cmd: './configure', args: [], cwd: srcDir, env: buildConfigureEnv(recipe, gpu, vars, route), pathPrepend: bazelDir,
+    cmd: './configure', args: [], cwd: srcDir, env: buildConfigureEnv(recipe, gpu, vars, route, o.cudaSource), pathPrepend: bazelDir,
     bazelrc: '.tf_configure.bazelrc', exitsZeroOnBazelFailure: recipe.configure.exitsZeroOnBazelFailure,
   });
   steps.push({

@@ -11,7 +11,7 @@ const tfbuild = (args: string[], input?: string) =>
 
 interface ExplainJson {
   log: string | null;
-  matches: { id: string; severity: string; step: string; line: string; lineNumber: number; cause: string; fix: string; count: number }[];
+  matches: { id: string; severity: string; step: string; line: string; lineNumber: number; cause: string; fix: string; count: number; lines: { lineNumber: number; text: string }[] }[];
 }
 
 describe('tfbuild explain (compiled CLI)', () => {
