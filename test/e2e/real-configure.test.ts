@@ -168,3 +168,17 @@ describe.skipIf(REAL === null)('current master\'s configure.py with gcc (TF_NEED
     });
   }
 });
+
+describe.skipIf(REAL === null)('current master\'s configure.py with --cuda-source local', () => {
+  it('asks nothing and hands bazel the local toolkit and cuDNN as LOCAL_CUDA_PATH / LOCAL_CUDNN_PATH', async () => {
+    const recipe = loadCatalog().find((r) => r.line === 'r2.21');
+    if (!recipe) throw new Error('no r2.21');
+    const env = buildConfigureEnv(recipe, true, { ...VARS, computeCapabilities: '8.0,9.0' }, null, 'local');
+    const r = await configure('master', env);
+    expect(r.error, r.log).toBeNull();
+    expect(r.log.split('\n').filter((l) => readConfigureQuestion(l) !== null)).toEqual([]);
+    expect(r.bazelrc).toMatch(new RegExp(`--repo_env[ =]LOCAL_CUDA_PATH="?${cuda}`));
+    expect(r.bazelrc).toMatch(new RegExp(`--repo_env[ =]LOCAL_CUDNN_PATH="?${cuda}`));
+    expect(r.bazelrc).not.toContain('LOCAL_NCCL_PATH');
+  });
+});

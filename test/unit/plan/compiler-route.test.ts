@@ -71,3 +71,27 @@ describe('the verdict on gcc for a clang-era recipe', () => {
     expect(need?.ok === false && need.reason).toMatch(/needs clang/);
   });
 });
+
+describe('--cuda-source (2.18+ hermetic CUDA)', () => {
+  const r218 = () => {
+    const r = loadCatalog().find((x) => x.line === 'r2.18');
+    if (!r) throw new Error('no r2.18');
+    return r;
+  };
+  const plan218 = (opts: Parameters<typeof sampleOptions>[0]) =>
+    createPlan({ facts: sampleFacts({ compilers: [GCC, CLANG] }), recipe: r218(), recipeFile: null, tag: 'v2.18.1', options: sampleOptions({ gpu: true, ...opts }), pathEnv: PATH_ENV });
+
+  it('hermetic (the default) answers LOCAL_*_PATH with empty values', () => {
+    expect(env(plan218({}))).toMatchObject({ LOCAL_CUDA_PATH: '', LOCAL_CUDNN_PATH: '', LOCAL_NCCL_PATH: '' });
+  });
+
+  it('local points LOCAL_CUDA_PATH and LOCAL_CUDNN_PATH at the probed toolkit and cuDNN', () => {
+    expect(env(plan218({ cudaSource: 'local' }))).toMatchObject({ LOCAL_CUDA_PATH: '/usr/local/cuda-8.0', LOCAL_CUDNN_PATH: '/usr/local/cuda-8.0', LOCAL_NCCL_PATH: '' });
+  });
+
+  it('local is refused (exit 2) for a release without hermetic CUDA', () => {
+    expect(() =>
+      createPlan({ facts: sampleFacts(), recipe: r217(), recipeFile: null, tag: 'v2.17.0', options: sampleOptions({ gpu: true, cudaSource: 'local' }), pathEnv: PATH_ENV }),
+    ).toThrow(/--cuda-source local: r2\.17 has no hermetic CUDA/);
+  });
+});
