@@ -239,16 +239,17 @@ function pickBazel(facts: HostFacts, recipe: Recipe): { choice: BazelChoice; nee
   const useBazelVersion = b.useBazelversionFile ? undefined : b.tested;
   const fetches = `bazel ${useBazelVersion ?? "from the tag's .bazelversion"}`;
   const bazel = facts.bazel;
-  // A bazel whose release is unknown (Debian's `bazel no_version`) satisfies only '*'.
-  const version = bazel && bazel.kind === 'bazel' && !bazel.unknownRelease ? coerce(bazel.version) : null;
+  // A bazel whose release is unknown (Debian's `bazel no_version`) satisfies only '*', unless its package says it.
+  const release = bazel && bazel.kind === 'bazel' ? (bazel.unknownRelease ? (bazel.packageRelease ?? null) : bazel.version) : null;
+  const version = coerce(release);
   const broken = version === null ? undefined : b.broken.find((x) => semver.satisfies(version, x.bazel));
   if (bazel && bazel.kind === 'bazel') {
     const fits = version === null ? bazel.unknownRelease && b.range.trim() === '*' : semver.satisfies(version, b.range);
     if (fits && !broken) {
       const flags = version === null ? [] : b.flagRules.filter((r) => semver.satisfies(version, r.bazel)).flatMap((r) => r.flags);
       return {
-        choice: { kind: 'bazel', path: bazel.path, version: bazel.version },
-        need: { id: 'bazel', ok: true, message: `bazel ${bazel.version ?? '(unknown release)'} (${bazel.path}) is within ${b.range}${flags.length ? `; adds ${flags.join(' ')}` : ''}` },
+        choice: { kind: 'bazel', path: bazel.path, version: release },
+        need: { id: 'bazel', ok: true, message: `bazel ${release ?? '(unknown release)'} (${bazel.path}) is within ${b.range}${flags.length ? `; adds ${flags.join(' ')}` : ''}` },
       };
     }
   }
@@ -261,8 +262,8 @@ function pickBazel(facts: HostFacts, recipe: Recipe): { choice: BazelChoice; nee
       version === null
         ? `${bazel.path} does not report its release (${bazel.raw ?? 'no_version'}), so it cannot be trusted to be ${b.range}`
         : broken
-          ? `bazel ${bazel.version} is known to fail: ${broken.reason}`
-          : `bazel ${bazel.version} is outside ${b.range}`;
+          ? `bazel ${release} is known to fail: ${broken.reason}`
+          : `bazel ${release}${bazel.unknownRelease ? ` (its package's release; it reports ${bazel.raw ?? 'no_version'})` : ''} is outside ${b.range}`;
   }
   return { choice, need: { id: 'bazel', ok: false, reason: `${why}; bazelisk will fetch ${fetches}`, fix: BAZELISK_FIX } };
 }
