@@ -35,7 +35,11 @@ export async function runInstallStep(step: InstallStep, ctx: StepContext): Promi
     python = existsSync(venvPython(step.venvDir)) ? venvPython(step.venvDir) : (await createVenv({ python: step.python, dir: step.venvDir, signal: ctx.signal })).python;
   }
   // The same refusal as `tfbuild install`: a wheel this CPU or python cannot run is not installed (--no-install skips).
-  if (!getExecContext().dryRun) await verifyWheelRunsHere(wheel, python);
+  if (!getExecContext().dryRun) {
+    await verifyWheelRunsHere(wheel, python, {
+      hint: `The wheel is kept in the output dir. For another machine, build with --no-install and run tfbuild install ${wheel} there; for this one, build with --cpu-flags auto.`,
+    });
+  }
   ctx.setStatus(`pip install ${wheel}`);
   await pipInstall({ python, wheel, noIndex: false, logFile, signal: ctx.signal });
   return { python };

@@ -29,7 +29,11 @@ export function readWheelBuildInfo(wheel: string): WheelBuildInfo | null {
 }
 
 /** Throws EnvironmentError (exit 3) when the wheel cannot run here, unless `force`. */
-export async function verifyWheelRunsHere(wheel: string, python: string, opts: { force?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<WheelGuardResult> {
+export async function verifyWheelRunsHere(
+  wheel: string,
+  python: string,
+  opts: { force?: boolean; env?: NodeJS.ProcessEnv; hint?: string } = {},
+): Promise<WheelGuardResult> {
   if (!existsSync(wheel)) throw new EnvironmentError(`${wheel} does not exist.`, { hint: 'Pass the path of a built wheel (tfbuild writes them to --output, ./dist by default).' });
   const info = readWheelBuildInfo(wheel);
   const cpu = await probeCpu(opts.env ?? process.env);
@@ -39,9 +43,10 @@ export async function verifyWheelRunsHere(wheel: string, python: string, opts: {
   if (refusals.length > 0 && !opts.force) {
     throw new EnvironmentError(`Refusing to install ${basename(wheel)}: ${refusals.join('; ')}.`, {
       hint:
-        report.lacking.length > 0
+        opts.hint ??
+        (report.lacking.length > 0
           ? 'Install it on a machine whose CPU has those extensions, or rebuild here with --cpu-flags auto; --force installs it anyway.'
-          : 'Pass the python the wheel was built for (--python), or rebuild for this one; --force installs it anyway.',
+          : 'Pass the python the wheel was built for (--python), or rebuild for this one; --force installs it anyway.'),
       details: [`CPU flags read from ${cpu.source}: ${cpu.isa.join(' ') || 'none'}`],
     });
   }
