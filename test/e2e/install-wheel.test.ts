@@ -5,13 +5,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './build-cli.js';
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureRecipe, makeFixtureRepo } from '../helpers/fixture.js';
+import { runCli, stopBazelServers } from './build-cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 
 const CPUINFO = resolve('test/fixtures/probe/cpuinfo');
 const AVX2_CPU = join(CPUINFO, 'intel-i7-8700-avx2.txt');
 const AVX512_CPU = join(CPUINFO, 'amd-epyc-avx512-this-machine.txt');
+const AVX_ONLY_CPU = join(CPUINFO, 'intel-xeon-e5-2670-avx.txt');
 const tmp = makeTempDir('tfb-install-');
 const venv = join(tmp, 'venv');
 const py = join(venv, 'bin', 'python');
@@ -79,4 +82,22 @@ describe('tfbuild install', () => {
     expect(r.stderr).toMatch(new RegExp(`it is built for cp36, but .* needs ${tag}`));
     expect(existsSync(wheel)).toBe(true);
   });
+});
+
+describe('the build\'s install step runs the same check', () => {
+  const root = makeTempDir('tfb-install-build-');
+  const env = { XDG_CACHE_HOME: join(root, 'cache'), TFBUILD_CPUINFO: AVX_ONLY_CPU };
+  afterAll(() => stopBazelServers(join(root, 'cache', 'tfbuild', 'bazel')));
+
+  it('a build for AVX2 on an AVX-only CPU keeps the wheel but refuses to install it (exit 3)', async () => {
+    const fx = makeFixtureRepo('r1.4', { tmp: root });
+    const out = join(root, 'out');
+    const r = await runCli(['r1.4', '--recipe', fixtureRecipe('r1.4'), '--repo', fx.bareRepo, '--workdir', join(root, 'w'), '--output', out, '--cpu-flags', 'avx2'], { env });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/Refusing to install tensorflow-1\.4\.1-.*: it was compiled for avx2, which this CPU lacks: import tensorflow would die with "Illegal instruction"/);
+    expect(r.stderr).toContain('--no-install');
+    expect(readdirSync(out).filter((f) => f.endsWith('.whl'))).toHaveLength(1);
+    expect(existsSync(join(root, 'w', 'venv', 'lib'))).toBe(true);
+    expect(execFileSync(join(root, 'w', 'venv', 'bin', 'python'), ['-m', 'pip', 'list', '--format=freeze'], { encoding: 'utf8' })).not.toMatch(/^tensorflow==/m);
+  }, 300_000);
 });
