@@ -1,5 +1,6 @@
 /** Render check results: a table for a terminal, plain `STATUS id: message` lines otherwise. Pure. */
 import Table from 'cli-table3';
+import { ISA_TABLE } from '../plan/isa.js';
 import type { HostFacts } from '../probe/types.js';
 import type { CheckResult, CheckStatus } from './types.js';
 
@@ -13,7 +14,9 @@ function paintStatus(s: CheckStatus, color: boolean): string {
 
 export function formatHostLine(f: HostFacts): string {
   const os = f.os.distro?.name ?? `${f.os.platform}`;
-  const isa = f.cpu.isa.filter((x) => ['avx', 'avx2', 'fma', 'avx512f'].includes(x)).join(' ') || 'no AVX';
+  // The AVX family of `--cpu-flags auto` (SSE4.2, the rest of that set, is on every x86-64 CPU of the last decade).
+  const avx = ISA_TABLE.filter((e) => e.auto && e.name !== 'sse4.2').map((e) => e.cpuinfo);
+  const isa = f.cpu.isa.filter((x) => avx.includes(x)).join(' ') || 'no AVX';
   return `Host: ${os}, ${f.os.arch}, kernel ${f.os.kernel}; ${f.cpu.model} (${f.cpu.cores} cores, ${isa}); ${(f.memory.totalMiB / 1024).toFixed(1)} GiB RAM`;
 }
 

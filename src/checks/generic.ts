@@ -74,6 +74,9 @@ function bazelCheck(facts: HostFacts): CheckResult {
     const p = facts.bazel?.kind === 'bazelisk' ? facts.bazel.path : facts.bazelisk!.path;
     return pass('bazel', `bazelisk at ${p} (fetches the bazel version each TensorFlow release pins)`);
   }
+  if (facts.bazel?.unknownRelease && facts.bazel.packageRelease) {
+    return pass('bazel', `bazel ${facts.bazel.packageRelease} at ${facts.bazel.path} (the release of the distribution package that installed it; it reports "${facts.bazel.raw ?? 'no_version'}")`);
+  }
   if (facts.bazel?.unknownRelease) {
     return warn('bazel', `bazel at ${facts.bazel.path} reports no release ("${facts.bazel.raw ?? 'no_version'}", e.g. Debian's bazel-bootstrap): tfbuild cannot check it against a recipe's pinned version`, bazelisk);
   }

@@ -31,6 +31,7 @@ export interface BuildFlags {
   hostCompiler?: string;
   cudaPath?: string;
   cudnnPath?: string;
+  cudaSource?: string;
   bazel?: string;
   jobs?: string;
   localRam?: string;
@@ -67,6 +68,7 @@ export function addBuildOptions(cmd: Command): Command {
     .option('--python <path>', 'python interpreter for configure and the venv')
     .option('--host-compiler <path>', 'gcc/clang (nvcc host compiler for GPU builds)')
     .option('--cuda-path <dir>', 'CUDA toolkit root')
+    .option('--cuda-source <hermetic|local>', '2.18+ GPU: hermetic (bazel downloads CUDA/cuDNN/NCCL, the default) or local (the probed toolkit and cuDNN)')
     .option('--cudnn-path <dir>', 'cuDNN root')
     .option('--bazel <path>', 'bazel or bazelisk binary')
     .option('--jobs <n>', 'bazel --jobs (default: cores, ~2 GB of free memory each)')
@@ -117,6 +119,11 @@ export function readInstallFlags(f: Pick<BuildFlags, 'installInto' | 'install' |
   return f.venv !== undefined ? { mode: 'venv', venvDir: f.venv } : undefined;
 }
 
+function parseCudaSource(v: string | undefined): 'hermetic' | 'local' | undefined {
+  if (v === undefined || v === 'hermetic' || v === 'local') return v;
+  throw new UsageError(`--cuda-source ${v}: expected hermetic or local.`, { hint: 'Pass --cuda-source hermetic (bazel downloads CUDA) or --cuda-source local (the probed toolkit).' });
+}
+
 /** Only what the flags say (undefined = not given), so decide() can tell a flag from a default. */
 export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOptionsInput> {
   return {
@@ -135,6 +142,7 @@ export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOp
     hostCompiler: f.hostCompiler,
     cudaPath: f.cudaPath,
     cudnnPath: f.cudnnPath,
+    cudaSource: parseCudaSource(f.cudaSource),
     bazel: f.bazel,
     jobs: toInt(f.jobs, '--jobs'),
     localRamMiB: toInt(f.localRam, '--local-ram'),

@@ -9,6 +9,7 @@ import { ReportedFailure } from '../errors.js';
 import { probeHost, type ProbeOptions } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
 import { genericChecks } from '../checks/generic.js';
+import { reconcileFixes } from '../checks/reconcile.js';
 import { containerChecks } from '../checks/containers.js';
 import type { CheckResult } from '../checks/types.js';
 import { worstStatus } from '../checks/types.js';
@@ -72,7 +73,9 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
     : Promise.resolve([]);
   const [host, remoteChecks] = await Promise.all([probeHost(probeOpts), remote]);
   const ctx = { facts: host, gpu: opts.gpu === true };
-  const checks = [...genericChecks(ctx), ...containerChecks(ctx), ...remoteChecks, ...(recipeCtx ? recipeCtx.checks(ctx) : [])];
+  const recipeChecks = recipeCtx ? recipeCtx.checks(ctx) : [];
+  // A general fix that contradicts the recipe (cuDNN for the host's CUDA, not the release's) gives way to the recipe's.
+  const checks = [...reconcileFixes([...genericChecks(ctx), ...containerChecks(ctx)], recipeChecks), ...remoteChecks, ...recipeChecks];
   const report: DoctorReport = { schemaVersion: DOCTOR_SCHEMA_VERSION, host, checks };
   if (recipeCtx) {
     report.recipe = recipeCtx.recipeJson;

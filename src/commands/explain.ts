@@ -12,11 +12,16 @@ export interface ExplainOptions {
   /** A path, or "-" for `stdin`. */
   log: string;
   stdin?: Readable;
+  /** The release the log is from: fixes that name a compiler or CUDA version follow its recipe. */
+  version?: string;
 }
 
 export async function explain(opts: ExplainOptions): Promise<Diagnosis> {
-  if (opts.log === '-') return diagnoseStream(opts.stdin ?? process.stdin);
-  return diagnoseFile(opts.log);
+  const d = opts.log === '-' ? await diagnoseStream(opts.stdin ?? process.stdin) : await diagnoseFile(opts.log);
+  if (opts.version === undefined) return d;
+  const { resolveRecipe } = await import('../recipes/index.js');
+  const { adviseForRecipe } = await import('../diagnose/recipe-advice.js');
+  return adviseForRecipe(d, resolveRecipe(opts.version).recipe);
 }
 
 /** The --json document: stable field names, root cause first. */
@@ -49,9 +54,10 @@ export function register(program: Command, io: CliIO): Command {
     .description('explain why a build failed: match a log against known TensorFlow build failures')
     .argument('<logfile>', 'build log to read, or - for stdin (works for logs of builds tfbuild did not run)')
     .option('--json', 'print the matches as JSON, most likely root cause first')
+    .option('--for <version>', "the release the log is from (e.g. r1.4): fixes follow its recipe's compiler and CUDA")
     .addHelpText('after', '\nExit status is 0 whether or not anything matched; 3 when the log cannot be read.')
-    .action(async (logfile: string, options: { json?: boolean }) => {
-      const diagnosis = await explain({ log: logfile });
+    .action(async (logfile: string, options: { json?: boolean; for?: string }) => {
+      const diagnosis = await explain({ log: logfile, ...(options.for !== undefined ? { version: options.for } : {}) });
       if (options.json) {
         io.stdout(toJson(toExplainJson(diagnosis, logfile)));
         return;

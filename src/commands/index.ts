@@ -17,6 +17,7 @@ export const COMMAND_LOADERS: Record<string, Loader> = {
   plan: () => import('./plan.js'),
   patch: () => import('./patch.js'),
   verify: () => import('./verify.js'),
+  install: () => import('./install.js'),
   status: () => import('./status.js'),
   explain: () => import('./explain.js'),
   docker: () => import('./docker.js'),

@@ -20,7 +20,7 @@ export async function verifyInstalled(o: VerifyCommandOptions): Promise<VerifyRe
   const cpu = await probeCpu(process.env);
   const flags = parseCpuFlags(o.expectFlags);
   const expect = flags === undefined ? null : flags === 'auto' ? null : flags === 'none' ? [] : flags === 'native' ? ['native'] : flags;
-  const base = { python: o.python, expectVersion: o.expectVersion ?? null, expectFlags: expect, hostIsa: cpu.isa, gpu: o.gpu ?? false };
+  const base = { python: o.python, expectVersion: o.expectVersion ?? null, expectFlags: expect, hostIsa: cpu.isa, gpu: o.gpu ?? false, strictFlags: true };
   if (o.era) return verifyTensorflow({ ...base, era: o.era });
   // Without --era: TF 2.x runs eagerly; 1.x needs a Session. Try eager first, then graph.
   const eager = await verifyTensorflow({ ...base, era: 'eager' });

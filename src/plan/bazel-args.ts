@@ -19,10 +19,29 @@ export interface BazelArgsInput {
 }
 
 function atLeast(version: string | null, min: string): boolean {
-  // An unknown release is a current bazel (the only unversioned builds are distro bootstraps of 4.x and later).
-  if (version === null) return true;
+  // Callers resolve an unknown release first (getFlagBazelVersion); a version that does not parse is not assumed new.
+  if (version === null) return false;
   const v = semver.coerce(version);
-  return v === null ? true : semver.gte(v, min);
+  return v !== null && semver.gte(v, min);
+}
+
+/**
+ * The release flags are spelled for. A bazel that does not say which release it is (and no package database
+ * does either) is never assumed modern: flags follow the oldest release the recipe admits, so r1.4 (bazel 0.5.4)
+ * gets --local_resources and no --disk_cache rather than flags its bazel rejects.
+ */
+export function getFlagBazelVersion(recipe: Recipe, version: string | null): { version: string | null; note: string | null } {
+  if (version !== null) return { version, note: null };
+  const oldest = semver.minVersion(recipe.bazel.range)?.version ?? null;
+  if (oldest === null) return { version: null, note: 'version-specific flags are left out.' };
+  const dropped = [
+    ...(atLeast(oldest, '0.17.0') ? [] : ['--local_ram_resources (--local_resources instead)']),
+    ...(atLeast(oldest, '0.14.0') ? [] : ['--disk_cache']),
+  ];
+  return {
+    version: oldest,
+    note: `flags are spelled for the oldest release ${recipe.line} admits (${oldest})${dropped.length > 0 ? `: no ${dropped.join(', no ')}` : ''}. Run a bazel that reports its release (bazelisk with USE_BAZEL_VERSION=${recipe.bazel.tested}) for the full set.`,
+  };
 }
 
 export function getFlagRuleFlags(recipe: Recipe, bazelVersion: string | null): string[] {

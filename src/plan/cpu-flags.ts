@@ -1,17 +1,19 @@
 /**
- * --cpu-flags → compiler options. TensorFlow's start-up warning (cpu_feature_guard.cc) names these extensions, so
- * `auto` builds for the subset of them the host has.
+ * --cpu-flags → compiler options, from the one ISA table (src/plan/isa.ts). TensorFlow's start-up warning
+ * (cpu_feature_guard.cc) names these extensions, so `auto` builds for the subset of them the host has. Each flag is
+ * spelled for the chosen compiler and left out, with a note, when that compiler release does not know it (r1.4's
+ * gcc 4.8 has no -mavx512f: it arrived in 4.9).
  */
+import { UsageError } from '../errors.js';
 import type { IsaFlag } from '../probe/types.js';
+import { findIsa, isIsaSupported, ISA_TABLE, listIsaNames, type CompilerInfo, type IsaEntry } from './isa.js';
 
 /** The ISA extensions `auto` considers, in the order TF's guard reports them, with their gcc/clang option. */
-export const AUTO_ISA: ReadonlyArray<{ name: string; isa: IsaFlag; copt: string }> = [
-  { name: 'sse4.2', isa: 'sse4_2', copt: '-msse4.2' },
-  { name: 'avx', isa: 'avx', copt: '-mavx' },
-  { name: 'avx2', isa: 'avx2', copt: '-mavx2' },
-  { name: 'fma', isa: 'fma', copt: '-mfma' },
-  { name: 'avx512f', isa: 'avx512f', copt: '-mavx512f' },
-];
+export const AUTO_ISA: ReadonlyArray<{ name: string; isa: IsaFlag; copt: string }> = ISA_TABLE.filter((e) => e.auto).map((e) => ({
+  name: e.name,
+  isa: e.cpuinfo,
+  copt: e.copt.gcc,
+}));
 
 export interface CpuFlagChoice {
   /** Compiler options, e.g. ['-mavx2', '-mfma']. */
@@ -20,30 +22,44 @@ export interface CpuFlagChoice {
   names: string[];
   /** Names built for that the host lacks. */
   foreign: string[];
+  /** Names left out because the compiler release does not know them. */
+  dropped: string[];
+  /** One line per dropped flag, for the plan's warnings. */
+  notes: string[];
 }
 
-/** Normalise a user-written flag: "SSE4_2" and "sse4.2" are the same. */
-function normaliseName(s: string): string {
-  const l = s.toLowerCase().replace(/^-m/, '');
-  return l === 'sse4_2' ? 'sse4.2' : l === 'sse4_1' ? 'sse4.1' : l;
-}
-
-function isaOf(name: string): string {
-  return name.replace('.', '_');
-}
-
-export function resolveCpuFlags(spec: 'auto' | 'native' | 'none' | string[], hostIsa: readonly string[]): CpuFlagChoice {
-  if (spec === 'none') return { copts: [], names: [], foreign: [] };
-  if (spec === 'native') return { copts: ['-march=native'], names: ['native'], foreign: [] };
-  if (spec === 'auto') {
-    const chosen = AUTO_ISA.filter((f) => hostIsa.includes(f.isa));
-    return { copts: chosen.map((f) => f.copt), names: chosen.map((f) => f.name), foreign: [] };
+/** The table entries for user-written names; unknown names are a usage error listing the valid ones. */
+export function parseCpuFlagNames(spec: readonly string[]): IsaEntry[] {
+  const unknown = spec.filter((s) => findIsa(s) === undefined);
+  if (unknown.length > 0) {
+    throw new UsageError(`--cpu-flags: unknown ISA extension${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}.`, {
+      hint: `Use auto, native, none, or a comma-separated list of: ${listIsaNames().join(', ')}.`,
+    });
   }
-  const names = [...new Set(spec.map(normaliseName))];
-  // Unknown names (avx9000) still become -mNAME: the compiler is the authority and rejects what it does not know.
-  const copts = names.map((n) => AUTO_ISA.find((f) => f.name === n)?.copt ?? `-m${n}`);
-  const foreign = names.filter((n) => !hostIsa.includes(isaOf(n)));
-  return { copts, names, foreign };
+  return [...new Set(spec.map((s) => findIsa(s) as IsaEntry))];
+}
+
+export function resolveCpuFlags(
+  spec: 'auto' | 'native' | 'none' | string[],
+  hostIsa: readonly string[],
+  compiler: CompilerInfo | null = null,
+): CpuFlagChoice {
+  if (spec === 'none') return { copts: [], names: [], foreign: [], dropped: [], notes: [] };
+  if (spec === 'native') return { copts: ['-march=native'], names: ['native'], foreign: [], dropped: [], notes: [] };
+  const wanted = spec === 'auto' ? ISA_TABLE.filter((e) => e.auto && hostIsa.includes(e.cpuinfo)) : parseCpuFlagNames(spec);
+  const kept = compiler === null ? wanted : wanted.filter((e) => isIsaSupported(e, compiler));
+  const dropped = wanted.filter((e) => !kept.includes(e));
+  const notes = dropped.map(
+    (e) => `${e.name} left out: ${compiler?.kind} ${compiler?.version} does not know ${e.copt[compiler?.kind ?? 'gcc']} (added in ${compiler?.kind} ${e.since[compiler?.kind ?? 'gcc']}).`,
+  );
+  const kind = compiler?.kind ?? 'gcc';
+  return {
+    copts: kept.map((e) => e.copt[kind]),
+    names: kept.map((e) => e.name),
+    foreign: kept.filter((e) => !hostIsa.includes(e.cpuinfo)).map((e) => e.name),
+    dropped: dropped.map((e) => e.name),
+    notes,
+  };
 }
 
 /** CC_OPT_FLAGS for ./configure. An empty value makes r1.4's configure ask (and default to -march=native). */

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { HostFacts } from '../probe/types.js';
 import type { Recipe } from '../recipes/schema.js';
-import { buildBazelArgs, buildStartupArgs } from './bazel-args.js';
-import { buildConfigureEnv, CHILD_LOCALE, sortEnv, type TemplateValues } from './configure-env.js';
+import { buildBazelArgs, buildStartupArgs, getFlagBazelVersion } from './bazel-args.js';
+import { buildConfigureEnv, CHILD_LOCALE, chooseCompilerRoute, sortEnv, type TemplateValues } from './configure-env.js';
 import { formatCcOptFlags, resolveCpuFlags } from './cpu-flags.js';
 import type { BuildOptions } from './options.js';
 import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, type PathEnv } from './paths.js';
@@ -52,11 +52,16 @@ function isBazelisk(path: string): boolean {
   return basename(path).includes('bazelisk');
 }
 
+/** The release of an installed bazel: its own answer, or its distribution package's (Debian's `no_version`). */
+function getBazelRelease(b: NonNullable<HostFacts['bazel']>): string | null {
+  return b.unknownRelease ? (b.packageRelease ?? null) : b.version;
+}
+
 function chooseBazel(i: PlanInput): { path: string; version: string | null; bazelisk: boolean } {
   const explicit = i.options.bazel ?? i.choices?.bazel;
   if (explicit !== undefined) {
     const bazelisk = isBazelisk(explicit);
-    const known = i.facts.bazel && i.facts.bazel.path === explicit && !i.facts.bazel.unknownRelease ? i.facts.bazel.version : null;
+    const known = i.facts.bazel && i.facts.bazel.path === explicit ? getBazelRelease(i.facts.bazel) : null;
     return { path: explicit, version: bazelisk ? i.recipe.bazel.tested : known, bazelisk };
   }
   if (i.facts.bazelisk) return { path: i.facts.bazelisk.path, version: i.recipe.bazel.tested, bazelisk: true };
@@ -64,12 +69,14 @@ function chooseBazel(i: PlanInput): { path: string; version: string | null; baze
     const bazelisk = i.facts.bazel.kind === 'bazelisk';
     return {
       path: i.facts.bazel.path,
-      version: bazelisk ? i.recipe.bazel.tested : i.facts.bazel.unknownRelease ? null : i.facts.bazel.version,
+      version: bazelisk ? i.recipe.bazel.tested : getBazelRelease(i.facts.bazel),
       bazelisk,
     };
   }
   return { path: 'bazel', version: null, bazelisk: false };
 }
+
+const PIP_INSTALL_ARGS = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '{wheel}'];
 
 export function createPlan(i: PlanInput): Plan {
   const { facts, recipe, options: o, pathEnv } = i;
@@ -111,7 +118,14 @@ export function createPlan(i: PlanInput): Plan {
   const probedCaps = [...new Set(facts.gpus.map((g) => g.computeCapability).filter((c): c is string => c !== null))];
   const caps = o.computeCapabilities ?? (probedCaps.length > 0 ? probedCaps : recipe.gpu?.computeCapabilities.default.split(',') ?? []);
 
-  const cpu = resolveCpuFlags(o.cpuFlags, facts.cpu.isa);
+  const route = chooseCompilerRoute(recipe, {
+    hostCompiler: o.hostCompiler, hostCompilerKind: facts.compilers.find((c) => c.path === o.hostCompiler || c.cxxPath === o.hostCompiler)?.kind ?? null, clang,
+  });
+  warnings.push(...route.warnings);
+  // The compiler that turns --copt into code: clang in the clang era (unless gcc was chosen), else the host compiler.
+  const copter = facts.compilers.find((c) => (route.clang ? c.path === clang : c.path === compiler || c.cxxPath === compiler));
+  const cpu = resolveCpuFlags(o.cpuFlags, facts.cpu.isa, copter ? { kind: copter.kind, version: copter.version } : null);
+  warnings.push(...cpu.notes);
   if (cpu.foreign.length > 0) {
     warnings.push(
       `Building for ${cpu.foreign.join(', ')}, which this host's CPU lacks: the wheel will not run here (import fails with an illegal instruction).`,
@@ -140,9 +154,12 @@ export function createPlan(i: PlanInput): Plan {
     ...(clang !== undefined ? { clang } : {}),
   };
 
+  // Flags are spelled for the bazel that runs; an unknown release is taken as the oldest the recipe admits.
+  const flagBazel = getFlagBazelVersion(recipe, bazel.version);
+  if (flagBazel.note !== null) warnings.push(`bazel at ${bazel.path} does not report its release: ${flagBazel.note}`);
   const remote = remoteFlags(
     { ...o, ...(typeof o.diskCache === 'string' ? { diskCache: resolvePath(pathEnv, o.diskCache) } : {}) },
-    { bazelVersion: bazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {} },
+    { bazelVersion: flagBazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {} },
   );
   warnings.push(...remote.warnings);
   // Flags holding a credential go to a private rc file instead of argv (see BazelStep.credentials).
@@ -152,7 +169,7 @@ export function createPlan(i: PlanInput): Plan {
   const buildArgs = buildBazelArgs({
     recipe,
     gpu,
-    bazelVersion: bazel.version,
+    bazelVersion: flagBazel.version,
     copts: cpu.copts,
     jobs: resources.jobs,
     localRamMiB: resources.localRamMiB,
@@ -189,7 +206,7 @@ export function createPlan(i: PlanInput): Plan {
   }
   steps.push({
     id: 'configure', kind: 'configure', title: 'Configure (./configure, answers from the environment)',
-    cmd: './configure', args: [], cwd: srcDir, env: buildConfigureEnv(recipe, gpu, vars), pathPrepend: bazelDir,
+    cmd: './configure', args: [], cwd: srcDir, env: buildConfigureEnv(recipe, gpu, vars, route, o.cudaSource), pathPrepend: bazelDir,
     bazelrc: '.tf_configure.bazelrc', exitsZeroOnBazelFailure: recipe.configure.exitsZeroOnBazelFailure,
   });
   steps.push({
@@ -231,13 +248,14 @@ export function createPlan(i: PlanInput): Plan {
   steps.push({
     id: 'install', kind: 'install', title: install.mode === 'none' ? 'Install: skipped (--no-install)' : `Install the wheel for ${target}`,
     cmd: install.mode === 'venv' ? python : install.mode === 'into' ? install.python : 'true',
-    args: install.mode === 'venv' ? ['-m', 'venv', venvDir ?? ''] : install.mode === 'into' ? ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-index', '--no-deps', '{wheel}'] : [],
+    args: install.mode === 'venv' ? ['-m', 'venv', venvDir ?? ''] : install.mode === 'into' ? PIP_INSTALL_ARGS : [],
     cwd: workdir, env: { ...locale }, pathPrepend: [], mode: install.mode, python: install.mode === 'into' ? install.python : python,
     venvDir, targetPython: target,
-    // Offline and exactly this wheel: dependencies are the user's to install (pip would otherwise reach an index).
+    // The wheel and its runtime dependencies (numpy, protobuf, …) from the index pip is configured with: a fresh venv
+    // has none of them, and TensorFlow does not import without them. A wheel with no dependencies needs no index.
     pip: target === null ? null : {
       cmd: target,
-      args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-index', '--no-deps', '{wheel}'],
+      args: PIP_INSTALL_ARGS,
       env: sortEnv({ ...locale, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' }),
     },
   });

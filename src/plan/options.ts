@@ -32,6 +32,10 @@ export const BuildOptionsSchema = z
     hostCompiler: z.string().optional().describe('gcc/clang path (nvcc host compiler for GPU builds)'),
     cudaPath: z.string().optional(),
     cudnnPath: z.string().optional(),
+    cudaSource: z
+      .enum(['hermetic', 'local'])
+      .default('hermetic')
+      .describe('2.18+: hermetic (bazel downloads CUDA/cuDNN/NCCL) or local (the probed toolkit and cuDNN, via LOCAL_*_PATH)'),
     bazel: z.string().optional().describe('bazel or bazelisk binary to use'),
     jobs: z.number().int().positive().optional(),
     localRamMiB: z.number().int().positive().optional(),

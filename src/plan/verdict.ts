@@ -193,6 +193,11 @@ function pickCompiler(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pk
   if (opts.hostCompiler !== undefined) {
     const chosen = facts.compilers.find((c) => c.path === opts.hostCompiler || c.cxxPath === opts.hostCompiler);
     if (!chosen) return { choice: null, need: { id: 'compiler', ok: false, reason: `compiler ${opts.hostCompiler} (--host-compiler) is not on this host`, fix: 'pass a compiler this host has' } };
+    // 2.14+ configure.py takes TF_NEED_CLANG=0: gcc on request, untested upstream (the plan warns; clang stays the advice).
+    if (kind === 'clang' && chosen.kind === 'gcc') {
+      const message = `${chosen.kind} ${chosen.version} (${chosen.path}) chosen with --host-compiler: TF_NEED_CLANG=0, which TensorFlow does not test (it tests ${recipe.tested.compiler}; clang ${range} is the recommended route)`;
+      return { choice: chosen, need: { id: 'compiler', ok: true, message } };
+    }
     compilers = [chosen];
   }
   const testedMajor = semver.coerce(recipe.tested.compiler)?.major;
@@ -234,16 +239,17 @@ function pickBazel(facts: HostFacts, recipe: Recipe): { choice: BazelChoice; nee
   const useBazelVersion = b.useBazelversionFile ? undefined : b.tested;
   const fetches = `bazel ${useBazelVersion ?? "from the tag's .bazelversion"}`;
   const bazel = facts.bazel;
-  // A bazel whose release is unknown (Debian's `bazel no_version`) satisfies only '*'.
-  const version = bazel && bazel.kind === 'bazel' && !bazel.unknownRelease ? coerce(bazel.version) : null;
+  // A bazel whose release is unknown (Debian's `bazel no_version`) satisfies only '*', unless its package says it.
+  const release = bazel && bazel.kind === 'bazel' ? (bazel.unknownRelease ? (bazel.packageRelease ?? null) : bazel.version) : null;
+  const version = coerce(release);
   const broken = version === null ? undefined : b.broken.find((x) => semver.satisfies(version, x.bazel));
   if (bazel && bazel.kind === 'bazel') {
     const fits = version === null ? bazel.unknownRelease && b.range.trim() === '*' : semver.satisfies(version, b.range);
     if (fits && !broken) {
       const flags = version === null ? [] : b.flagRules.filter((r) => semver.satisfies(version, r.bazel)).flatMap((r) => r.flags);
       return {
-        choice: { kind: 'bazel', path: bazel.path, version: bazel.version },
-        need: { id: 'bazel', ok: true, message: `bazel ${bazel.version ?? '(unknown release)'} (${bazel.path}) is within ${b.range}${flags.length ? `; adds ${flags.join(' ')}` : ''}` },
+        choice: { kind: 'bazel', path: bazel.path, version: release },
+        need: { id: 'bazel', ok: true, message: `bazel ${release ?? '(unknown release)'} (${bazel.path}) is within ${b.range}${flags.length ? `; adds ${flags.join(' ')}` : ''}` },
       };
     }
   }
@@ -256,8 +262,8 @@ function pickBazel(facts: HostFacts, recipe: Recipe): { choice: BazelChoice; nee
       version === null
         ? `${bazel.path} does not report its release (${bazel.raw ?? 'no_version'}), so it cannot be trusted to be ${b.range}`
         : broken
-          ? `bazel ${bazel.version} is known to fail: ${broken.reason}`
-          : `bazel ${bazel.version} is outside ${b.range}`;
+          ? `bazel ${release} is known to fail: ${broken.reason}`
+          : `bazel ${release}${bazel.unknownRelease ? ` (its package's release; it reports ${bazel.raw ?? 'no_version'})` : ''} is outside ${b.range}`;
   }
   return { choice, need: { id: 'bazel', ok: false, reason: `${why}; bazelisk will fetch ${fetches}`, fix: BAZELISK_FIX } };
 }

@@ -1,39 +1,18 @@
 /** CPU model, logical cores and ISA flags from /proc/cpuinfo (TFBUILD_CPUINFO overrides the path). */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
+import { findIsa, getIsaByCpuinfo } from '../plan/isa.js';
 import { TF_ISA_FLAGS, type CpuFacts, type IsaFlag } from './types.js';
 
 export const DEFAULT_CPUINFO = '/proc/cpuinfo';
 
-/** gcc/clang option per cpuinfo flag name (cpuinfo writes `sse4_2`, gcc wants `-msse4.2`). */
-export const ISA_COPTS: Record<IsaFlag, string> = {
-  sse4_1: '-msse4.1',
-  sse4_2: '-msse4.2',
-  avx: '-mavx',
-  avx2: '-mavx2',
-  fma: '-mfma',
-  avx512f: '-mavx512f',
-  avx512cd: '-mavx512cd',
-  avx512bw: '-mavx512bw',
-  avx512dq: '-mavx512dq',
-  avx512vl: '-mavx512vl',
-  avx512_vnni: '-mavx512vnni',
-};
+/** gcc/clang option per cpuinfo flag name (cpuinfo writes `sse4_2`, gcc wants `-msse4.2`), from the ISA table. */
+export const ISA_COPTS: Record<IsaFlag, string> = Object.fromEntries(TF_ISA_FLAGS.map((f) => [f, getIsaByCpuinfo(f).copt.gcc])) as Record<IsaFlag, string>;
 
-/** Spellings seen outside /proc/cpuinfo (CPUID tools, `lscpu` on other systems, user input) → cpuinfo names. */
-const ALIASES: Record<string, string> = {
-  'sse4.1': 'sse4_1',
-  'sse4.2': 'sse4_2',
-  sse41: 'sse4_1',
-  sse42: 'sse4_2',
-  avx512vnni: 'avx512_vnni',
-  'avx512-vnni': 'avx512_vnni',
-  fma3: 'fma',
-};
-
+/** Any spelling (CPUID tools, `lscpu` elsewhere, user input: SSE4.2, AVX512VNNI, fma3) → the cpuinfo name. */
 export function normaliseFlag(flag: string): string {
   const f = flag.trim().toLowerCase();
-  return ALIASES[f] ?? f;
+  return findIsa(f)?.cpuinfo ?? f;
 }
 
 export interface ParsedCpuinfo {

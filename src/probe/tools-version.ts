@@ -47,7 +47,34 @@ export async function probeBazel(env: NodeJS.ProcessEnv, workdir: string, o: Pro
   if (!parsed) throw new Error(`bazel --version printed an unrecognised line: ${out.stdout.trim().slice(0, 80)}`);
   // Run with this process's environment, the answer is what a build's preflight would read: it is not run twice.
   if (o.env === undefined) rememberBazelVersion(path, out.stdout.trim());
-  return { kind: 'bazel', path, version: parsed.version, unknownRelease: parsed.unknownRelease, raw: out.stdout.trim() };
+  const facts: BazelFacts = { kind: 'bazel', path, version: parsed.version, unknownRelease: parsed.unknownRelease, raw: out.stdout.trim() };
+  if (parsed.unknownRelease) facts.packageRelease = readDpkgRelease(realpathOrSelf(path), env.TFBUILD_DPKG_DIR ?? '/var/lib/dpkg');
+  return facts;
+}
+
+/**
+ * The upstream release of the Debian package that installed `file` (dpkg's info/PKG.list names it), from dpkg's
+ * status file: bazel-bootstrap's `Version: 4.2.3+ds-9` → "4.2.3". Null when dpkg does not know the file.
+ */
+export function readDpkgRelease(file: string, dpkgDir: string): string | null {
+  for (const pkg of ['bazel-bootstrap', 'bazel']) {
+    let list: string;
+    try {
+      list = readFileSync(join(dpkgDir, 'info', `${pkg}.list`), 'utf8');
+    } catch {
+      continue;
+    }
+    if (!list.split('\n').includes(file)) continue;
+    try {
+      const status = readFileSync(join(dpkgDir, 'status'), 'utf8');
+      const stanza = status.split(/\n\n/).find((b) => b.startsWith(`Package: ${pkg}\n`));
+      const m = stanza ? /^Version: (?:\d+:)?(\d+\.\d+\.\d+)/m.exec(stanza) : null;
+      return m?.[1] ?? null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 export function probeBazelisk(env: NodeJS.ProcessEnv, workdir: string): ToolFacts | null {

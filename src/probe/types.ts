@@ -7,9 +7,9 @@ import { z } from 'zod';
 
 export const HOST_FACTS_SCHEMA_VERSION = 1;
 
-/** The ISA extensions TensorFlow builds care about, by their /proc/cpuinfo names. */
-export const TF_ISA_FLAGS = ['sse4_1', 'sse4_2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl', 'avx512_vnni'] as const;
-export type IsaFlag = (typeof TF_ISA_FLAGS)[number];
+/** The ISA extensions TensorFlow builds care about, by their /proc/cpuinfo names (the ISA table, src/plan/isa.ts). */
+import { TF_ISA_FLAGS, type IsaFlag } from '../plan/isa.js';
+export { TF_ISA_FLAGS, type IsaFlag };
 
 export interface OsFacts {
   platform: string; // process.platform
@@ -87,6 +87,11 @@ export interface BazelFacts extends ToolFacts {
   kind: 'bazel' | 'bazelisk';
   /** Debian's bazel-bootstrap prints `bazel no_version`: a real bazel whose release is unknown. */
   unknownRelease: boolean;
+  /**
+   * For a bazel that reports no release: the upstream release of the distribution package that installed it
+   * (Debian's bazel-bootstrap 4.2.3+ds-9 → "4.2.3"), read from the package database; null/absent when unknown.
+   */
+  packageRelease?: string | null;
 }
 
 export interface JavaFacts extends ToolFacts {

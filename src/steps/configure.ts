@@ -6,21 +6,19 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, EnvironmentError, InterruptedError, ToolError } from '../errors.js';
+import { EnvironmentError, InterruptedError, ToolError } from '../errors.js';
 import { getExecContext } from '../exec/index.js';
 import type { ConfigureStep } from '../plan/index.js';
-import { runTfConfigure } from '../tools/tf-scripts.js';
+import { readConfigureQuestion, runTfConfigure, type ConfigureQuestion } from '../tools/tf-scripts.js';
 import { getLogFile, withPath, type StepContext, type StepOutputs } from './context.js';
 
-/** Questions TF's configure scripts ask when a variable is missing (bash era and configure.py). */
-const PROMPT = /(\[(?:Y\/n|y\/N|Default is [^\]]*)\]:?\s*$|^Please specify |^Do you wish to build TensorFlow with|^Please input the desired)/;
 /** Errors configure prints while exiting 0 (r1.4 check_bazel_version, later versions' sys.exit paths). */
 const BAZEL_ERROR = /(Cannot find bazel|Please upgrade your bazel installation|Please downgrade your bazel installation|bazel version is (?:too|not)|Current Bazel version is .* expected)/i;
 const ERROR_LINE = /^(?:ERROR|Error|error):|Traceback \(most recent call last\)/;
 
 export function classifyConfigureLine(line: string): 'prompt' | 'bazel-error' | 'error' | null {
   if (BAZEL_ERROR.test(line)) return 'bazel-error';
-  if (PROMPT.test(line)) return 'prompt';
+  if (readConfigureQuestion(line) !== null) return 'prompt';
   if (ERROR_LINE.test(line)) return 'error';
   return null;
 }
@@ -33,6 +31,8 @@ export async function runConfigureStep(step: ConfigureStep, ctx: StepContext): P
   const onOuterAbort = () => local.abort();
   ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
   let problem: { kind: 'prompt' | 'bazel-error' | 'error'; line: string } | null = null;
+  let asked: ConfigureQuestion | null = null;
+  const hermetic = Object.keys(step.env).some((k) => k.startsWith('HERMETIC_'));
   try {
     await runTfConfigure({
       cmd: step.cmd,
@@ -45,6 +45,7 @@ export async function runConfigureStep(step: ConfigureStep, ctx: StepContext): P
         const k = classifyConfigureLine(line);
         if (k && !problem) {
           problem = { kind: k, line };
+          if (k === 'prompt') asked = readConfigureQuestion(line, { hermetic });
           // A question would wait forever (or take a wrong default): stop now.
           if (k === 'prompt') local.abort();
         }
@@ -57,12 +58,7 @@ export async function runConfigureStep(step: ConfigureStep, ctx: StepContext): P
   }
   if (getExecContext().dryRun) return {};
   const p = problem as { kind: 'prompt' | 'bazel-error' | 'error'; line: string } | null;
-  if (p?.kind === 'prompt') {
-    throw new ConfigError(`./configure asked a question tfbuild did not answer: "${p.line.trim()}"`, {
-      hint: "The recipe's configure env lacks the variable behind this question: add it to the recipe (configure.env) and run again.",
-      details: [`log: ${logFile}`],
-    });
-  }
+  if (p?.kind === 'prompt') throw unansweredQuestion(step, asked ?? { question: p.line.trim(), variable: null }, logFile);
   if (p?.kind === 'bazel-error') {
     throw new EnvironmentError(`./configure rejected bazel: ${p.line.trim()}`, {
       hint: 'Install the bazel version the recipe asks for (tfbuild doctor shows it), or use bazelisk with --bazel.',
@@ -79,4 +75,22 @@ export async function runConfigureStep(step: ConfigureStep, ctx: StepContext): P
     });
   }
   return { bazelrc };
+}
+
+/**
+ * A question means the recipe's env lacks its variable: configure would take its default (with stdin closed it
+ * prints the question and goes on), so the build would not be the one planned. Stop and name the variable.
+ */
+export function unansweredQuestion(step: ConfigureStep, q: ConfigureQuestion, logFile: string): ToolError {
+  const named = q.variable !== null ? ` (${q.variable})` : '';
+  const hint =
+    q.variable !== null
+      ? `Add ${q.variable} to the recipe's configure.env (edit the recipe, or pass your own with --recipe FILE) and run again; tfbuild plan shows the env configure gets.`
+      : "Find the variable behind this question in the tree's configure.py (its get_var/get_from_env call), add it to the recipe's configure.env (or --recipe FILE) and run again.";
+  return new ToolError(`./configure asked a question tfbuild did not answer${named}: "${q.question}"`, {
+    command: [step.cmd, ...step.args],
+    hint,
+    logFile,
+    details: [`log: ${logFile}`],
+  });
 }

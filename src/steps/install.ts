@@ -5,6 +5,7 @@ import { getExecContext } from '../exec/index.js';
 import { withWheel, type InstallStep } from '../plan/index.js';
 import { createVenv, pipInstall, readPythonInfo, runPython, venvPython } from '../tools/python.js';
 import { getLogFile, type StepContext, type StepOutputs } from './context.js';
+import { verifyWheelRunsHere } from './wheel-guard.js';
 import { EnvironmentError } from '../errors.js';
 
 /** Checked before the build: the interpreter runs and can make a venv / has pip (hours before install). */
@@ -66,8 +67,14 @@ export async function runInstallStep(step: InstallStep, ctx: StepContext): Promi
   if (step.mode === 'venv' && step.venvDir && !existsSync(venvPython(step.venvDir))) {
     await createVenv({ python: step.python, dir: step.venvDir, signal: ctx.signal });
   }
-  // The plan's pip command, as shown: offline, this wheel only.
-  const pip = step.pip ?? { cmd: step.targetPython ?? step.python, args: ['-m', 'pip', 'install', '--no-index', '--no-deps', '{wheel}'], env: {} };
+  // The plan's pip command, exactly as shown (a plan saved before the field existed: the same command).
+  const pip = step.pip ?? { cmd: step.targetPython ?? step.python, args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '{wheel}'], env: {} };
+  // The same refusal as `tfbuild install`: a wheel this CPU or python cannot run is not installed (--no-install skips).
+  if (!getExecContext().dryRun) {
+    await verifyWheelRunsHere(wheel, pip.cmd, {
+      hint: `The wheel is kept in the output dir. For another machine, build with --no-install and run tfbuild install ${wheel} there; for this one, build with --cpu-flags auto.`,
+    });
+  }
   ctx.setStatus(`pip install ${wheel}`);
   await pipInstall({ python: pip.cmd, wheel, args: withWheel(pip.args, wheel), env: pip.env, logFile, signal: ctx.signal });
   return { python: pip.cmd };

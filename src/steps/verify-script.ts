@@ -4,6 +4,8 @@
  * instructions that this TensorFlow binary was not compiled to use: AVX AVX2", 2.x "To enable the following
  * instructions: AVX2 FMA, in other operations, rebuild…".
  */
+import { expandIsaImplied, ISA_TABLE } from '../plan/isa.js';
+
 export const VERIFY_MARK = 'TFBUILD_VERIFY ';
 
 export function getVerifyScript(era: 'graph' | 'eager'): string {
@@ -65,53 +67,66 @@ export function parseMissingCpuFlags(stderr: string): string[] | null {
   const v2 = /To enable the following instructions:\s*(.+?),? in other operations/m.exec(stderr);
   const list = v1?.[1] ?? v2?.[1];
   if (list === undefined) return null;
-  return list.trim().split(/[\s,]+/).filter((s) => s !== '').map((s) => s.toLowerCase().replace('_', '.'));
+  return list.trim().split(/[\s,]+/).filter((s) => s !== '').map((s) => s.toLowerCase().replace(/^sse4_/, 'sse4.'));
 }
 
-/** What -mX also turns on in gcc/clang (so the guard does not list it either). */
-const IMPLIES: Record<string, string[]> = {
-  'avx512f': ['avx2'],
-  'avx2': ['avx'],
-  'fma': ['avx'],
-  'avx': ['sse4.2'],
-  'sse4.2': ['sse4.1'],
-  'sse4.1': ['ssse3'],
-  'ssse3': ['sse3'],
-};
-
+/** What -mX also turns on in gcc/clang (so the guard does not list it either), from the ISA table. */
 export function expandImplied(flags: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  const visit = (f: string) => {
-    if (out.has(f)) return;
-    out.add(f);
-    for (const g of IMPLIES[f] ?? []) visit(g);
-  };
-  flags.forEach(visit);
+  return expandIsaImplied(flags);
+}
+
+/** What the wheel itself says about the extensions `--cpu-flags` chooses among, on this host. */
+export interface IsaReading {
+  /** Reported by TensorFlow's start-up guard as compiled in (the host has them and the guard does not list them). */
+  compiled: string[];
+  /** Listed by the guard as "not compiled to use". */
+  missing: string[];
+  /** Nothing tells: the host lacks the extension (the guard only reports what the CPU has) or this TF's guard does not know it. */
+  unknown: string[];
+  /** Why each unknown one is unknown. */
+  notes: string[];
+}
+
+/**
+ * The ISA compiled into the installed binary, read from its own start-up line: of the extensions the host has and
+ * the guard of that TF major reports, the ones not listed as missing are compiled in. Nothing else is claimed.
+ */
+export function readCompiledIsa(missing: readonly string[] | null, hostIsa: readonly string[], tfVersion: string | null): IsaReading {
+  const major = tfVersion === null ? null : Number.parseInt(tfVersion, 10);
+  const host = new Set(hostIsa);
+  const out: IsaReading = { compiled: [], missing: [], unknown: [], notes: [] };
+  for (const e of ISA_TABLE.filter((x) => x.auto)) {
+    if (!host.has(e.cpuinfo)) {
+      out.unknown.push(e.name);
+      out.notes.push(`${e.name}: this CPU lacks it, and TensorFlow only reports extensions the CPU has`);
+    } else if (e.guardFromMajor === null || major === null || Number.isNaN(major) || major < e.guardFromMajor) {
+      out.unknown.push(e.name);
+      out.notes.push(`${e.name}: TensorFlow ${tfVersion ?? '(unknown version)'}'s start-up check does not report it`);
+    } else if (missing?.includes(e.name)) {
+      out.missing.push(e.name);
+    } else {
+      out.compiled.push(e.name);
+    }
+  }
   return out;
 }
 
-/** The extensions `--cpu-flags` chooses among. */
-const CHECKED = ['sse4.2', 'avx', 'avx2', 'fma', 'avx512f'];
-
 /**
- * Compare the guard's list with what was asked for. Returns problems (empty = as expected). `hostIsa` uses cpuinfo
- * names (sse4_2). `native` expects nothing missing.
+ * Problems with exactly the flags asked for (`--expect-flags avx512f` is about avx512f, nothing else): one the
+ * binary was not compiled with is a problem; one that cannot be read on this host is a problem only when
+ * `strict` (the user asked to check it), else it stays in the notes. An empty list means `none`: any extension
+ * compiled in is then a problem. `native` expects nothing reported missing.
  */
-export function checkCpuFlags(expect: readonly string[], missing: readonly string[] | null, hostIsa: readonly string[]): { problems: string[]; compiled: string[] } {
-  const host = new Set(hostIsa.map((f) => f.replace('_', '.')));
-  const missingSet = new Set(missing ?? []);
-  const compiled = CHECKED.filter((f) => host.has(f) && !missingSet.has(f));
-  const problems: string[] = [];
+export function checkExpectedFlags(expect: readonly string[], reading: IsaReading, strict = false): string[] {
   if (expect.includes('native')) {
-    if (missingSet.size > 0) problems.push(`built with -march=native but TensorFlow reports it lacks ${[...missingSet].join(' ')}`);
-    return { problems, compiled };
+    return reading.missing.length > 0 ? [`built with -march=native but TensorFlow reports it lacks ${reading.missing.join(' ')}`] : [];
   }
-  const wanted = expandImplied(expect);
-  for (const f of CHECKED) {
-    if (!host.has(f)) continue;
-    if (wanted.has(f) && missingSet.has(f)) problems.push(`${f} was asked for but the binary was not compiled with it`);
-    // TF 1.x's guard does not know AVX512F, so its silence about it proves nothing.
-    if (!wanted.has(f) && !missingSet.has(f) && f !== 'avx512f') problems.push(`${f} was not asked for but the binary was compiled with it`);
+  if (expect.length === 0) return reading.compiled.map((f) => `${f} was not asked for but the binary was compiled with it`);
+  const problems = expect.filter((f) => reading.missing.includes(f)).map((f) => `${f} was asked for but the binary was not compiled with it`);
+  if (strict) {
+    for (const f of expect.filter((x) => reading.unknown.includes(x))) {
+      problems.push(`${f} cannot be confirmed here (${reading.notes.find((n) => n.startsWith(`${f}:`))?.slice(f.length + 2) ?? 'nothing reports it'})`);
+    }
   }
-  return { problems, compiled };
+  return problems;
 }

@@ -9,7 +9,7 @@ import { ToolError } from '../errors.js';
 import { getExecContext } from '../exec/index.js';
 import { runPython } from '../tools/python.js';
 import type { StepContext, StepOutputs } from './context.js';
-import { checkCpuFlags, getVerifyScript, parseMissingCpuFlags, parseVerifyOutput, type VerifyReport } from './verify-script.js';
+import { checkExpectedFlags, getVerifyScript, parseMissingCpuFlags, parseVerifyOutput, readCompiledIsa, type VerifyReport } from './verify-script.js';
 
 export interface VerifySpec {
   python: string;
@@ -21,13 +21,20 @@ export interface VerifySpec {
   /** A directory the import must not resolve into (the source tree). */
   forbidPrefix?: string;
   env?: Record<string, string>;
+  /** A named flag the binary cannot be asked about is a problem (tfbuild verify --expect-flags), not a note. */
+  strictFlags?: boolean;
 }
 
 export interface VerifyResult {
   ok: boolean;
   report: VerifyReport | null;
+  /** The guard's "not compiled to use" list as printed (null: no such line). */
   missingFlags: string[] | null;
+  /** Of the extensions --cpu-flags chooses among: compiled in, per the binary's own start-up check on this host. */
   compiledFlags: string[];
+  /** Those this host cannot tell about (see notes). */
+  unknownFlags: string[];
+  notes: string[];
   problems: string[];
   stderrTail: string[];
 }
@@ -47,7 +54,7 @@ export async function verifyTensorflow(spec: VerifySpec): Promise<VerifyResult> 
     const problems: string[] = [];
     if (!report) {
       problems.push(`import tensorflow failed (exit ${r.exitCode}): ${stderrTail.slice(-1)[0] ?? ''}`);
-      return { ok: false, report, missingFlags: null, compiledFlags: [], problems, stderrTail };
+      return { ok: false, report, missingFlags: null, compiledFlags: [], unknownFlags: [], notes: [], problems, stderrTail };
     }
     if (spec.expectVersion !== null && report.version !== spec.expectVersion) {
       problems.push(`version is ${report.version}, expected ${spec.expectVersion}`);
@@ -57,9 +64,11 @@ export async function verifyTensorflow(spec: VerifySpec): Promise<VerifyResult> 
     if (spec.gpu && report.gpus.length === 0) problems.push(`no GPU is visible to TensorFlow${report.gpuError ? ` (${report.gpuError})` : ''}`);
     if (report.smoke !== 5) problems.push(`smoke op 2 + 3 gave ${report.smoke}`);
     const missing = parseMissingCpuFlags(r.stderr);
-    const flags = spec.expectFlags === null ? { problems: [], compiled: [] } : checkCpuFlags(spec.expectFlags, missing, spec.hostIsa);
-    problems.push(...flags.problems);
-    return { ok: problems.length === 0, report, missingFlags: missing, compiledFlags: flags.compiled, problems, stderrTail };
+    const isa = readCompiledIsa(missing, spec.hostIsa, report.version);
+    if (spec.expectFlags !== null) problems.push(...checkExpectedFlags(spec.expectFlags, isa, spec.strictFlags ?? false));
+    return {
+      ok: problems.length === 0, report, missingFlags: missing, compiledFlags: isa.compiled, unknownFlags: isa.unknown, notes: isa.notes, problems, stderrTail,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -70,8 +79,9 @@ export function formatVerifyResult(v: VerifyResult): string {
   if (v.report) {
     lines.push(`tensorflow ${v.report.version} from ${v.report.file}`);
     lines.push(`  CUDA: ${v.report.cuda ? 'yes' : 'no'}; GPUs: ${v.report.gpus.length > 0 ? v.report.gpus.join(', ') : 'none'}; smoke 2+3=${v.report.smoke}`);
-    lines.push(`  compiled CPU flags (of the host's): ${v.compiledFlags.join(' ') || 'none'}; not compiled: ${v.missingFlags?.join(' ') || 'none reported'}`);
+    lines.push(`  compiled CPU flags: ${v.compiledFlags.join(' ') || 'none'}; not compiled: ${v.missingFlags?.join(' ') || 'none reported'}; cannot tell: ${v.unknownFlags.join(' ') || 'none'}`);
   }
+  for (const n of v.notes) lines.push(`  note: ${n}`);
   for (const p of v.problems) lines.push(`  problem: ${p}`);
   lines.push(v.ok ? 'verify: OK' : 'verify: FAILED');
   return lines.join('\n') + '\n';

@@ -127,14 +127,14 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/\.\/configure rejected bazel: Please upgrade your bazel installation to version 0\.5\.4/);
   });
 
-  it('a configure question the recipe does not answer: stopped at once (stdin closed), exit 4 naming it', async () => {
+  it('a configure question the recipe does not answer: stopped at once (stdin closed), exit 5 naming it and its variable', async () => {
     const partial = join(root, 'partial.yaml');
     writeFileSync(partial, readFileSync(recipe, 'utf8').replace(/ {4}- name: PYTHON_LIB_PATH\n {6}value: "\{pythonLib\}"\n/, ''));
     expect(readFileSync(partial, 'utf8')).not.toContain('PYTHON_LIB_PATH');
     const t0 = Date.now();
     const r = await runCli(['r1.4', '--recipe', partial, '--workdir', join(root, 'w-prompt'), '--repo', fx.bareRepo, '--output', join(root, 'out-unused')], { env });
-    expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/\.\/configure asked a question tfbuild did not answer: "Please input the desired Python library path/);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/\.\/configure asked a question tfbuild did not answer \(PYTHON_LIB_PATH\): "Please input the desired Python library path/);
     expect(Date.now() - t0).toBeLessThan(60_000);
   });
 
@@ -163,11 +163,12 @@ describe('bad input', () => {
       expect(readFileSync(join(out, wheel)).equals(before)).toBe(true);
     });
 
-    it('a CPU flag the compiler rejects: exit 5 with the compiler message', async () => {
+    it('a CPU flag no compiler knows: exit 2 before anything runs, listing the valid names', async () => {
       const r = await runCli([...base(w, join(root, 'out-avx9000')), '--repo', fx.bareRepo, '--no-install', '--fresh', '--cpu-flags', 'avx9000'], { env });
-      expect(r.code).toBe(5);
-      expect(r.stderr).toMatch(/bazel build exited with code 1/);
-      expect(r.stderr).toMatch(/-mavx9000/);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/unknown ISA extension avx9000/);
+      expect(r.stderr).toMatch(/sse4\.2, avx, avx2, fma, avx512f/);
+      expect(r.stderr).not.toMatch(/bazel build/);
     });
   });
 });

@@ -8,6 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ISA_TABLE } from '../../src/plan/isa.js';
+import { isaOf, parseCpuinfo } from '../../src/probe/cpu.js';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
 import { runCli, stopBazelServers } from './build-cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
@@ -93,6 +95,31 @@ describe('tfbuild build on the r1.4-shaped fixture', () => {
     const bad = await runCli(['verify', '--python', python, '--expect-flags', 'none'], { env });
     expect(bad.code).toBe(5);
     expect(bad.stdout).toMatch(/avx2 was not asked for but the binary was compiled with it/);
+  });
+
+  it('tfbuild verify lists exactly the flags compiled into the wheel, the same in text and JSON', async () => {
+    const python = join(workdir, 'venv', 'bin', 'python');
+    const host = isaOf(parseCpuinfo(readFileSync('/proc/cpuinfo', 'utf8')).flags);
+    // What the wheel's native library really saw (its macros), among the extensions r1.4's start-up check reports.
+    const macros = compiledIsa(python);
+    const truth = ISA_TABLE.filter((e) => e.auto && e.guardFromMajor === 1 && host.includes(e.cpuinfo) && macros.includes(e.macro.slice(2, -2)))
+      .map((e) => e.name);
+    expect(truth).toEqual(['sse4.2', 'avx', 'avx2', 'fma'].filter((n) => host.includes(n.replace('.', '_') as never)));
+    const json = await runCli(['verify', '--python', python, '--json'], { env });
+    const v = JSON.parse(json.stdout);
+    expect(v.compiledFlags).toEqual(truth);
+    // AVX-512F was not compiled in, and r1.4's check cannot say either way: never claimed as compiled.
+    expect(v.compiledFlags).not.toContain('avx512f');
+    expect(v.unknownFlags).toContain('avx512f');
+    const text = await runCli(['verify', '--python', python], { env });
+    const line = /compiled CPU flags: (.*?); not compiled: (.*?); cannot tell: (.*)$/m.exec(text.stdout);
+    expect(line?.[1]?.split(' ')).toEqual(v.compiledFlags);
+    expect(line?.[3]?.split(' ')).toEqual(v.unknownFlags);
+    // --expect-flags avx512f is about avx512f only (not fma), and cannot be confirmed from r1.4's start-up line.
+    const named = await runCli(['verify', '--python', python, '--expect-flags', 'avx512f'], { env });
+    expect(named.code).toBe(5);
+    expect(named.stdout).toMatch(/problem: avx512f cannot be confirmed here/);
+    expect(named.stdout).not.toMatch(/problem: .*fma/);
   });
 
   it('a second run with nothing changed skips every finished step', async () => {

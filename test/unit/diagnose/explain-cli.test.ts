@@ -11,7 +11,7 @@ const tfbuild = (args: string[], input?: string) =>
 
 interface ExplainJson {
   log: string | null;
-  matches: { id: string; severity: string; step: string; line: string; lineNumber: number; cause: string; fix: string; count: number }[];
+  matches: { id: string; severity: string; step: string; line: string; lineNumber: number; cause: string; fix: string; count: number; lines: { lineNumber: number; text: string }[] }[];
 }
 
 describe('tfbuild explain (compiled CLI)', () => {
@@ -27,7 +27,10 @@ describe('tfbuild explain (compiled CLI)', () => {
     const lines = readFileSync(fixture('compile-oom-cc1plus.log'), 'utf8').split('\n');
     const first = j.matches[0]!;
     expect(lines[first.lineNumber - 1]).toBe(first.line);
-    expect(first).toMatchObject({ severity: 'fatal', step: 'bazel-build', line: 'gcc: internal compiler error: Killed (program cc1plus)', count: 2 });
+    // The ERROR line with gcc's exit code 4 (internal compiler error) is the first of three matched; the ICE line follows.
+    expect(first).toMatchObject({ severity: 'fatal', step: 'bazel-build', count: 3 });
+    expect(first.line).toMatch(/Compiling tensorflow\/core\/kernels\/conv_ops\.cc failed: \(Exit 4\)/);
+    expect(j.matches[0]?.lines.map((l) => l.text)).toContain('gcc: internal compiler error: Killed (program cc1plus)');
     expect(first.cause).toMatch(/OOM killer/);
     expect(first.fix).toMatch(/fewer parallel jobs/);
   });

@@ -45,8 +45,9 @@ const cases: Case[] = [
   {
     file: 'compile-oom-cc1plus.log',
     first: 'build-compiler-killed-oom',
-    marker: 'internal compiler error: Killed',
-    count: 2,
+    // bazel's "(Exit 4)" (gcc's internal-compiler-error code) comes first; the ICE line follows it.
+    marker: 'failed: (Exit 4)',
+    count: 3,
     then: ['fetch-mirror-404-warning-benign'],
     oom: true,
   },

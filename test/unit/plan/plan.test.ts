@@ -42,16 +42,26 @@ describe('createPlan', () => {
   });
 
   it('builds the bazel args: opt, copts, jobs/RAM from the host, output root and disk cache under XDG_CACHE_HOME', () => {
-    const p = plan({}, sampleFacts(), { ...PATH_ENV, xdgCacheHome: '/xdg' });
+    // Debian's bazel-bootstrap says `no_version`; its package database says 4.2.3: flags follow that release.
+    const debian = sampleFacts({ bazel: { path: '/usr/bin/bazel', version: null, kind: 'bazel', unknownRelease: true, packageRelease: '4.2.3' } });
+    const p = plan({}, debian, { ...PATH_ENV, xdgCacheHome: '/xdg' });
     const b = step(p, 'bazel-build') as BazelStep;
     expect(b.args).toEqual([
-      '--output_user_root=/xdg/tfbuild/bazel', 'build', '--color=no', '--curses=no', '--config=opt',
+      '--output_user_root=/xdg/tfbuild/bazel', 'build', '--color=no', '--curses=no', '--config=opt', '--incompatible_x=false',
       '--copt=-msse4.2', '--copt=-mavx', '--copt=-mavx2', '--copt=-mfma',
       '--jobs=4', '--local_ram_resources=6553', '--disk_cache=/xdg/tfbuild/disk-cache',
       '//tensorflow/tools/pip_package:build_pip_package',
     ]);
     expect(b.env).toEqual({ LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' });
     expect(b.cwd).toBe('/w/src/v1.4.1');
+  });
+
+  it('an unknown bazel release is never assumed modern: r1.4 gets --local_resources and no --disk_cache, with a note', () => {
+    const p = plan();
+    const b = step(p, 'bazel-build') as BazelStep;
+    expect(b.args).toContain('--local_resources=6553,4,1.0');
+    expect(b.args.some((a) => a.startsWith('--local_ram_resources') || a.startsWith('--disk_cache'))).toBe(false);
+    expect(p.warnings.join('\n')).toMatch(/does not report its release: flags are spelled for the oldest release r1\.4 admits \(0\.5\.4\): no --local_ram_resources \(--local_resources instead\), no --disk_cache/);
   });
 
   it('is deterministic: the same inputs give byte-identical plans (an unchanged rebuild re-executes nothing)', () => {
@@ -74,7 +84,8 @@ describe('createPlan', () => {
   it('honours overrides: --jobs, --local-ram, --no disk cache, --source, --install-into, extra flags', () => {
     const p = plan({ jobs: 1, localRamMiB: 3000, diskCache: false, source: 'tf', install: { mode: 'into', python: '/py' }, extraBazelFlags: ['--verbose_failures'] });
     const b = step(p, 'bazel-build');
-    expect(b.args).toEqual(expect.arrayContaining(['--jobs=1', '--local_ram_resources=3000', '--verbose_failures']));
+    // bazel reports no release here: r1.4's flags are spelled for its oldest bazel (0.5.4).
+    expect(b.args).toEqual(expect.arrayContaining(['--jobs=1', '--local_resources=3000,1,1.0', '--verbose_failures']));
     expect(b.args.some((a) => a.startsWith('--disk_cache'))).toBe(false);
     expect(step(p, 'source')).toMatchObject({ mode: 'existing', dir: '/cwd/tf' });
     expect(step(p, 'install')).toMatchObject({ mode: 'into', targetPython: '/py' });
@@ -112,7 +123,7 @@ describe('cpu flags, resources, tag version', () => {
     ['none', ['avx2'], [], []],
     ['native', [], ['-march=native'], []],
     [['avx2', 'FMA'], ['avx2', 'fma'], ['-mavx2', '-mfma'], []],
-    [['avx9000'], ['avx2'], ['-mavx9000'], ['avx9000']],
+    [['avx512_vnni'], ['avx512_vnni'], ['-mavx512vnni'], []],
     [['sse4_2'], [], ['-msse4.2'], ['sse4.2']],
   ] as const)('%j on %j → %j (foreign %j)', (spec, isa, copts, foreign) => {
     const r = resolveCpuFlags(spec as never, isa);

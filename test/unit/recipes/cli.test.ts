@@ -68,6 +68,13 @@ describe('tfbuild recipes (compiled CLI)', { timeout: 120_000 }, () => {
     expect(r.stdout).toContain('export HERMETIC_CUDA_VERSION=12.5.1');
   });
 
+  it('show r1.4 --gpu names the wheel build_pip_package really writes (tensorflow-*, it is given no --project_name)', () => {
+    const r = tfbuild(['recipes', 'show', 'r1.4', '--gpu']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/# wheel: \S+\/tensorflow-\*\.whl/);
+    expect(r.stdout).not.toContain('tensorflow_gpu');
+  });
+
   it('an unknown version exits 4 naming the closest releases; a missing one exits 2', () => {
     const r = tfbuild(['recipes', 'show', '9.9']);
     expect(r.status).toBe(4);

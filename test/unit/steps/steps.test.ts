@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyConfigureLine } from '../../../src/steps/configure.js';
 import { withResources } from '../../../src/steps/bazel-build.js';
-import { checkCpuFlags, expandImplied, parseMissingCpuFlags, parseVerifyOutput } from '../../../src/steps/verify-script.js';
+import { checkExpectedFlags, expandImplied, parseMissingCpuFlags, parseVerifyOutput, readCompiledIsa } from '../../../src/steps/verify-script.js';
 
 // Real start-up lines of TensorFlow's cpu_feature_guard.cc (1.x and 2.x wording).
 const GUARD_V1 = '2017-11-10 12:00:00.000000: I tensorflow/core/platform/cpu_feature_guard.cc:137] Your CPU supports instructions that this TensorFlow binary was not compiled to use: SSE4.1 SSE4.2 AVX AVX2 FMA';
@@ -15,18 +15,30 @@ describe('verify: cpu_feature_guard parsing', () => {
     expect(parseMissingCpuFlags('nothing here')).toBeNull();
   });
 
-  it('accepts a build with exactly the asked flags (and what they imply) and rejects others', () => {
-    // Built with -mavx2 -mfma (which imply AVX, SSE4.2, SSE4.1): the guard lists nothing on this host.
-    expect(checkCpuFlags(['avx2', 'fma'], [], HOST)).toEqual({ problems: [], compiled: ['sse4.2', 'avx', 'avx2', 'fma'] });
-    expect(checkCpuFlags([], parseMissingCpuFlags(GUARD_V1), HOST).problems).toEqual([]);
-    expect(checkCpuFlags(['avx2', 'fma'], parseMissingCpuFlags(GUARD_V1), HOST).problems).toEqual([
-      'sse4.2 was asked for but the binary was not compiled with it',
-      'avx was asked for but the binary was not compiled with it',
-      'avx2 was asked for but the binary was not compiled with it',
-      'fma was asked for but the binary was not compiled with it',
-    ]);
-    expect(checkCpuFlags([], [], HOST).problems).toContain('avx2 was not asked for but the binary was compiled with it');
-    expect(checkCpuFlags(['native'], ['avx2'], HOST).problems).toHaveLength(1);
+  it('reads the compiled ISA from the guard: what the host has and that TF major reports; nothing else is claimed', () => {
+    const host = [...HOST, 'avx512f'];
+    // r1.4's guard does not know AVX512F: its silence says nothing, so avx512f is "cannot tell", not "compiled".
+    const r = readCompiledIsa([], host, '1.4.1');
+    expect(r).toMatchObject({ compiled: ['sse4.2', 'avx', 'avx2', 'fma'], missing: [], unknown: ['avx512f'] });
+    expect(r.notes).toEqual(["avx512f: TensorFlow 1.4.1's start-up check does not report it"]);
+    // 2.x's guard lists AVX512F.
+    expect(readCompiledIsa(parseMissingCpuFlags(GUARD_V2), host, '2.17.0')).toMatchObject({ compiled: ['sse4.2', 'avx'], missing: ['avx2', 'fma', 'avx512f'], unknown: [] });
+    // A host without AVX-512 cannot tell either way.
+    expect(readCompiledIsa([], HOST, '2.17.0').unknown).toEqual(['avx512f']);
+  });
+
+  it('--expect-flags checks exactly the flags named', () => {
+    const built = readCompiledIsa([], [...HOST, 'avx512f'], '1.4.1');
+    expect(checkExpectedFlags(['avx2', 'fma'], built)).toEqual([]);
+    // Nothing about fma when only avx512f is named; avx512f itself cannot be read from r1.4's guard (a note, not a failure).
+    expect(checkExpectedFlags(['avx512f'], built)).toEqual([]);
+    const v1 = readCompiledIsa(parseMissingCpuFlags(GUARD_V1), HOST, '1.4.1');
+    expect(checkExpectedFlags(['avx2'], v1)).toEqual(['avx2 was asked for but the binary was not compiled with it']);
+    expect(checkExpectedFlags([], v1)).toEqual([]);
+    // `none`: anything compiled in is a problem; strict (tfbuild verify): a named flag nothing can confirm is one too.
+    expect(checkExpectedFlags([], built)).toContain('avx2 was not asked for but the binary was compiled with it');
+    expect(checkExpectedFlags(['avx512f'], built, true)).toEqual(["avx512f cannot be confirmed here (TensorFlow 1.4.1's start-up check does not report it)"]);
+    expect(checkExpectedFlags(['native'], v1)).toHaveLength(1);
     expect([...expandImplied(['avx2'])].sort()).toEqual(['avx', 'avx2', 'sse3', 'sse4.1', 'sse4.2', 'ssse3']);
   });
 
@@ -46,6 +58,7 @@ describe('configure output watching', () => {
     ['Traceback (most recent call last):', 'error'],
     ['Configuration finished', null],
     ['You have bazel 0.5.4 installed.', null],
+    ["Would you like to interactively configure ./WORKSPACE for Android builds? [y/N]: Not configuring the WORKSPACE for Android builds.", "prompt"],
   ] as const)('%s → %s', (line, kind) => expect(classifyConfigureLine(line)).toBe(kind));
 });
 
