@@ -144,9 +144,10 @@ export function createPlan(i: PlanInput): Plan {
 
   const remote = remoteFlags(
     { ...o, ...(typeof o.diskCache === 'string' ? { diskCache: resolvePath(pathEnv, o.diskCache) } : {}) },
-    { bazelVersion: bazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {} },
+    { bazelVersion: bazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {},
+      containerGeneration: gpu ? recipe.containers.gpu : recipe.containers.cpu },
   );
-  warnings.push(...remote.warnings);
+  warnings.push(...remote.warnings, ...remote.notes);
   const buildArgs = buildBazelArgs({
     recipe,
     gpu,
