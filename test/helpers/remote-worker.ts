@@ -106,6 +106,14 @@ export function processesIn(dir: string): number[] {
   return out;
 }
 
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    if (isAlive(pid)) process.kill(pid, signal);
+  } catch {
+    // gone meanwhile
+  }
+}
+
 async function waitFor(pred: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -139,11 +147,11 @@ export async function startRemoteWorker(o: WorkerOptions = {}): Promise<RemoteWo
   const pid = child.pid!;
   const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
   const end = async (signal: NodeJS.Signals) => {
-    if (isAlive(pid)) process.kill(pid, signal);
-    if (!(await waitFor(() => !isAlive(pid), 15_000))) process.kill(pid, 'SIGKILL');
+    signalPid(pid, signal);
+    if (!(await waitFor(() => !isAlive(pid), 15_000))) signalPid(pid, 'SIGKILL');
     await waitFor(() => !isAlive(pid), 5_000);
     // Actions the worker had started (cwd in its work dir) would outlive a killed worker: end them too.
-    for (const p of processesIn(dir)) process.kill(p, 'SIGKILL');
+    for (const p of processesIn(dir)) signalPid(p, 'SIGKILL');
     await waitFor(() => processesIn(dir).length === 0, 5_000);
   };
   const worker: RemoteWorker = {
