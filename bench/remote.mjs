@@ -49,7 +49,7 @@ function makeRepo(dir) {
 
 async function startWorker(dir) {
   const classes = join(dir, 'classes');
-  mkdirSync(classes);
+  mkdirSync(classes, { recursive: true });
   const files = readdirSync(SOURCES, { recursive: true }).filter((f) => f.endsWith('.java')).map((f) => join(SOURCES, f));
   execFileSync('javac', ['-nowarn', '-d', classes, '-cp', JAR, ...files], { stdio: 'ignore' });
   for (const d of ['work', 'cas']) mkdirSync(join(dir, d));

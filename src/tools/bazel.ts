@@ -211,6 +211,9 @@ export function hintForBazelExit(code: number | null, logFile?: string): string 
     case 33:
     case 36:
       return `bazel hit a local environment problem (disk, permissions, missing tool).${log}`;
+    case 34:
+      // bazel's REMOTE_ERROR: the remote cache or executor failed (checked with 4.2.3: refused connection, lost worker).
+      return `A remote cache or executor failed: check that the endpoint answers (tfbuild doctor --remote-executor URL), or retry with --remote-local-fallback.${log}`;
     case 37:
       return `bazel crashed (often out of memory): lower --jobs and --local_ram_resources and try again.${log}`;
     default:
