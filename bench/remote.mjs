@@ -12,7 +12,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -79,6 +79,7 @@ function cli(args, env) {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : null; };
 
+const loadBefore = loadavg()[0];
 const tmp = mkdtempSync(join(tmpdir(), 'tfbuild-bench-remote-'));
 const runs = [];
 let worker;
@@ -114,7 +115,8 @@ const summary = Object.fromEntries(['local', 'remote'].map((mode) => {
 const result = {
   benchmark: 'remote',
   description: 'tfbuild build of the r1.4-shaped fixture (--no-install, cold output root, no disk cache): local vs bazel\'s reference REAPI worker on loopback',
-  machine: { cpus: cpus().length, node: process.version },
+  // This machine is shared: the 1-minute load average before and after says how noisy the numbers are.
+  machine: { cpus: cpus().length, node: process.version, loadavg1Before: loadBefore, loadavg1After: loadavg()[0] },
   reps: REPS,
   summary,
   runs,

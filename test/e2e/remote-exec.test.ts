@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo, type FixtureShape } from '../helpers/fixture.js';
 import { freePort } from '../helpers/nginx.js';
-import { processesIn, startRemoteWorker, type RemoteWorker } from '../helpers/remote-worker.js';
+import { processesIn, remoteWorkerMissing, startRemoteWorker, type RemoteWorker } from '../helpers/remote-worker.js';
 import { findProcesses, runCli, startCli, stopBazelServers, type CliRun } from './build-cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 
@@ -53,6 +53,9 @@ cd "$src" && exec env "\${envs[@]}" "$@"
 }
 
 beforeAll(async () => {
+  // CI installs all of it (.ci/run): a missing piece is a failure with its fix, never a silent skip.
+  const missing = remoteWorkerMissing();
+  if (missing !== null) throw new Error(`cannot build bazel's reference worker: ${missing}`);
   const bin = join(root, 'bin');
   mkdirSync(bin);
   writeDockerStandIn(bin);

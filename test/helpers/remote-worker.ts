@@ -7,12 +7,14 @@
  *   Two files compiling at once each compile into their own dir and rename it into place; the loser's is dropped.
  * - Each worker gets its own absolute work and CAS dirs (the worker refuses relative ones), a free port, and a log;
  *   it is ready when it logs "Starting gRPC server on port". `stop()` ends it by pid (SIGTERM, then SIGKILL) and
- *   waits until no process of its dir is left.
+ *   waits until no process of its dir is left (actions it started included); every worker still running when its
+ *   test file ends is stopped that way.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { freePort } from './nginx.js';
 import { makeRunCacheDir, makeTempDir, removeTree } from './tmp.js';
 
@@ -20,6 +22,14 @@ export const SERVER_JAR = '/usr/share/bazel/A-server.jar';
 export const WORKER_SOURCES = '/usr/src/bazel-bootstrap/src/tools/remote/src/main/java/com/google/devtools/build/remote/worker';
 const MAIN_CLASS = 'com.google.devtools.build.remote.worker.RemoteWorker';
 const READY = 'Starting gRPC server on port';
+
+// Every worker this test file started is stopped after the file, even one its own afterAll forgot. Registered at
+// import (vitest drops an afterAll registered while hooks run); after tmp.ts's, so it runs before the dirs go.
+const started = new Set<RemoteWorker>();
+afterAll(async () => {
+  for (const w of [...started]) await w.stop();
+  started.clear();
+});
 
 export interface RemoteWorker {
   port: number;
@@ -159,6 +169,7 @@ export async function startRemoteWorker(o: WorkerOptions = {}): Promise<RemoteWo
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
   };
+  started.add(worker);
   if (!(await waitFor(() => log().includes(`${READY} ${port}`) || !isAlive(pid), 120_000)) || !isAlive(pid)) {
     await worker.stop();
     throw new Error(`the reference worker did not start on port ${port}:\n${log().slice(-2000)}`);
