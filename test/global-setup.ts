@@ -42,6 +42,8 @@ export default function setup(): () => void {
     const ours = `tfbt-${run}-`;
     const now = listTmp();
     const left = now.filter((n) => n.startsWith(ours));
+    // Run-wide caches (makeRunCacheDir) outlive every file by design: removed here without a note.
+    const shared = left.filter((n) => n.startsWith(`${ours}shared-`));
     const cli = now.filter((n) => n.startsWith('tfbuild-') && !before.has(n));
     const procs = findProcessesMentioning(join(tmpdir(), ours));
     const list = (names: string[]) => [...names.slice(0, 20).map((n) => `  ${join(tmpdir(), n)}`), ...(names.length > 20 ? [`  … and ${names.length - 20} more`] : [])];
@@ -51,7 +53,8 @@ export default function setup(): () => void {
       lines.push(...procs.map((p) => `  pid ${p.pid}: ${p.cmd.slice(0, 200)}`));
     }
     for (const n of left) removeTree(join(tmpdir(), n));
-    if (left.length > 0) lines.push(`note: removed ${left.length} temp dir(s) of this run that no afterAll reached (skipped or filtered test files):`, ...list(left));
+    const stray = left.filter((n) => !shared.includes(n));
+    if (stray.length > 0) lines.push(`note: removed ${stray.length} temp dir(s) of this run that no afterAll reached (skipped or filtered test files):`, ...list(stray));
     if (cli.length > 0) lines.push(`warning: ${cli.length} new tfbuild-* entr${cli.length === 1 ? 'y' : 'ies'} in ${tmpdir()} (tfbuild's own temp dirs, or another run's):`, ...list(cli));
     if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
   };

@@ -42,6 +42,8 @@ export interface BuildFlags {
   remoteCache?: string;
   remoteExecutor?: string;
   remoteInstanceName?: string;
+  remoteImage?: string;
+  remoteLocalFallback?: boolean;
   remoteHeader?: string[];
   repositoryCache?: string;
   distdir?: string[];
@@ -81,6 +83,8 @@ export function addBuildOptions(cmd: Command): Command {
     .option('--remote-cache <url>', 'bazel --remote_cache URL: http(s):// or grpc(s):// (docs/remote.md)')
     .option('--remote-executor <url>', 'bazel --remote_executor URL: grpc(s)://')
     .option('--remote-instance-name <name>', 'bazel --remote_instance_name')
+    .option('--remote-image <image>', 'container image of the remote execution platform (container-image=docker://IMAGE)')
+    .option('--remote-local-fallback', 'run an action on this host when its remote execution fails (bazel --remote_local_fallback)')
     .option('--remote-header <K=V>', "header for the cache/executor, repeatable; V may be '${ENV_VAR}' (credentials: TFBUILD_REMOTE_TOKEN)", collect)
     .option('--repository-cache <dir>', 'bazel --repository_cache (downloaded archives; see tfbuild fetch)')
     .option('--distdir <dir>', 'bazel --distdir, repeatable', collect)
@@ -151,6 +155,8 @@ export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOp
     remoteCache: f.remoteCache,
     remoteExecutor: f.remoteExecutor,
     remoteInstanceName: f.remoteInstanceName,
+    remoteImage: f.remoteImage,
+    remoteLocalFallback: f.remoteLocalFallback === true ? true : undefined,
     remoteHeaders: f.remoteHeader,
     repositoryCache: f.repositoryCache,
     distdir: f.distdir,

@@ -71,10 +71,20 @@ export interface BuildResult {
   plan: Plan;
 }
 
-/** bazel's summary counts, recorded by the bazel-build step (0 when it was skipped or printed none). */
-export function readCacheStats(o: Record<string, string>): { remoteHits: number; diskHits: number; localActions: number; totalActions: number } {
+/**
+ * bazel's summary counts, recorded by the bazel-build step (0 when it was skipped or printed none). localActions:
+ * processes executed on this host (remote ones excluded); builds recorded before remoteActions existed count all
+ * executed processes as local.
+ */
+export function readCacheStats(o: Record<string, string>): { remoteHits: number; diskHits: number; localActions: number; remoteActions: number; cachedActions: number; totalActions: number; summarized: boolean } {
   const n = (k: string) => (o[k] !== undefined && /^\d+$/.test(o[k]) ? Number(o[k]) : 0);
-  return { remoteHits: n('remoteCacheHits'), diskHits: n('diskCacheHits'), localActions: n('actionsExecuted'), totalActions: n('processes') };
+  const counted = o.localActions !== undefined;
+  return {
+    remoteHits: n('remoteCacheHits'), diskHits: n('diskCacheHits'),
+    localActions: counted ? n('localActions') : n('actionsExecuted'), remoteActions: n('remoteActions'),
+    cachedActions: counted ? n('cachedActions') : n('remoteCacheHits') + n('diskCacheHits'),
+    totalActions: n('processes'), summarized: /^\d+$/.test(o.processes ?? ''),
+  };
 }
 
 export const LITERAL_SECRET_WARNING = 'A literal credential is stored as *** in this plan: to run it, give the value from the environment '

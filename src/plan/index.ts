@@ -159,9 +159,10 @@ export function createPlan(i: PlanInput): Plan {
   if (flagBazel.note !== null) warnings.push(`bazel at ${bazel.path} does not report its release: ${flagBazel.note}`);
   const remote = remoteFlags(
     { ...o, ...(typeof o.diskCache === 'string' ? { diskCache: resolvePath(pathEnv, o.diskCache) } : {}) },
-    { bazelVersion: flagBazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {} },
+    { bazelVersion: flagBazel.version, defaultDiskCache: getDefaultDiskCache(pathEnv), env: i.env ?? {},
+      containerGeneration: gpu ? recipe.containers.gpu : recipe.containers.cpu },
   );
-  warnings.push(...remote.warnings);
+  warnings.push(...remote.warnings, ...remote.notes);
   // Flags holding a credential go to a private rc file instead of argv (see BazelStep.credentials).
   const isCredential = (f: string) => findEnvRefs(f).length > 0 || remote.literalSecrets.some((s) => f.includes(s)) || /:\/\/[^/@:\s]+:[^/@\s]+@/.test(f);
   const credentialFlags = remote.flags.filter(isCredential);

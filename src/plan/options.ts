@@ -44,6 +44,8 @@ export const BuildOptionsSchema = z
     remoteCache: z.string().optional(),
     remoteExecutor: z.string().optional(),
     remoteInstanceName: z.string().optional(),
+    remoteImage: z.string().optional().describe('container image of the remote execution platform (container-image=docker://…)'),
+    remoteLocalFallback: z.boolean().default(false).describe('run an action here when remote execution of it fails'),
     remoteHeaders: z.array(z.string()).default([]).describe('K=V; values may be ${ENV_VAR} references, never stored expanded'),
     repositoryCache: z.string().optional(),
     distdir: z.array(z.string()).default([]),

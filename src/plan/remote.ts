@@ -15,15 +15,23 @@
  *   bazel ≥ 0.25 takes `--remote_cache=(http|https|grpc|grpcs)://…`; 0.10–0.24 took `--remote_http_cache=URL` for
  *   HTTP and `--remote_cache=HOST:PORT` for gRPC; before 0.10 HTTP was `--remote_rest_cache` (bazel PR #7897 and the
  *   0.10.0 release notes). `--disk_cache` arrived in 0.14; `--remote_header` is sent as given (bazel 1.0+ reads it).
+ *
+ * Remote execution needs more than `--remote_executor` (REMOTE_EXEC_SPELLINGS below has the facts per release):
+ *   - strategies: TensorFlow 1.x's tools/bazel.rc sets `build --spawn_strategy=standalone` and
+ *     `build --genrule_strategy=standalone`; with those a build given a remote executor runs every action locally and
+ *     says nothing (bazel 4.2.3 here: "11 processes: 5 internal, 6 local"). Flags on the command line beat the rc
+ *     files, so the plan passes both strategies again whenever a remote executor is set.
+ *   - the platform: `--remote-image IMAGE` becomes the `container-image=docker://IMAGE` execution property.
  */
 import semver from 'semver';
 import { UsageError } from '../errors.js';
 import type { BuildOptions } from './options.js';
+import { remoteExecFlags } from './remote-exec.js';
 
 export type RemoteOptions = Pick<
   BuildOptions,
   'diskCache' | 'remoteCache' | 'remoteExecutor' | 'remoteInstanceName' | 'remoteHeaders' | 'repositoryCache' | 'distdir'
->;
+> & Partial<Pick<BuildOptions, 'remoteImage' | 'remoteLocalFallback'>>;
 
 export interface RemoteContext {
   /** The bazel release that will run, or null when unknown (Debian's `bazel no_version`). */
@@ -32,6 +40,8 @@ export interface RemoteContext {
   defaultDiskCache: string | null;
   /** Environment to read TFBUILD_REMOTE_* from (names only are kept in flags, never values). */
   env: Readonly<Record<string, string | undefined>>;
+  /** The recipe's container generation for this build (e.g. cpu-cuda12-ubuntu22.04), named in the platform note. */
+  containerGeneration?: string | null;
 }
 
 export interface RemoteFlags {
@@ -44,6 +54,8 @@ export interface RemoteFlags {
   /** Literal values that look like credentials: register them for redaction. */
   literalSecrets: string[];
   warnings: string[];
+  /** What the plan changed on its own to make remote execution real (strategy overrides, platform), for the user. */
+  notes: string[];
 }
 
 export const TOKEN_ENV = 'TFBUILD_REMOTE_TOKEN';
@@ -151,6 +163,9 @@ export function remoteFlags(opts: RemoteOptions, ctx: RemoteContext): RemoteFlag
     if (modern) flags.push(`--remote_executor=${opts.remoteExecutor}`);
     else legacyGrpc(opts.remoteExecutor, scheme, 'remote_executor', flags);
   }
+  const exec = remoteExecFlags(opts, v, ctx.containerGeneration ?? null);
+  flags.push(...exec.flags);
+  warnings.push(...exec.warnings);
   if (opts.remoteInstanceName !== undefined) {
     if (remote) flags.push(`--remote_instance_name=${opts.remoteInstanceName}`);
     else warnings.push('--remote-instance-name is ignored without --remote-cache or --remote-executor.');
@@ -176,7 +191,7 @@ export function remoteFlags(opts: RemoteOptions, ctx: RemoteContext): RemoteFlag
   for (const d of opts.distdir) flags.push(`--distdir=${d}`);
 
   const envRefs = [...new Set(flags.flatMap(findEnvRefs))];
-  return { diskCache, flags, envRefs, literalSecrets, warnings };
+  return { diskCache, flags, envRefs, literalSecrets, warnings, notes: exec.notes };
 }
 
 export interface ExpandedFlags {

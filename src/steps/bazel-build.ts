@@ -14,7 +14,7 @@ import { diagnoseFile, isOomMatch, type Match } from '../diagnose/index.js';
 import { getBazelBuildFlags, type BazelStep } from '../plan/index.js';
 import { reduceResources, type Resources } from '../plan/resources.js';
 import { bazelBuild, hintForBazelExit, readBazelVersion } from '../tools/bazel.js';
-import { formatProgress } from '../tools/bazel-progress.js';
+import { actionCountOutputs, formatProgress, getActionCounts } from '../tools/bazel-progress.js';
 import { getLogFile, stepRef, type StepContext, type StepOutputs } from './context.js';
 
 export interface BazelCheck {
@@ -115,7 +115,7 @@ async function runBazelBuild(step: BazelStep, ctx: StepContext): Promise<StepOut
       reject: false,
       onProgress: (p) => {
         ctx.setStatus(formatProgress(p));
-        ctx.emit({ type: 'progress', step: stepRef(step), progress: { done: p.done, total: p.total, percent: p.percent, etaSeconds: p.etaSeconds } });
+        ctx.emit({ type: 'progress', step: stepRef(step), progress: { done: p.done, total: p.total, percent: p.percent, etaSeconds: p.etaSeconds, ...(p.running ? { running: p.running } : {}) } });
       },
     });
     if (r.dryRun || (r.exitCode === 0 && r.signal === null)) {
@@ -123,6 +123,7 @@ async function runBazelBuild(step: BazelStep, ctx: StepContext): Promise<StepOut
       return {
         jobs: String(resources.jobs), processes: String(s.processes ?? ''), log: logFile,
         remoteCacheHits: String(s.remoteCacheHits), diskCacheHits: String(s.diskCacheHits), actionsExecuted: String(s.actionsExecuted ?? ''),
+        ...actionCountOutputs(getActionCounts(s)),
       };
     }
     const matches = existsSync(logFile) ? (await diagnoseFile(logFile)).matches : [];

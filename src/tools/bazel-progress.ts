@@ -2,6 +2,11 @@
  * Pure, incremental parser of bazel's action counter. Bazel prints `[12 / 34] Compiling foo.cc` (4.x, with
  * --curses=no), plain `[12 / 34]` on older releases, and groups digits in big builds: `[1,234 / 5,678]`.
  * Constant memory: only the latest counter and a few rate samples are kept.
+ *
+ * The counter line also says where its action runs (bazel 0.2x and later): `[8 / 11] Executing genrule //x:y; 1s remote`,
+ * `…; 7s local, remote` (remote failed over to local with --remote_local_fallback), `…; 0s linux-sandbox`, and may end
+ * in ` ... (3 actions running)`. That strategy goes into the progress as `running`. The counts of where all actions
+ * ran come only at the end, from bazel's process summary (src/tools/bazel.ts, `parseBuildSummary`).
  */
 
 export interface BazelProgress {
@@ -11,6 +16,16 @@ export interface BazelProgress {
   percent: number;
   /** Seconds left at the recent rate; null until there is a rate. */
   etaSeconds: number | null;
+  /** Where the action named on the line runs: "remote", "local", "linux-sandbox", "local, remote"…; null when not said. */
+  running: string | null;
+}
+
+// `; 12s remote` / `; 0s local, remote`, optionally followed by ` ... (N actions running)`. No nested quantifiers.
+const RUNNING = /; \d+s ([a-z][a-z-]*(?:, [a-z][a-z-]*)*)(?: \.\.\. \([^)]*\))?$/;
+
+/** The strategy at the end of a counter line, or null. */
+export function parseRunningStrategy(line: string): string | null {
+  return RUNNING.exec(line)?.[1] ?? null;
 }
 
 /**
@@ -95,18 +110,47 @@ export function createProgressTracker(): ProgressTracker {
       const dd = p.done - (dones[oldest] ?? p.done);
       const remaining = Math.max(0, p.total - p.done);
       const etaSeconds = remaining === 0 ? 0 : dt > 0 && dd > 0 ? Math.round((remaining * dt) / dd) : null;
-      last = { done: p.done, total: p.total, percent: Math.round((p.done / p.total) * 1000) / 10, etaSeconds };
+      last = { done: p.done, total: p.total, percent: Math.round((p.done / p.total) * 1000) / 10, etaSeconds, running: parseRunningStrategy(line) };
       return last;
     },
     current: () => last,
   };
 }
 
-/** `[####......] 42.0% 420/1000 ETA 3m05s` */
+/** `[####......] 42.0% 420/1000 ETA 3m05s, running remote` */
 export function formatProgress(p: BazelProgress, width = 20): string {
   const filled = Math.min(width, Math.round((p.percent / 100) * width));
   const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
-  return `[${bar}] ${p.percent.toFixed(1)}% ${p.done}/${p.total}${p.etaSeconds === null ? '' : ` ETA ${formatDuration(p.etaSeconds)}`}`;
+  const running = p.running === null ? '' : `, running ${p.running}`;
+  return `[${bar}] ${p.percent.toFixed(1)}% ${p.done}/${p.total}${p.etaSeconds === null ? '' : ` ETA ${formatDuration(p.etaSeconds)}`}${running}`;
+}
+
+/** Where a build's processes ran, from bazel's summary: remote / here / from a cache; null when bazel printed none. */
+export interface ActionCounts {
+  remote: number;
+  local: number;
+  cached: number;
+  total: number;
+}
+
+export interface SummaryCounts {
+  processes: number | null;
+  internal: number;
+  remote: number;
+  remoteCacheHits: number;
+  diskCacheHits: number;
+  actionCacheHits: number;
+}
+
+/**
+ * The counts a user reads: remote = "N remote"; cached = remote/disk/action cache hits; local = every other
+ * non-internal process (local, sandboxes, workers). Null when bazel printed no process line (releases before the
+ * summary existed, or a build that failed before executing).
+ */
+export function getActionCounts(s: SummaryCounts): ActionCounts | null {
+  if (s.processes === null) return null;
+  const cached = s.remoteCacheHits + s.diskCacheHits + s.actionCacheHits;
+  return { remote: s.remote, cached, local: Math.max(0, s.processes - s.internal - cached - s.remote), total: s.processes };
 }
 
 export function formatDuration(s: number): string {
@@ -115,4 +159,9 @@ export function formatDuration(s: number): string {
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
+}
+
+/** The counts as step outputs (strings, like every step output); none when bazel printed no summary. */
+export function actionCountOutputs(c: ActionCounts | null): Record<string, string> {
+  return c === null ? {} : { remoteActions: String(c.remote), localActions: String(c.local), cachedActions: String(c.cached) };
 }

@@ -77,11 +77,16 @@ export interface BuildSummary {
   internal: number;
   remoteCacheHits: number;
   diskCacheHits: number;
+  /** bazel 7+: "N action cache hit" (outputs already there, nothing ran). */
+  actionCacheHits: number;
   linuxSandbox: number;
   processwrapperSandbox: number;
   local: number;
   worker: number;
+  /** Processes executed by a remote-execution service ("N remote"). */
   remote: number;
+  /** Other strategies that run on this host (darwin-sandbox, windows-sandbox, sandbox, standalone). */
+  otherLocal: number;
   /** `INFO: Elapsed time: 5.1s, …` */
   elapsedSeconds: number | null;
   criticalPathSeconds: number | null;
@@ -91,7 +96,7 @@ export interface BuildSummary {
 export function emptySummary(): BuildSummary {
   return {
     processes: null, totalActions: null, actionsExecuted: null, internal: 0, remoteCacheHits: 0, diskCacheHits: 0,
-    linuxSandbox: 0, processwrapperSandbox: 0, local: 0, worker: 0, remote: 0,
+    actionCacheHits: 0, linuxSandbox: 0, processwrapperSandbox: 0, local: 0, worker: 0, remote: 0, otherLocal: 0,
     elapsedSeconds: null, criticalPathSeconds: null, succeeded: null,
   };
 }
@@ -101,6 +106,8 @@ const STRATEGY = /^(\d[\d,]*) (.+)$/;
 const TOTAL = /^INFO: Build completed successfully, (\d[\d,]*) total actions?/;
 const FAILED = /^(?:FAILED: Build did NOT complete successfully|ERROR: Build did NOT complete successfully)/;
 const ELAPSED = /^INFO: Elapsed time: ([\d.]+)s(?:, Critical Path: ([\d.]+)s)?/;
+
+const OTHER_LOCAL = new Set(['darwin-sandbox', 'windows-sandbox', 'sandbox', 'standalone']);
 
 const num = (s: string) => Number(s.replace(/,/g, ''));
 
@@ -126,8 +133,10 @@ export function pushSummaryLine(s: BuildSummary, line: string): boolean {
       else if (kind === 'local') s.local += n;
       else if (kind === 'worker') s.worker += n;
       else if (kind === 'remote') s.remote += n;
+      else if (kind === 'action cache hit') s.actionCacheHits += n;
+      else if (OTHER_LOCAL.has(kind)) s.otherLocal += n;
     }
-    s.actionsExecuted = Math.max(0, s.processes - s.internal - s.remoteCacheHits - s.diskCacheHits);
+    s.actionsExecuted = Math.max(0, s.processes - s.internal - s.remoteCacheHits - s.diskCacheHits - s.actionCacheHits);
     return true;
   }
   const t = TOTAL.exec(line);
@@ -202,6 +211,9 @@ export function hintForBazelExit(code: number | null, logFile?: string): string 
     case 33:
     case 36:
       return `bazel hit a local environment problem (disk, permissions, missing tool).${log}`;
+    case 34:
+      // bazel's REMOTE_ERROR: the remote cache or executor failed (checked with 4.2.3: refused connection, lost worker).
+      return `A remote cache or executor failed: check that the endpoint answers (tfbuild doctor --remote-executor URL), or retry with --remote-local-fallback.${log}`;
     case 37:
       return `bazel crashed (often out of memory): lower --jobs and --local_ram_resources and try again.${log}`;
     default:

@@ -22,6 +22,7 @@ export const ProgressSchema = z
     total: z.number().int().min(0).describe('actions known so far; bazel grows this as it discovers work'),
     percent: z.number().min(0).max(100),
     etaSeconds: z.number().min(0).nullable().describe('null until a rate is known'),
+    running: z.string().optional().describe('where the current action runs, as bazel says: remote, local, linux-sandbox…'),
   })
   .strict();
 
@@ -30,7 +31,10 @@ export const CacheStatsSchema = z
     remoteHits: z.number().int().min(0).default(0),
     diskHits: z.number().int().min(0).default(0),
     localActions: z.number().int().min(0).default(0).describe('actions executed on this host'),
+    remoteActions: z.number().int().min(0).default(0).describe('actions executed by the remote executor ("N remote")'),
+    cachedActions: z.number().int().min(0).default(0).describe('actions served from a cache (remote, disk, action cache)'),
     totalActions: z.number().int().min(0).default(0),
+    summarized: z.boolean().default(false).describe('bazel printed its process summary (older releases print none)'),
   })
   .strict();
 
@@ -253,7 +257,8 @@ export function formatProgressLine(e: Extract<BuildEvent, { type: 'progress' }>)
   const p = e.progress;
   const eta = p.etaSeconds === null ? '' : `, ETA ${formatDuration(p.etaSeconds * 1000)}`;
   const msg = e.message ? ` ${e.message}` : '';
-  return `[${e.step.id}] ${p.done}/${p.total} (${p.percent.toFixed(0)}%${eta})${msg}`;
+  const running = p.running ? `, running ${p.running}` : '';
+  return `[${e.step.id}] ${p.done}/${p.total} (${p.percent.toFixed(0)}%${eta}${running})${msg}`;
 }
 
 /** One human line (or paragraph) per event; undefined for events with no human rendering. */
@@ -275,7 +280,9 @@ export function formatHuman(e: BuildEvent): string | undefined {
       return [`diagnosis [${e.id}]: ${e.title}`, ...e.evidence.map((l) => `  | ${l}`), `  fix: ${e.fix}`].join('\n');
     case 'result': {
       const c = e.result.cache;
-      const cache = c.totalActions > 0 ? ` (cache: ${c.remoteHits} remote, ${c.diskHits} disk hits of ${c.totalActions} actions)` : '';
+      const cache = c.summarized
+        ? ` (${c.totalActions} processes: ${c.remoteActions} ran remotely, ${c.localActions} locally, ${c.cachedActions} from cache)`
+        : '';
       return e.ok ? `Built ${e.result.wheel ?? '(no wheel)'}${cache}` : `Build failed${cache}`;
     }
     case 'log':

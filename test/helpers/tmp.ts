@@ -14,7 +14,7 @@
  * every dir is named `tfbt-<run>-<prefix>XXXXXX`, <run> being the id test/global-setup.ts gives the run
  * (TFBUILD_TEST_RUN), and its teardown removes what is left of this run's dirs.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, onTestFinished, TestRunner } from 'vitest';
@@ -37,5 +37,15 @@ export function makeTempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `${TEMP_MARKER}${prefix}`));
   if (TestRunner.getCurrentTest()) onTestFinished(() => removeTree(dir));
   else fileScoped.add(dir);
+  return dir;
+}
+
+/**
+ * A dir shared by every test file of this run, for a cache that is costly to fill (the compiled remote worker):
+ * `tfbt-<run>-shared-<key>`, made once, never removed by a file; the run's teardown removes it (quietly).
+ */
+export function makeRunCacheDir(key: string): string {
+  const dir = join(tmpdir(), `${TEMP_MARKER}shared-${key}`);
+  mkdirSync(dir, { recursive: true });
   return dir;
 }

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createReporter, EventSchema, getEventsJsonSchema, pickReporterMode, toEvent, type EventInput } from '../../src/ui/events.js';
+import { createReporter, EventSchema, formatHuman, getEventsJsonSchema, pickReporterMode, toEvent, type EventInput } from '../../src/ui/events.js';
 
 const SCHEMA_FILE = new URL('../../schema/events.schema.json', import.meta.url);
 const step = { id: 'bazel', kind: 'bazel', title: 'Build TensorFlow with bazel' };
@@ -40,9 +40,19 @@ describe('events schema', () => {
     expect(published.safeParse({ ...good, ts: 'yesterday' }).success).toBe(false);
   });
 
+  it('the result and progress lines say where actions ran (remote, locally, from cache)', () => {
+    const cache = { remoteHits: 0, diskHits: 0, localActions: 3, remoteActions: 6, cachedActions: 2, totalActions: 16, summarized: true };
+    const done = toEvent({ type: 'result', ok: true, result: { wheel: '/x.whl', buildInfo: {}, cache } });
+    expect(formatHuman(done)).toBe('Built /x.whl (16 processes: 6 ran remotely, 3 locally, 2 from cache)');
+    const none = toEvent({ type: 'result', ok: true, result: { wheel: '/x.whl', buildInfo: {}, cache: {} } });
+    expect(formatHuman(none)).toBe('Built /x.whl');
+    const p = toEvent({ type: 'progress', step, progress: { done: 8, total: 11, percent: 72.7, etaSeconds: null, running: 'remote' } });
+    expect(formatHuman(p)).toBe('[bazel] 8/11 (73%, running remote)');
+  });
+
   it('fills cache stats defaults in a result', () => {
     const e = toEvent({ type: 'result', ok: true, result: { wheel: '/x.whl', buildInfo: { tf: '1.4.1' }, cache: {} } });
-    expect(e.type === 'result' && e.result.cache).toEqual({ remoteHits: 0, diskHits: 0, localActions: 0, totalActions: 0 });
+    expect(e.type === 'result' && e.result.cache).toEqual({ remoteHits: 0, diskHits: 0, localActions: 0, remoteActions: 0, cachedActions: 0, totalActions: 0, summarized: false });
   });
 });
 

@@ -34,6 +34,8 @@ describe('remoteFlags', () => {
     expect(r.flags).toEqual([
       '--remote_cache=grpcs://remote.buildbuddy.io',
       '--remote_executor=grpcs://remote.buildbuddy.io',
+      '--spawn_strategy=remote,local',
+      '--genrule_strategy=remote,local',
       '--remote_instance_name=tf/ci',
       '--remote_header=x-buildbuddy-api-key=${BB_KEY}',
       '--repository_cache=/repo-cache',

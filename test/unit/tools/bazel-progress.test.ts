@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createProgressTracker, formatDuration, formatProgress, parseActionCounter } from '../../../src/tools/bazel-progress.js';
+import {
+  actionCountOutputs, createProgressTracker, formatDuration, formatProgress, getActionCounts, parseActionCounter, parseRunningStrategy,
+} from '../../../src/tools/bazel-progress.js';
+import { parseBuildSummary } from '../../../src/tools/bazel.js';
 
 describe('parseActionCounter', () => {
   it.each([
@@ -28,10 +33,10 @@ describe('parseActionCounter', () => {
 describe('createProgressTracker', () => {
   it('computes percent and an ETA from the recent rate', () => {
     const t = createProgressTracker();
-    expect(t.push('[0 / 100] start', 0)).toEqual({ done: 0, total: 100, percent: 0, etaSeconds: null });
+    expect(t.push('[0 / 100] start', 0)).toEqual({ done: 0, total: 100, percent: 0, etaSeconds: null, running: null });
     const p = t.push('[10 / 100] Compiling a.cc', 10_000);
     // 10 actions in 10 s → 90 left take 90 s.
-    expect(p).toEqual({ done: 10, total: 100, percent: 10, etaSeconds: 90 });
+    expect(p).toEqual({ done: 10, total: 100, percent: 10, etaSeconds: 90, running: null });
     expect(t.push('INFO: something', 11_000)).toBeNull();
     expect(t.current()).toEqual(p);
   });
@@ -66,8 +71,32 @@ describe('createProgressTracker', () => {
 
 describe('formatProgress', () => {
   it('renders a bar, the counter and the ETA', () => {
-    expect(formatProgress({ done: 42, total: 100, percent: 42, etaSeconds: 185 }, 10)).toBe('[####......] 42.0% 42/100 ETA 3m05s');
-    expect(formatProgress({ done: 0, total: 4, percent: 0, etaSeconds: null }, 4)).toBe('[....] 0.0% 0/4');
+    expect(formatProgress({ done: 42, total: 100, percent: 42, etaSeconds: 185, running: null }, 10)).toBe('[####......] 42.0% 42/100 ETA 3m05s');
+    expect(formatProgress({ done: 0, total: 4, percent: 0, etaSeconds: null, running: null }, 4)).toBe('[....] 0.0% 0/4');
     expect(formatDuration(3 * 3600 + 60 * 7)).toBe('3h07m');
+  });
+});
+
+describe('where actions run (bazel 4.2.3 with a remote executor, recorded)', () => {
+  const recorded = (f: string) => readFileSync(join(import.meta.dirname, 'recorded', f), 'utf8').split('\n');
+
+  it('the counter line names the strategy; the progress carries it and the bar shows it', () => {
+    const t = createProgressTracker();
+    const seen = recorded('bazel-4.2.3-remote-fallback.txt').map((l) => t.push(l, 0)?.running).filter((r) => r !== undefined);
+    expect(seen).toEqual(expect.arrayContaining(['remote', 'local, remote', 'local', null]));
+    expect(formatProgress({ done: 8, total: 11, percent: 72.7, etaSeconds: null, running: 'remote' }, 4)).toBe('[###.] 72.7% 8/11, running remote');
+    expect(parseRunningStrategy('[1,234 / 5,678] Compiling x.cc; 12s linux-sandbox ... (8 actions running)')).toBe('linux-sandbox');
+    expect(parseRunningStrategy('[0 / 4] [Prepa] BazelWorkspaceStatusAction stable-status.txt ... (2 actions, 0 running)')).toBeNull();
+  });
+
+  it('counts from the summary: remote, local, cached; null when bazel printed none', () => {
+    const counts = (f: string) => getActionCounts(parseBuildSummary(recorded(f)));
+    expect(counts('bazel-4.2.3-remote-exec.txt')).toEqual({ remote: 6, local: 0, cached: 0, total: 11 });
+    expect(counts('bazel-4.2.3-remote-fallback.txt')).toEqual({ remote: 3, local: 3, cached: 0, total: 11 });
+    expect(counts('bazel-4.2.3-disk-cache-hit.txt')).toEqual({ remote: 0, local: 4, cached: 3, total: 9 });
+    expect(counts('bazel-4.2.3-remote-refused.txt')).toBeNull();
+    expect(getActionCounts(parseBuildSummary(['INFO: 9 processes: 2 action cache hit, 3 internal, 4 darwin-sandbox.'])))
+      .toEqual({ remote: 0, local: 4, cached: 2, total: 9 });
+    expect(actionCountOutputs(null)).toEqual({});
   });
 });

@@ -61,5 +61,6 @@ describe('hintForBazelExit', () => {
     expect(hintForBazelExit(1, '/tmp/b.log')).toMatch(/ERROR:.*\/tmp\/b\.log/);
     expect(hintForBazelExit(2)).toMatch(/configure/);
     expect(hintForBazelExit(37)).toMatch(/--jobs/);
+    expect(hintForBazelExit(34)).toMatch(/--remote-local-fallback/);
   });
 });
