@@ -30,13 +30,23 @@ export const VIEWER_SCRIPT = String.raw`
     g.leaves.push(i);
     groupOf[i] = g;
   });
-  // A scope with too many direct members gets its loose nodes bucketed by op (and in chunks of LIMIT).
+  // Loose nodes are bucketed by op (in chunks of LIMIT): constants whenever a scope holds many (the weights of a
+  // frozen graph would otherwise fill the view), every op when a scope has more than LIMIT direct members.
+  var MANY_CONSTS = 12;
   function bucket(g) {
     g.groups.forEach(bucket);
-    if (g.groups.length + g.leaves.length <= LIMIT) return;
+    var consts = g.leaves.filter(function (i) { return nodes[i].o === 'Const'; });
+    var all = g.groups.length + g.leaves.length > LIMIT;
+    if (!all && consts.length <= MANY_CONSTS) return;
     var byOp = new Map();
-    g.leaves.forEach(function (i) { var op = nodes[i].o; if (!byOp.has(op)) byOp.set(op, []); byOp.get(op).push(i); });
-    g.leaves = [];
+    var keep = [];
+    g.leaves.forEach(function (i) {
+      var op = nodes[i].o;
+      if (!all && op !== 'Const') { keep.push(i); return; }
+      if (!byOp.has(op)) byOp.set(op, []);
+      byOp.get(op).push(i);
+    });
+    g.leaves = keep;
     byOp.forEach(function (list, op) {
       for (var s = 0; s < list.length; s += LIMIT) {
         var part = list.slice(s, s + LIMIT);
@@ -232,7 +242,7 @@ export const VIEWER_SCRIPT = String.raw`
   });
   document.getElementById('zoom-in').addEventListener('click', function () { zoom *= 1.25; render(); });
   document.getElementById('zoom-out').addEventListener('click', function () { zoom /= 1.25; render(); });
-  document.getElementById('collapse').addEventListener('click', function () { expanded.clear(); render(); });
+  document.getElementById('collapse').addEventListener('click', function () { expanded.clear(); selected = null; render(); });
   // A graph whose whole first level fits opens one level deeper than the root when that is all there is.
   if (root.groups.length === 1 && root.leaves.length === 0 && root.groups[0].groups.length + root.groups[0].leaves.length <= LIMIT) expanded.add(root.groups[0].id);
   render();
