@@ -2,7 +2,7 @@
  * `tfbuild graph MODEL [--json] [--logdir DIR] [--html FILE] [--serve [--python P | --workdir DIR] [--port N]]`:
  * look inside a frozen graph or SavedModel without TensorFlow; write it for TensorBoard, as a page, or serve it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -61,6 +61,17 @@ export function inspectGraph(model: string, o: GraphCommandOptions = {}): GraphR
   return { summary, eventFiles, html };
 }
 
+/** The python of the venv a build installed into (<workdir>/venv, the install step's default). */
+function buildVenvPython(workdir: string): string {
+  const python = venvPython(join(resolve(workdir), 'venv'));
+  if (!existsSync(python)) {
+    throw new EnvironmentError(`${workdir} has no build venv (${python} does not exist).`, {
+      hint: 'Pass the work dir of a build that installed into its venv, or --python PATH for another python with tensorboard; --html FILE needs no TensorBoard.',
+    });
+  }
+  return python;
+}
+
 interface Flags {
   json?: boolean;
   logdir?: string;
@@ -107,7 +118,7 @@ export function register(program: Command, io: CliIO): Command {
           if (r.html) io.stdout(`Wrote ${r.html} (open it in a browser; it needs no network)\n`);
         }
         if (f.serve) {
-          const python = f.python ?? (f.workdir !== undefined ? venvPython(resolve(f.workdir)) : 'python3');
+          const python = f.python ?? (f.workdir !== undefined ? buildVenvPython(f.workdir) : 'python3');
           await serveTensorboard({ python, logdir: logdir!, port, print: (l) => io.stderr(`${l}\n`) });
         }
       } finally {
