@@ -143,7 +143,7 @@ export const VIEWER_SCRIPT = String.raw`
         el('rect', { x: x, y: y, width: b.width, height: b.height, rx: 6 }, c);
         var ct = el('text', { x: x + 8, y: y + 15 }, c);
         ct.textContent = '\u25be ' + b.label;
-        c.addEventListener('click', function (ev) { ev.stopPropagation(); expanded.delete(id.slice(2)); render(); });
+        ct.addEventListener('click', function () { expanded.delete(id.slice(2)); render(); });
         return;
       }
       drawn++;

@@ -83,6 +83,10 @@ describe('graph --html in chromium', () => {
     expect(children.size).toBe(140);
     expect(await boxCount()).toBe(6 + children.size);
     writeFileSync(join(root, 'blazeface-open.png'), await browser.screenshot());
+    // The open scope's frame label closes it again: back to one box for functional_1/.
+    await clickBox('#canvas g.cluster[data-id="StatefulPartitionedCall/functional_1/"] text');
+    await browser.waitFor(`document.querySelector('#canvas g.box.scope[data-id="StatefulPartitionedCall/functional_1/"]') !== null`);
+    expect(await boxCount()).toBe(7);
 
     // A node's details on click: the input placeholder.
     const inputIndex = (await browser.evaluate("JSON.parse(document.getElementById('graph-data').textContent).nodes.findIndex((n) => n.n === 'input')")) as number;

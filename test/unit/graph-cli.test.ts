@@ -1,11 +1,11 @@
 /** `tfbuild graph` through the CLI: outputs written, JSON shape, exit codes, and messages without a stack. */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { makeTempDir } from '../helpers/tmp.js';
-import { encodeGraph, readRecords } from './graph-fixtures.js';
+import { encodeGraph, encodeSavedModel, readRecords } from './graph-fixtures.js';
 
 function capture() {
   const out: string[] = [];
@@ -50,6 +50,20 @@ describe('tfbuild graph', () => {
     expect(j.html).toBeNull();
     expect(j.eventFiles).toHaveLength(1);
     expect(readRecords(readFileSync(j.eventFiles[0]!))).toHaveLength(2);
+  });
+
+  it('a SavedModel: one TensorBoard run per meta graph, the page draws the first', async () => {
+    const dir = makeTempDir('graph-cli-');
+    writeFileSync(join(dir, 'saved_model.pb'), encodeSavedModel());
+    const c = capture();
+    expect(await main(['graph', dir, '--json', '--logdir', join(dir, 'logs'), '--html', join(dir, 'g.html')], c.io)).toBe(0);
+    const j = JSON.parse(c.out()) as { format: string; graphs: Array<{ label: string }>; eventFiles: string[] };
+    expect(j.format).toBe('saved-model');
+    expect(j.eventFiles.map((p) => relative(join(dir, 'logs'), p).split(sep)[0])).toEqual(['0-serve', '1-train']);
+    const graphs = j.eventFiles.map((p) => readRecords(readFileSync(p))[1]!);
+    // The train meta graph holds the first 4 nodes only: its event is the smaller one.
+    expect(graphs[1]!.length).toBeLessThan(graphs[0]!.length);
+    expect(readFileSync(join(dir, 'g.html'), 'utf8')).toContain('<title>saved_model.pb [serve]</title>');
   });
 
   it('bad input: exit 4 with what it is not and what is expected, no stack', async () => {
