@@ -14,6 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
+import console from 'node:console';
+import { Buffer } from 'node:buffer';
 import { launchChromium } from '../test/e2e/graph-cdp.mjs';
 import { messageType } from '../dist/graph/proto.js';
 
