@@ -58,6 +58,19 @@ export const VIEWER_SCRIPT = String.raw`
         g.groups.push(p);
       }
     });
+    // Still too many (hundreds of sibling scopes): their scopes go into boxes of LIMIT, named by first and last.
+    if (g.groups.length + g.leaves.length <= LIMIT) return;
+    var sorted = g.groups.slice().sort(function (a, b) { return a.id < b.id ? -1 : a.id > b.id ? 1 : 0; });
+    g.groups = [];
+    for (var k = 0; k < sorted.length; k += LIMIT) {
+      var chunk = sorted.slice(k, k + LIMIT);
+      var name = '[' + chunk[0].label + ' \u2026 ' + chunk[chunk.length - 1].label + ']';
+      var c = newGroup(g.id + name, name, g);
+      c.pseudo = true;
+      c.groups = chunk;
+      chunk.forEach(function (x) { x.parent = c; });
+      g.groups.push(c);
+    }
   }
   bucket(root);
   (function count(g) { g.count = g.leaves.length; g.groups.forEach(function (c) { g.count += count(c); }); return g.count; })(root);

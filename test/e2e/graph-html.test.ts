@@ -130,4 +130,17 @@ describe('graph --html in chromium', () => {
     expect(boxes).toBe(48);
     writeFileSync(join(root, 'large.png'), await browser.screenshot());
   });
+
+  it('a graph of 1000 sibling scopes opens with their scopes in boxes of 250', async () => {
+    const node = Array.from({ length: 1000 }, (_, s) => ({ name: `s${String(s).padStart(4, '0')}/x`, op: 'Identity' }));
+    const T = messageType('GraphDef');
+    const model = join(root, 'wide.pb');
+    writeFileSync(model, T.encode(T.fromObject({ node })).finish());
+    await page(model, 'wide');
+    expect(await boxCount()).toBe(4);
+    expect(await browser.evaluate("Array.from(document.querySelectorAll('#canvas g.box text:first-of-type')).map((t) => t.textContent).sort()[0]"))
+      .toBe('\u25b8 [s0000 \u2026 s0249]');
+    await clickBox('#canvas g.box.scope');
+    await browser.waitFor("document.querySelectorAll('#canvas g.box').length === 3 + 250");
+  });
 });
