@@ -93,7 +93,7 @@ export function register(program: Command, io: CliIO): Command {
   return program
     .command('graph')
     .description('look inside a frozen graph (.pb), SavedModel or TensorFlow.js model.json; write it for TensorBoard or as one HTML page')
-    .argument('<model>', 'a binary GraphDef (.pb), a SavedModel (saved_model.pb or its directory) or a TensorFlow.js graph model.json')
+    .argument('<model>', 'a GraphDef (.pb or .pbtxt), a SavedModel (saved_model.pb or its directory) or a TensorFlow.js graph model.json')
     .option('--json', 'print the summary as JSON')
     .option('--logdir <dir>', 'write a TensorBoard event file with the graph into DIR (no TensorFlow needed)')
     .option('--html <file>', 'write one self-contained HTML page that draws the graph')

@@ -1,15 +1,16 @@
 /**
- * A model file → its graphs. Reads a binary GraphDef (a frozen .pb), a SavedModel (saved_model.pb, or the
- * directory holding it: one graph per MetaGraphDef) or a TensorFlow.js graph model (model.json, whose
+ * A model file → its graphs. Reads a GraphDef (a frozen .pb, or its text form .pbtxt), a SavedModel
+ * (saved_model.pb or .pbtxt, or the directory holding it: one graph per MetaGraphDef) or a TensorFlow.js graph model (model.json, whose
  * `modelTopology` is a GraphDef in protobuf's JSON form). Anything else is refused with what it is and what is
  * expected (ConfigError, exit 4); a missing file is an EnvironmentError (exit 3).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ConfigError, EnvironmentError } from '../errors.js';
 import { fromProtoJson } from './json.js';
 import { messageType } from './proto.js';
 import { sniff } from './sniff.js';
+import { parseTextFormat, TextFormatError } from './text-format.js';
 import type { GraphDef, MetaGraphDef, SavedModel } from './types.js';
 
 export type ModelFormat = 'graphdef' | 'saved-model' | 'tfjs-graph-model';
@@ -31,7 +32,7 @@ export interface LoadedModel {
   graphs: LoadedGraph[];
 }
 
-const EXPECTED = 'Expected a binary GraphDef (a frozen .pb), a SavedModel (saved_model.pb or its directory) or a TensorFlow.js model.json.';
+const EXPECTED = 'Expected a GraphDef (a frozen .pb, or .pbtxt), a SavedModel (saved_model.pb or its directory) or a TensorFlow.js model.json.';
 
 function resolveModelPath(path: string): string {
   let st;
@@ -42,12 +43,8 @@ function resolveModelPath(path: string): string {
     throw new EnvironmentError(`Cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}.`, { hint: 'Check the path of the model file.', cause: e });
   }
   if (!st.isDirectory()) return path;
-  const inside = join(path, 'saved_model.pb');
-  try {
-    statSync(inside);
-  } catch {
-    throw new ConfigError(`${path} is a directory with no saved_model.pb in it.`, { hint: EXPECTED });
-  }
+  const inside = ['saved_model.pb', 'saved_model.pbtxt'].map((f) => join(path, f)).find((p) => existsSync(p));
+  if (inside === undefined) throw new ConfigError(`${path} is a directory with no saved_model.pb (or .pbtxt) in it.`, { hint: EXPECTED });
   return inside;
 }
 
@@ -97,6 +94,32 @@ function readJsonModel(path: string, buf: Buffer): LoadedModel {
   return { path, format: 'tfjs-graph-model', sizeBytes: buf.length, graphs: [{ label: 'graph', tags: [], graph }] };
 }
 
+function readTextModel(path: string, buf: Buffer, as: 'GraphDef' | 'SavedModel'): LoadedModel {
+  let msg;
+  try {
+    msg = parseTextFormat(messageType(as), buf.toString('utf8'));
+  } catch (e) {
+    if (!(e instanceof TextFormatError)) throw e;
+    throw new ConfigError(`${path} looks like a ${as} in protobuf text format but does not parse: ${e.message}.`, { hint: `Fix the file, or pass the binary form. ${EXPECTED}`, cause: e });
+  }
+  const m = as === 'SavedModel' ? savedModelGraphs(path, msg as unknown as SavedModel) : [graphOnly(path, msg as unknown as GraphDef)];
+  return { path, format: as === 'SavedModel' ? 'saved-model' : 'graphdef', sizeBytes: buf.length, graphs: m };
+}
+
+function graphOnly(path: string, graph: GraphDef): LoadedGraph {
+  checkNodes(path, graph, 'GraphDef');
+  return { label: 'graph', tags: [], graph };
+}
+
+function savedModelGraphs(path: string, sm: SavedModel): LoadedGraph[] {
+  return (sm.meta_graphs ?? []).map((meta, i): LoadedGraph => {
+    const tags = meta.meta_info_def?.tags ?? [];
+    const graph = meta.graph_def ?? {};
+    checkNodes(path, graph, `SavedModel (meta graph ${i})`);
+    return { label: tags.length > 0 ? tags.join(',') : `meta graph ${i}`, tags, graph, meta };
+  });
+}
+
 export function readModel(input: string): LoadedModel {
   const path = resolveModelPath(input);
   const buf = readBytes(path);
@@ -109,9 +132,7 @@ export function readModel(input: string): LoadedModel {
     case 'text-json':
       return readJsonModel(path, buf);
     case 'text-pbtxt':
-      throw new ConfigError(`${path} is a GraphDef in protobuf text format (.pbtxt); tfbuild reads the binary form only.`, {
-        hint: 'Pass the binary .pb: TensorFlow writes one with tf.io.write_graph(graph_def, DIR, NAME, as_text=False).',
-      });
+      return readTextModel(path, buf, s.as);
     case 'text-other':
       throw new ConfigError(`${path} is a text file, not a binary GraphDef or SavedModel.`, { hint: EXPECTED });
     case 'not-protobuf':
@@ -122,20 +143,12 @@ export function readModel(input: string): LoadedModel {
         { hint: `Copy or download ${basename(path)} again; the file is incomplete.` },
       );
     case 'saved-model': {
-      const sm = decodeAs<SavedModel>(path, 'SavedModel', buf);
-      const metas = sm.meta_graphs ?? [];
-      const graphs = metas.map((meta, i): LoadedGraph => {
-        const tags = meta.meta_info_def?.tags ?? [];
-        const graph = meta.graph_def ?? {};
-        checkNodes(path, graph, `SavedModel (meta graph ${i})`);
-        return { label: tags.length > 0 ? tags.join(',') : `meta graph ${i}`, tags, graph, meta };
-      });
+      const graphs = savedModelGraphs(path, decodeAs<SavedModel>(path, 'SavedModel', buf));
       return { path, format: 'saved-model', sizeBytes: buf.length, graphs };
     }
     case 'graphdef': {
-      const graph = decodeAs<GraphDef>(path, 'GraphDef', buf);
-      checkNodes(path, graph, 'GraphDef');
-      return { path, format: 'graphdef', sizeBytes: buf.length, graphs: [{ label: 'graph', tags: [], graph, raw: buf }] };
+      const graph = graphOnly(path, decodeAs<GraphDef>(path, 'GraphDef', buf));
+      return { path, format: 'graphdef', sizeBytes: buf.length, graphs: [{ ...graph, raw: buf }] };
     }
   }
 }

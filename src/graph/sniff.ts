@@ -9,7 +9,7 @@ export type Sniffed =
   | { kind: 'empty' }
   | { kind: 'other'; what: string; hint: string }
   | { kind: 'text-json' }
-  | { kind: 'text-pbtxt' }
+  | { kind: 'text-pbtxt'; as: 'GraphDef' | 'SavedModel' }
   | { kind: 'text-other' }
   | { kind: 'graphdef' }
   | { kind: 'saved-model' }
@@ -97,7 +97,8 @@ export function sniff(buf: Uint8Array): Sniffed {
   if (isMostlyText(head)) {
     const text = Buffer.from(head).toString('utf8').trimStart();
     if (text.startsWith('{') || text.startsWith('[')) return { kind: 'text-json' };
-    if (/^(#[^\n]*\n\s*)*(node|versions|library|meta_graphs|saved_model_schema_version)\s*[{:]/.test(text)) return { kind: 'text-pbtxt' };
+    const first = /^(?:#[^\n]*\n\s*)*(node|versions|library|meta_graphs|saved_model_schema_version)\s*[{:<]/.exec(text)?.[1];
+    if (first) return { kind: 'text-pbtxt', as: first === 'meta_graphs' || first === 'saved_model_schema_version' ? 'SavedModel' : 'GraphDef' };
     if (/^model_checkpoint_path:/m.test(text)) {
       return { kind: 'other', what: "a checkpoint's `checkpoint` index file (text naming the latest checkpoint)", hint: 'Pass the frozen graph (.pb) or the SavedModel directory instead.' };
     }

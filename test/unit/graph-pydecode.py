@@ -1,14 +1,15 @@
-"""Decode a tfbuild event file with Google's protobuf runtime (Debian's python3-protobuf), not protobufjs.
+"""Google's protobuf runtime (Debian's python3-protobuf), not protobufjs, on tfbuild's messages.
 
-argv: SCHEMA_JSON EVENT_FILE. SCHEMA_JSON is tfbuild's .proto text as parsed by protobufjs (Root.toJSON()); from
-it this script builds a FileDescriptorProto by hand (no protoc), loads it into a descriptor pool and parses every
-record's Event, then the GraphDef inside. Prints what it read as JSON.
+argv: SCHEMA_JSON events EVENT_FILE   parse every record's Event, then the GraphDef inside; print what it read as JSON
+      SCHEMA_JSON totext TYPE BINARY  print the binary TYPE message (e.g. GraphDef) in protobuf text format
+SCHEMA_JSON is tfbuild's .proto text as parsed by protobufjs (Root.toJSON()); from it this script builds a
+FileDescriptorProto by hand (no protoc) and loads it into a descriptor pool.
 """
 import json
 import struct
 import sys
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, text_format
 
 F = descriptor_pb2.FieldDescriptorProto
 SCALARS = {
@@ -88,8 +89,8 @@ def add_enum(proto, name, node):
         v.name, v.number = vname, num
 
 
-def main():
-    schema = json.load(open(sys.argv[1]))
+def load(schema_path):
+    schema = json.load(open(schema_path))
     pkg = schema['nested']['tensorflow']
     kinds = {}
     collect(pkg, '.tensorflow', kinds)
@@ -102,11 +103,13 @@ def main():
     pool = descriptor_pool.DescriptorPool()
     pool.Add(fdp)
     factory = message_factory.MessageFactory(pool)
-    Event = factory.GetPrototype(pool.FindMessageTypeByName('tensorflow.Event'))
-    GraphDef = factory.GetPrototype(pool.FindMessageTypeByName('tensorflow.GraphDef'))
+    return lambda name: factory.GetPrototype(pool.FindMessageTypeByName('tensorflow.' + name))
 
-    data = open(sys.argv[2], 'rb').read()
-    at, events = 0, []
+
+def events(message, path):
+    Event, GraphDef = message('Event'), message('GraphDef')
+    data = open(path, 'rb').read()
+    at, out_events = 0, []
     while at < len(data):
         (length,) = struct.unpack_from('<Q', data, at)
         record = data[at + 12:at + 12 + length]
@@ -122,8 +125,18 @@ def main():
             out['producer'] = g.versions.producer
             out['nodes'] = [[n.name, n.op, list(n.input)] for n in g.node]
             out['first_const_bytes'] = next((len(n.attr['value'].tensor.tensor_content) for n in g.node if n.op == 'Const'), None)
-        events.append(out)
-    print(json.dumps(events))
+        out_events.append(out)
+    print(json.dumps(out_events))
 
 
-main()
+def totext(message, type_name, path):
+    m = message(type_name)()
+    m.ParseFromString(open(path, 'rb').read())
+    sys.stdout.write(text_format.MessageToString(m))
+
+
+message = load(sys.argv[1])
+if sys.argv[2] == 'events':
+    events(message, sys.argv[3])
+else:
+    totext(message, sys.argv[3], sys.argv[4])

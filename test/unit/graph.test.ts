@@ -4,7 +4,7 @@
  * by an independent TFRecord/CRC-32C reader and decoded by Google's own protobuf runtime (python3-protobuf).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crc32c, maskCrc, writeGraphEventFile } from '../../src/graph/events.js';
@@ -17,6 +17,21 @@ import { crc32cBitwise, encodeGraph, encodeSavedModel, readRecords, sampleGraphO
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'graph');
 // Debian's interpreter: python3-protobuf installs for it (a pyenv python3 on PATH has no google.protobuf).
 const DEBIAN_PYTHON = '/usr/bin/python3';
+
+/** Whether Debian's python3-protobuf is there. CI installs it (.ci/run): there the checks must run, never skip. */
+function googleProtobuf(): boolean {
+  const has = existsSync(DEBIAN_PYTHON) && (() => {
+    try { execFileSync(DEBIAN_PYTHON, ['-c', 'import google.protobuf'], { stdio: 'ignore' }); return true; } catch { return false; }
+  })();
+  if (!has && !process.env.CI) console.warn('skipped: Debian python3-protobuf is not installed (apt-get install -y python3-protobuf)');
+  return has || Boolean(process.env.CI);
+}
+
+/** Google protobuf's text format of a binary message (text_format.MessageToString). */
+function googleText(dir: string, type: string, binary: Uint8Array): string {
+  const schema = write(dir, 'schema.json', JSON.stringify(graphRoot().toJSON()));
+  return execFileSync(DEBIAN_PYTHON, [join(import.meta.dirname, 'graph-pydecode.py'), schema, 'totext', type, write(dir, `${type}.bin`, binary)], { encoding: 'utf8' });
+}
 
 function write(dir: string, name: string, bytes: Uint8Array | string): string {
   const p = join(dir, name);
@@ -95,13 +110,68 @@ describe('reading graphs', () => {
   });
 });
 
+describe('protobuf text format (.pbtxt)', () => {
+  it('reads what Google protobuf writes as text: the same graph as the binary, bytes and all', () => {
+    if (!googleProtobuf()) return;
+    const dir = makeTempDir('graph-text-');
+    const binary = encodeGraph();
+    const text = googleText(dir, 'GraphDef', binary);
+    expect(text).toMatch(/tensor_content: "\\000\\000\\000\\000\\000\\000\\200\?/); // octal escapes, as protobuf writes bytes
+    const fromText = readModel(write(dir, 'graph.pbtxt', text));
+    const fromBinary = readModel(write(dir, 'graph.pb', binary));
+    expect(summarizeModel(fromText).graphs).toEqual(summarizeModel(fromBinary).graphs);
+    const T = messageType('GraphDef');
+    expect(Buffer.from(T.encode(fromText.graphs[0]!.graph as never).finish()).equals(binary)).toBe(true);
+  });
+
+  it('reads a real model through text: BlazeFace, and a SavedModel directory holding saved_model.pbtxt', () => {
+    if (!googleProtobuf()) return;
+    const dir = makeTempDir('graph-text-');
+    const T = messageType('GraphDef');
+    const blaze = readModel(join(FIXTURES, 'blazeface.model.json')).graphs[0]!.graph;
+    const text = googleText(dir, 'GraphDef', T.encode(blaze as never).finish());
+    expect(summarizeModel(readModel(write(dir, 'blazeface.pbtxt', text))).graphs[0]!.ops).toEqual(summarizeModel(readModel(join(FIXTURES, 'blazeface.model.json'))).graphs[0]!.ops);
+    const sm = join(dir, 'sm');
+    mkdirSync(sm);
+    write(sm, 'saved_model.pbtxt', googleText(dir, 'SavedModel', encodeSavedModel()));
+    const s = summarizeModel(readModel(sm));
+    expect(s.format).toBe('saved-model');
+    expect(s.graphs.map((g) => [g.label, g.nodeCount, g.signatures.length])).toEqual([['serve', 8, 1], ['train', 4, 0]]);
+  });
+
+  it('takes the forms people write by hand: comments, <>, lists, adjacent strings, escapes; skips unknown fields', () => {
+    const dir = makeTempDir('graph-text-');
+    const text = [
+      '# a hand-written graph',
+      'node {',
+      '  name: "in" "put"  # adjacent strings join',
+      "  op: 'Placeholder'",
+      '  attr { key: "dtype" value { type: DT_INT64 } }',
+      '  attr < key: "shape" value < shape { dim { size: -1 } dim { size: 0x10 } } > >',
+      '  experimental_debug_info { original_node_names: "x" }',
+      '}',
+      'node { name: "c" op: "Const" attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { dim { size: 3 } } int_val: [1, 2, 3] } } } }',
+      'node { name: "s" op: "Identity" input: ["in\\x70ut", "c"]; attr { key: "note" value { s: "tab\\there \\303\\251 \\u00e9" } } }',
+      'versions { producer: 017 }',
+    ].join('\n');
+    const m = readModel(write(dir, 'hand.pbtxt', text));
+    const g = summarizeModel(m).graphs[0]!;
+    expect(g.producer).toBe(15); // 017 is octal
+    expect(g.inputs).toEqual([{ name: 'input', dtype: 'int64', shape: '[?, 16]' }]);
+    expect(g.constants).toEqual({ count: 1, storedBytes: 12, memoryBytes: 12 });
+    expect(g.outputs).toEqual([{ name: 's', op: 'Identity' }]);
+    const note = m.graphs[0]!.graph.node![2]!.attr!.note!.s!;
+    expect(Buffer.from(note).toString('utf8')).toBe('tab\there é é');
+  });
+});
+
 describe('refusing what is not a graph (ConfigError, exit 4; missing: exit 3)', () => {
   const dir = makeTempDir('graph-bad-');
   const cases: Array<[string, Uint8Array | string, RegExp]> = [
     ['empty.pb', '', /is empty \(0 bytes\)/],
     // A fixed pseudo-random stream (LCG), so the case is the same on every run.
     ['random.pb', Buffer.from(Array.from({ length: 4096 }, (_, i) => (Math.imul(i + 1, 1103515245) + 12345) >>> 16 & 0xff)), /is not a GraphDef or SavedModel/],
-    ['model.pbtxt', 'node {\n  name: "x"\n  op: "Placeholder"\n}\n', /protobuf text format \(\.pbtxt\)/],
+    ['broken.pbtxt', 'node {\n  name: "x"\n  op: Placeholder\n}\n', /GraphDef in protobuf text format but does not parse: expected a string for op at line 3, column 7/],
     ['truncated.pb', encodeGraph().subarray(0, 150), /is cut short: it reads as a GraphDef until field 1/],
     ['weights.h5', Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]), /HDF5/],
     ['checkpoint', 'model_checkpoint_path: "model.ckpt-100"\nall_model_checkpoint_paths: "model.ckpt-100"\n', /checkpoint/],
@@ -148,18 +218,11 @@ describe('TensorBoard event files', () => {
   });
 
   it('is decoded by Google protobuf (python3-protobuf) from a descriptor built from these definitions', () => {
-    const hasProtobuf = existsSync(DEBIAN_PYTHON) && (() => {
-      try { execFileSync(DEBIAN_PYTHON, ['-c', 'import google.protobuf'], { stdio: 'ignore' }); return true; } catch { return false; }
-    })();
-    // CI installs python3-protobuf (.ci/run): there the check must run, never skip.
-    if (!hasProtobuf && !process.env.CI) {
-      console.warn('skipped: Debian python3-protobuf is not installed (apt-get install -y python3-protobuf)');
-      return;
-    }
+    if (!googleProtobuf()) return;
     const dir = makeTempDir('graph-py-');
     const schema = write(dir, 'schema.json', JSON.stringify(graphRoot().toJSON()));
     const path = writeGraphEventFile(dir, encodeGraph(), { wallTime: 1_650_000_000.5, host: 'h' });
-    const out = JSON.parse(execFileSync(DEBIAN_PYTHON, [join(import.meta.dirname, 'graph-pydecode.py'), schema, path], { encoding: 'utf8' })) as Array<Record<string, unknown>>;
+    const out = JSON.parse(execFileSync(DEBIAN_PYTHON, [join(import.meta.dirname, 'graph-pydecode.py'), schema, 'events', path], { encoding: 'utf8' })) as Array<Record<string, unknown>>;
     expect(out[0]).toEqual({ wall_time: 1_650_000_000.5, step: 0, what: 'file_version', file_version: 'brain.Event:2' });
     expect(out[1]).toMatchObject({ wall_time: 1_650_000_000.5, what: 'graph_def', producer: 27, first_const_bytes: 48 });
     expect(out[1]!.nodes).toEqual(sampleGraphObject().node.map((n) => [n.name, n.op, n.input ?? []]));
