@@ -2,7 +2,12 @@
 import type { GraphSummary, ModelSummary } from './summary.js';
 import { formatBytes } from './tensor.js';
 
-const FORMAT_NAMES = { graphdef: 'GraphDef (frozen graph)', 'saved-model': 'SavedModel', 'tfjs-graph-model': 'TensorFlow.js graph model (GraphDef as JSON)' } as const;
+const FORMAT_NAMES = {
+  graphdef: 'GraphDef (frozen graph)',
+  'saved-model': 'SavedModel',
+  'meta-graph': 'MetaGraphDef (a .meta exported with a checkpoint)',
+  'tfjs-graph-model': 'TensorFlow.js graph model (GraphDef as JSON)',
+} as const;
 
 function capped<T>(items: T[], max: number, line: (t: T) => string): string[] {
   const out = items.slice(0, max).map((t) => `    ${line(t)}`);

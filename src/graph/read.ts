@@ -1,6 +1,7 @@
 /**
  * A model file → its graphs. Reads a GraphDef (a frozen .pb, or its text form .pbtxt), a SavedModel
- * (saved_model.pb or .pbtxt, or the directory holding it: one graph per MetaGraphDef) or a TensorFlow.js graph model (model.json, whose
+ * (saved_model.pb or .pbtxt, or the directory holding it: one graph per MetaGraphDef), a MetaGraphDef (the .meta
+ * exported with a checkpoint) or a TensorFlow.js graph model (model.json, whose
  * `modelTopology` is a GraphDef in protobuf's JSON form). Anything else is refused with what it is and what is
  * expected (ConfigError, exit 4); a missing file is an EnvironmentError (exit 3).
  */
@@ -13,7 +14,7 @@ import { sniff } from './sniff.js';
 import { parseTextFormat, TextFormatError } from './text-format.js';
 import type { GraphDef, MetaGraphDef, SavedModel } from './types.js';
 
-export type ModelFormat = 'graphdef' | 'saved-model' | 'tfjs-graph-model';
+export type ModelFormat = 'graphdef' | 'saved-model' | 'meta-graph' | 'tfjs-graph-model';
 
 export interface LoadedGraph {
   /** "graph", or the MetaGraphDef's tags ("serve"). */
@@ -64,7 +65,7 @@ function checkNodes(path: string, g: GraphDef, what: string): void {
   }
 }
 
-function decodeAs<T>(path: string, type: 'GraphDef' | 'SavedModel', buf: Uint8Array): T {
+function decodeAs<T>(path: string, type: 'GraphDef' | 'SavedModel' | 'MetaGraphDef', buf: Uint8Array): T {
   try {
     return messageType(type).decode(buf) as unknown as T;
   } catch (e) {
@@ -104,6 +105,13 @@ function readTextModel(path: string, buf: Buffer, as: 'GraphDef' | 'SavedModel')
   }
   const m = as === 'SavedModel' ? savedModelGraphs(path, msg as unknown as SavedModel) : [graphOnly(path, msg as unknown as GraphDef)];
   return { path, format: as === 'SavedModel' ? 'saved-model' : 'graphdef', sizeBytes: buf.length, graphs: m };
+}
+
+function metaGraphModel(path: string, buf: Buffer, meta: MetaGraphDef): LoadedModel {
+  const graph = meta.graph_def ?? {};
+  checkNodes(path, graph, 'MetaGraphDef');
+  const tags = meta.meta_info_def?.tags ?? [];
+  return { path, format: 'meta-graph', sizeBytes: buf.length, graphs: [{ label: tags.join(',') || 'meta graph', tags, graph, meta }] };
 }
 
 function graphOnly(path: string, graph: GraphDef): LoadedGraph {
@@ -147,8 +155,21 @@ export function readModel(input: string): LoadedModel {
       return { path, format: 'saved-model', sizeBytes: buf.length, graphs };
     }
     case 'graphdef': {
-      const graph = graphOnly(path, decodeAs<GraphDef>(path, 'GraphDef', buf));
-      return { path, format: 'graphdef', sizeBytes: buf.length, graphs: [{ ...graph, raw: buf }] };
+      // A MetaGraphDef holding only meta_info_def (1) and graph_def (2) has the field layout of a GraphDef whose
+      // "nodes" lack a name or an op (they are its meta_info_def): read it as what it is.
+      let graph: LoadedGraph | undefined;
+      let problem: unknown;
+      try {
+        graph = graphOnly(path, decodeAs<GraphDef>(path, 'GraphDef', buf));
+      } catch (e) {
+        problem = e;
+      }
+      if (graph) return { path, format: 'graphdef', sizeBytes: buf.length, graphs: [{ ...graph, raw: buf }] };
+      const meta = (() => { try { return decodeAs<MetaGraphDef>(path, 'MetaGraphDef', buf); } catch { return undefined; } })();
+      if (meta && (meta.graph_def?.node ?? []).length > 0) return metaGraphModel(path, buf, meta);
+      throw problem;
     }
+    case 'meta-graph':
+      return metaGraphModel(path, buf, decodeAs<MetaGraphDef>(path, 'MetaGraphDef', buf));
   }
 }

@@ -13,7 +13,8 @@ export type Sniffed =
   | { kind: 'text-other' }
   | { kind: 'graphdef' }
   | { kind: 'saved-model' }
-  | { kind: 'truncated'; as: 'GraphDef' | 'SavedModel' | 'protobuf'; field: number; need: number; have: number }
+  | { kind: 'meta-graph' }
+  | { kind: 'truncated'; as: 'GraphDef' | 'SavedModel' | 'MetaGraphDef' | 'protobuf'; field: number; need: number; have: number }
   | { kind: 'not-protobuf'; reason: string };
 
 const HDF5 = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -23,6 +24,8 @@ const TABLE_MAGIC = Buffer.from([0x57, 0xfb, 0x80, 0x8b, 0x24, 0x75, 0x47, 0xdb]
 // Field number → wire type of each top-level field a writer emits (graph.proto and saved_model.proto).
 const GRAPHDEF_FIELDS: Record<number, number> = { 1: 2, 2: 2, 3: 0, 4: 2, 5: 2 };
 const SAVEDMODEL_FIELDS: Record<number, number> = { 1: 0, 2: 2 };
+// A MetaGraphDef is what tf.train.Saver exports next to a checkpoint (model.ckpt.meta): all its fields are messages.
+const METAGRAPH_FIELDS: Record<number, number> = { 1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 2 };
 
 function isMostlyText(head: Uint8Array): boolean {
   if (head.length === 0) return false;
@@ -56,7 +59,8 @@ function sniffFields(buf: Uint8Array): Sniffed {
   const r = protobuf.Reader.create(buf);
   const seen = new Map<number, number>();
   const fits = (table: Record<number, number>) => [...seen].every(([f, w]) => table[f] === w);
-  const asWhat = (): 'GraphDef' | 'SavedModel' | 'protobuf' => (fits(SAVEDMODEL_FIELDS) && seen.has(1) ? 'SavedModel' : fits(GRAPHDEF_FIELDS) ? 'GraphDef' : 'protobuf');
+  const asWhat = (): 'GraphDef' | 'SavedModel' | 'MetaGraphDef' | 'protobuf' =>
+    fits(SAVEDMODEL_FIELDS) && seen.has(1) ? 'SavedModel' : fits(GRAPHDEF_FIELDS) ? 'GraphDef' : fits(METAGRAPH_FIELDS) ? 'MetaGraphDef' : 'protobuf';
   while (r.pos < r.len) {
     const at = r.pos;
     let tag: number;
@@ -69,8 +73,8 @@ function sniffFields(buf: Uint8Array): Sniffed {
     const wire = tag & 7;
     if (field === 0 || wire > 5 || wire === 3 || wire === 4) return { kind: 'not-protobuf', reason: `byte ${at} is no valid field tag` };
     seen.set(field, wire);
-    if (!fits(GRAPHDEF_FIELDS) && !fits(SAVEDMODEL_FIELDS)) {
-      return { kind: 'not-protobuf', reason: `byte ${at} starts field ${field} (wire type ${wire}), which neither a GraphDef nor a SavedModel has` };
+    if (!fits(GRAPHDEF_FIELDS) && !fits(SAVEDMODEL_FIELDS) && !fits(METAGRAPH_FIELDS)) {
+      return { kind: 'not-protobuf', reason: `byte ${at} starts field ${field} (wire type ${wire}), which no GraphDef, SavedModel or MetaGraphDef has` };
     }
     try {
       if (wire === 2) {
@@ -86,6 +90,7 @@ function sniffFields(buf: Uint8Array): Sniffed {
   }
   if (fits(SAVEDMODEL_FIELDS) && seen.has(2) && seen.has(1)) return { kind: 'saved-model' };
   if (fits(GRAPHDEF_FIELDS) && (seen.has(1) || seen.has(2))) return { kind: 'graphdef' };
+  if (fits(METAGRAPH_FIELDS) && seen.has(2)) return { kind: 'meta-graph' };
   return { kind: 'not-protobuf', reason: 'it has no nodes, functions or meta graphs' };
 }
 

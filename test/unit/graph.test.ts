@@ -88,6 +88,21 @@ describe('reading graphs', () => {
     }]);
   });
 
+  it('reads a MetaGraphDef (the .meta a tf.train.Saver exports next to a checkpoint), with or without its saver_def', () => {
+    const dir = makeTempDir('graph-meta-');
+    const M = messageType('MetaGraphDef');
+    const meta = { meta_info_def: { meta_graph_version: 'v1', tags: ['train'], tensorflow_version: '1.15.5' }, graph_def: sampleGraphObject() };
+    // saver_def (field 3) is not declared here: appended raw, a message with one string field, as a Saver writes it.
+    const saverDef = Buffer.from([0x1a, 0x07, 0x0a, 0x05, ...Buffer.from('save/')]);
+    const full = Buffer.concat([M.encode(M.fromObject(meta)).finish(), saverDef]);
+    const bare = M.encode(M.fromObject(meta)).finish(); // fields 1 and 2 only: the layout of a GraphDef
+    for (const [name, bytes] of [['model.ckpt.meta', full], ['bare.meta', bare]] as const) {
+      const s = summarizeModel(readModel(write(dir, name, bytes)));
+      expect(s.format, name).toBe('meta-graph');
+      expect(s.graphs.map((g) => [g.label, g.nodeCount, g.tensorflowVersion]), name).toEqual([['train', 8, '1.15.5']]);
+    }
+  });
+
   it('converts and summarises a real TensorFlow.js graph model: BlazeFace from @vladmandic/human 3.3.6', () => {
     const s = summarizeModel(readModel(join(FIXTURES, 'blazeface.model.json')));
     expect(s.format).toBe('tfjs-graph-model');
