@@ -33,7 +33,7 @@ export interface LoadedModel {
   graphs: LoadedGraph[];
 }
 
-const EXPECTED = 'Expected a GraphDef (a frozen .pb, or .pbtxt), a SavedModel (saved_model.pb or its directory) or a TensorFlow.js model.json.';
+const EXPECTED = "Expected a GraphDef (a frozen .pb, or .pbtxt), a SavedModel (saved_model.pb or its directory), a checkpoint's .meta or a TensorFlow.js model.json.";
 
 function resolveModelPath(path: string): string {
   let st;

@@ -49,7 +49,7 @@ function sniffMagic(buf: Uint8Array): Sniffed | null {
     return { kind: 'other', what: 'a TensorFlow Lite flatbuffer (.tflite)', hint: 'A .tflite model is not a GraphDef; pass the frozen .pb or SavedModel it was converted from.' };
   }
   if (b.length >= 48 && b.subarray(b.length - 8).equals(TABLE_MAGIC)) {
-    return { kind: 'other', what: 'a TensorFlow checkpoint index (a sorted key/value table of variables)', hint: 'A checkpoint holds variable values, not the graph: pass the .pb next to it, or the .meta file exported with it after converting (freeze_graph).' };
+    return { kind: 'other', what: 'a TensorFlow checkpoint index (a sorted key/value table of variables)', hint: 'A checkpoint holds variable values, not the graph: pass the .meta file saved with it (model.ckpt.meta), or the frozen .pb.' };
   }
   return null;
 }
