@@ -38,24 +38,27 @@ function tensorText(t: NonNullable<AttrValue['tensor']>): string {
 }
 
 export function attrText(v: AttrValue): string {
-  if (v.list) {
-    const l = v.list;
-    const items = [
-      ...(l.s ?? []).map(utf8), ...(l.i ?? []).map((x) => String(toNumber(x))), ...(l.f ?? []).map(String), ...(l.b ?? []).map(String),
-      ...(l.type ?? []).map(dtypeName), ...(l.shape ?? []).map(formatShape), ...(l.tensor ?? []).map(tensorText), ...(l.func ?? []).map((f) => f.name ?? ''),
-    ];
-    return clip(`[${items.join(', ')}]`);
+  // `value` names the member of the oneof that is set; the others read as their defaults (false, 0, empty).
+  switch (v.value) {
+    case 'list': {
+      const l = v.list ?? {};
+      const items = [
+        ...(l.s ?? []).map(utf8), ...(l.i ?? []).map((x) => String(toNumber(x))), ...(l.f ?? []).map(String), ...(l.b ?? []).map(String),
+        ...(l.type ?? []).map(dtypeName), ...(l.shape ?? []).map(formatShape), ...(l.tensor ?? []).map(tensorText), ...(l.func ?? []).map((f) => f.name ?? ''),
+      ];
+      return clip(`[${items.join(', ')}]`);
+    }
+    case 's': return clip(JSON.stringify(utf8(v.s ?? new Uint8Array())));
+    case 'i': return String(toNumber(v.i));
+    case 'f': return String(v.f ?? 0);
+    case 'b': return String(v.b ?? false);
+    case 'type': return dtypeName(v.type);
+    case 'shape': return formatShape(v.shape);
+    case 'tensor': return v.tensor ? tensorText(v.tensor) : '(no tensor)';
+    case 'func': return `function ${v.func?.name ?? ''}`;
+    case 'placeholder': return `placeholder ${v.placeholder ?? ''}`;
+    default: return '(not set)';
   }
-  if (v.s !== undefined && v.s.length > 0) return clip(JSON.stringify(utf8(v.s)));
-  if (v.type !== undefined && v.type !== 0) return dtypeName(v.type);
-  if (v.shape) return formatShape(v.shape);
-  if (v.tensor) return tensorText(v.tensor);
-  if (v.func) return `function ${v.func.name ?? ''}`;
-  if (v.placeholder) return `placeholder ${v.placeholder}`;
-  if (v.i !== undefined && toNumber(v.i) !== 0) return String(toNumber(v.i));
-  if (v.f !== undefined && v.f !== 0) return String(v.f);
-  if (v.b !== undefined) return String(v.b);
-  return v.value === 'i' ? '0' : v.value === 'f' ? '0' : v.value === 's' ? '""' : '(empty)';
 }
 
 export function viewNodes(nodes: NodeDef[]): ViewNode[] {

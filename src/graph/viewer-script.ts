@@ -72,6 +72,16 @@ export const VIEWER_SCRIPT = String.raw`
       g.groups.push(c);
     }
   }
+  // A scope holding a single node (a Keras layer often is one) is drawn as that node, named from its parent scope.
+  (function flatten(g) {
+    g.groups.forEach(flatten);
+    g.groups = g.groups.filter(function (c) {
+      if (c.groups.length !== 0 || c.leaves.length !== 1) return true;
+      g.leaves.push(c.leaves[0]);
+      groupOf[c.leaves[0]] = g;
+      return false;
+    });
+  })(root);
   bucket(root);
   (function count(g) { g.count = g.leaves.length; g.groups.forEach(function (c) { g.count += count(c); }); return g.count; })(root);
   var groupIndex = new Map();
@@ -111,7 +121,9 @@ export const VIEWER_SCRIPT = String.raw`
       });
       g.leaves.forEach(function (i) {
         var n = nodes[i];
-        addBox('n:' + i, n.n.slice(n.n.lastIndexOf('/') + 1), n.o, 'node', parentId);
+        var scope = groupOf[i];
+        while (scope.pseudo) scope = scope.parent;
+        addBox('n:' + i, n.n.slice(scope.id.length), n.o, 'node', parentId);
       });
     })(root, null);
     var seen = new Set();

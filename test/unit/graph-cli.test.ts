@@ -35,6 +35,8 @@ describe('tfbuild graph', () => {
     expect(data.nodes.map((n) => n.n)).toContain('dense/MatMul');
     expect(data.nodes.find((n) => n.n === 'dense/kernel')?.c).toBe('float32 [4, 3]: 48 B stored, 48 B in memory');
     expect(data.nodes.find((n) => n.n === 'dense/BiasAdd')?.a).toEqual({ T: 'float32', data_format: '"NHWC"' });
+    // Zero values read as what their oneof member is, not as another member's default.
+    expect(data.nodes.find((n) => n.n === 'dense/MatMul')?.a).toEqual({ T: 'float32', transpose_a: 'false', alpha: '0', n: '0' });
     expect(page).toContain('var dagre'); // the layout library, inlined
   });
 

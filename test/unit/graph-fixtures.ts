@@ -16,7 +16,7 @@ export function sampleGraphObject() {
       { name: 'input', op: 'Placeholder', attr: { dtype: { type: 1 }, shape: { shape: shape(-1, 4) } } },
       { name: 'dense/kernel', op: 'Const', device: '/device:CPU:0', attr: { dtype: { type: 1 }, value: { tensor: { dtype: 1, tensor_shape: shape(4, 3), tensor_content: f32(Array.from({ length: 12 }, (_, i) => i)) } } } },
       { name: 'dense/bias', op: 'Const', device: '/device:CPU:0', attr: { dtype: { type: 1 }, value: { tensor: { dtype: 1, tensor_shape: shape(3), float_val: [0.5, 0.5, 0.5] } } } },
-      { name: 'dense/MatMul', op: 'MatMul', input: ['input', 'dense/kernel'], device: '/device:CPU:0', attr: { T: { type: 1 }, transpose_a: { b: false } } },
+      { name: 'dense/MatMul', op: 'MatMul', input: ['input', 'dense/kernel'], device: '/device:CPU:0', attr: { T: { type: 1 }, transpose_a: { b: false }, alpha: { f: 0 }, n: { i: 0 } } },
       { name: 'dense/BiasAdd', op: 'BiasAdd', input: ['dense/MatMul:0', 'dense/bias'], attr: { T: { type: 1 }, data_format: { s: Buffer.from('NHWC') } } },
       { name: 'dense/Relu', op: 'Relu', input: ['dense/BiasAdd'], attr: { T: { type: 1 }, _output_shapes: { list: { shape: [shape(-1, 3)] } } } },
       { name: 'output/Softmax', op: 'Softmax', input: ['dense/Relu', '^dense/bias'], attr: { T: { type: 1 } } },
