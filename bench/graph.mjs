@@ -9,7 +9,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -93,7 +93,8 @@ try {
   const result = {
     benchmark: 'graph',
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model.trim(), node: process.version, chromium: execFileSync('chromium', ['--version'], { encoding: 'utf8' }).trim() },
+    // The 1-minute load average at the end: on a shared machine, wall times grow with it.
+    machine: { cpus: cpus().length, model: cpus()[0]?.model.trim(), node: process.version, chromium: execFileSync('chromium', ['--version'], { encoding: 'utf8' }).trim(), loadAverage1m: loadavg()[0] },
     workload: { fileBytes: size, nodes: g.nodeCount, constants: g.constants.count, constantBytes: g.constants.storedBytes, scopes: g.scopes.length },
     reps: REPS,
     summaryAndEventFile: {
