@@ -72,6 +72,18 @@ function buildVenvPython(workdir: string): string {
   return python;
 }
 
+/** Where --serve without --logdir puts the event file; removed when TensorBoard stops. */
+function makeTempLogdir(): string {
+  try {
+    return mkdtempSync(join(tmpdir(), 'tfbuild-graph-'));
+  } catch (e) {
+    throw new EnvironmentError(`Cannot make a temporary logdir under ${tmpdir()}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, {
+      hint: 'Pass --logdir DIR in a directory you can write to, or set TMPDIR.',
+      cause: e,
+    });
+  }
+}
+
 interface Flags {
   json?: boolean;
   logdir?: string;
@@ -93,7 +105,7 @@ export function register(program: Command, io: CliIO): Command {
   return program
     .command('graph')
     .description('look inside a frozen graph (.pb), SavedModel or TensorFlow.js model.json; write it for TensorBoard or as one HTML page')
-    .argument('<model>', 'a GraphDef (.pb or .pbtxt), a SavedModel (saved_model.pb or its directory) or a TensorFlow.js graph model.json')
+    .argument('<model>', "a GraphDef (.pb or .pbtxt), a SavedModel (saved_model.pb or its directory), a checkpoint's .meta or a TensorFlow.js graph model.json")
     .option('--json', 'print the summary as JSON')
     .option('--logdir <dir>', 'write a TensorBoard event file with the graph into DIR (no TensorFlow needed)')
     .option('--html <file>', 'write one self-contained HTML page that draws the graph')
@@ -108,7 +120,7 @@ export function register(program: Command, io: CliIO): Command {
       const port = parsePort(f.port);
       let logdir = f.logdir;
       let tempLogdir: string | undefined;
-      if (f.serve && logdir === undefined) logdir = tempLogdir = mkdtempSync(join(tmpdir(), 'tfbuild-graph-'));
+      if (f.serve && logdir === undefined) logdir = tempLogdir = makeTempLogdir();
       try {
         const r = inspectGraph(model, { logdir, html: f.html });
         if (f.json) io.stdout(toJson({ ...r.summary, eventFiles: r.eventFiles, html: r.html }));
