@@ -23,6 +23,7 @@ export const COMMAND_LOADERS: Record<string, Loader> = {
   docker: () => import('./docker.js'),
   fetch: () => import('./fetch.js'),
   cache: () => import('./cache.js'),
+  graph: () => import('./graph.js'),
 };
 
 /** The registrations needed for this argv: one command's, or all (help, no command, unknown command). */
