@@ -12,6 +12,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 kind=$1 spec=$2 url=$3 pin=${4:-}
+prefix=${BAZEL_PREFIX:-/usr/local}
 tmp=$(mktemp -d)
 # die() exits before the end: remove the download dir however the script ends.
 trap 'rm -rf "$tmp"' EXIT
@@ -24,11 +25,11 @@ verified() {
   else
     download "$1" "$2" || die "download failed: $(mirrored "$1")"
     trust_key https://bazel.build/bazel-release.pub.gpg "${BAZEL_KEY_FPR:-}" "$tmp/bazel-release.gpg"
-    if download "$1.sig" "$tmp/file.sig"; then
+    if download "$1.sig" "$tmp/file.sig" 2>/dev/null; then
       gpgv --keyring "$tmp/bazel-release.gpg" "$tmp/file.sig" "$2" >/dev/null 2>&1 ||
         die "the signature $(mirrored "$1").sig does not verify $(mirrored "$1") against Bazel's release key ${BAZEL_KEY_FPR}: refusing it."
       how=signature
-    elif download "$1.sha256" "$tmp/file.sha256"; then
+    elif download "$1.sha256" "$tmp/file.sha256" 2>/dev/null; then
       warn "$(mirrored "$1") has no signature (.sig); checking it against the publisher's $(mirrored "$1").sha256 instead."
       want=$(cut -d' ' -f1 <"$tmp/file.sha256")
       echo "$want" | grep -Eq '^[0-9a-f]{64}$' || die "$(mirrored "$1").sha256 holds no sha256."
@@ -52,17 +53,18 @@ case "$kind" in
     ;;
   binary)
     verified "$url" "$tmp/bazel"
-    install -m 0755 "$tmp/bazel" /usr/local/bin/bazel
+    install -D -m 0755 "$tmp/bazel" "$prefix/bin/bazel"
     ;;
   bazelisk)
     fetch "$url" "$pin" "$tmp/bazel" BAZEL_SHA256
-    install -m 0755 "$tmp/bazel" /usr/local/bin/bazel
+    install -D -m 0755 "$tmp/bazel" "$prefix/bin/bazel"
     provenance bazel.verifiedBy pinned-sha256
     ;;
   installer)
     verified "$url" "$tmp/installer.sh"
-    bash "$tmp/installer.sh" --prefix=/usr/local
+    bash "$tmp/installer.sh" --prefix="$prefix"
     ;;
   *) die "unknown bazel kind '$kind' (binary, installer, bazelisk, apt)." ;;
 esac
+[ "$kind" = apt ] || [ -x "$prefix/bin/bazel" ] || die "$prefix/bin/bazel is missing after installing $spec."
 command -v bazel >/dev/null 2>&1 || die "bazel is not on PATH after installing $spec."

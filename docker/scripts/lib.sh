@@ -79,8 +79,9 @@ apt_sources_done() {
 
 # provenance KEY VALUE: what was downloaded and how it was verified (copied into each wheel's build info).
 provenance() {
-  mkdir -p /opt/tfbuild-image
-  printf '%s=%s\n' "$1" "$2" >>/opt/tfbuild-image/provenance
+  d=${TFBUILD_IMAGE_DIR:-/opt/tfbuild-image}
+  mkdir -p "$d"
+  printf '%s=%s\n' "$1" "$2" >>"$d/provenance"
 }
 
 # apt_install PKG...: "a|b" installs the first of a, b that the distribution has.
