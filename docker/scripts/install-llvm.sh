@@ -6,6 +6,10 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 codename=$1
 shift
+if [ $# -eq 0 ]; then
+  echo "tfbuild image: no clang from LLVM asked for (LLVM_CLANG is empty)."
+  exit 0
+fi
 trust_key https://apt.llvm.org/llvm-snapshot.gpg.key "${LLVM_KEY_FPR:-}" /usr/share/keyrings/tfbuild-llvm.gpg
 pkgs=""
 for m in "$@"; do

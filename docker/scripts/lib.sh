@@ -90,7 +90,8 @@ apt_install() {
   for spec in "$@"; do
     pick=""
     for p in $(echo "$spec" | tr '|' ' '); do
-      if apt-cache show "$p" >/dev/null 2>&1; then pick=$p; break; fi
+      # A name other packages only refer to (g++-5 on Debian 12) "exists" for apt-cache show, with no Package: stanza.
+      if apt-cache show --no-all-versions "$p" 2>/dev/null | grep -q '^Package:'; then pick=$p; break; fi
     done
     [ -n "$pick" ] || die "none of the packages '$spec' exists in this base image's apt sources."
     chosen="$chosen $pick"

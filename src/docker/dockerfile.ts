@@ -63,6 +63,13 @@ export function renderDockerfile(input: DockerfileInput): string {
     `ARG BASE_IMAGE=${g.baseImage}`,
     'FROM ${BASE_IMAGE}',
     '',
+    'ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 LC_ALL=C.UTF-8',
+    `COPY scripts/ ${S}/`,
+    `RUN sh ${S}/install-packages.sh ${toolchain.map(q).join(' ')}`,
+    '# Mounted sources belong to the host user, whose uid may differ from the one git runs as here.',
+    "RUN git config --system --add safe.directory '*'",
+    '',
+    // Declared after the distribution packages, so that another mirror or pin reuses that layer.
     '# Downloads come from https://<host>/<path>, or MIRROR/<host>/<path> when a mirror is given (tfbuild docker --mirror).',
     'ARG MIRROR=',
     "# Publishers' signing keys, pinned by fingerprint: any other key stops the build.",
@@ -71,16 +78,12 @@ export function renderDockerfile(input: DockerfileInput): string {
     `ARG BAZEL_KIND=${dl.kind}`,
     `ARG BAZEL_URL=${dl.url}`,
     pin ? `ARG BAZEL_SHA256=${pin}` : "# No sha256 pinned for this bazel: its release signature (.sig) is checked against Bazel's key.\nARG BAZEL_SHA256=",
-    'ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 LC_ALL=C.UTF-8',
-    '',
-    `COPY scripts/ ${S}/`,
-    `RUN sh ${S}/install-packages.sh ${toolchain.map(q).join(' ')}`,
-    '# Mounted sources belong to the host user, whose uid may differ from the one git runs as here.',
-    "RUN git config --system --add safe.directory '*'",
   ];
   if (g.llvmClang.length > 0) {
-    lines.push('', `# clang ${g.llvmClang.join(' and ')} from LLVM's apt repository (trusted through LLVM_KEY_FPR only).`,
-      `RUN sh ${S}/install-llvm.sh ${g.codename} ${g.llvmClang.join(' ')}`);
+    lines.push('', `# clang ${g.llvmClang.join(' and ')} from LLVM's apt repository (trusted through LLVM_KEY_FPR only);`,
+      '# LLVM_CLANG= (empty) skips it, for a --base-image that brings its own clang.',
+      `ARG LLVM_CLANG="${g.llvmClang.join(' ')}"`,
+      `RUN sh ${S}/install-llvm.sh ${g.codename} \${LLVM_CLANG}`);
   }
   if (g.cuda) {
     const c = g.cuda;

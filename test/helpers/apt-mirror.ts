@@ -67,8 +67,6 @@ function indexRepo(dir: string, key: TestKey): void {
 const lib = (name: string): DebFile[] => [{ path: `usr/local/cuda-8.0/lib64/${name}.so.8.0.61` }, { path: `usr/local/cuda-8.0/lib64/${name}.so.8.0`, link: `${name}.so.8.0.61` }];
 
 export interface MirrorOptions {
-  /** Serve this armored key as NVIDIA's CUDA repository key instead of the signing key (a wrong key). */
-  cudaKeyOverride?: string;
   /** Corrupt the bazel .sig (a signature over other bytes). */
   badSignature?: boolean;
   /** Publish no .sig, only a .sha256 (with this value, or the right one when undefined). */
@@ -105,7 +103,7 @@ export function writeMirror(root: string, work: string, key: TestKey, o: MirrorO
     { path: 'usr/include/cudnn.h', text: readFixture('cudnn/cudnn-v6.h') },
     { path: 'usr/lib/x86_64-linux-gnu/libcudnn.so', link: 'libcudnn.so.6' },
   ]);
-  writeFileSync(join(cuda, '3bf863cc.pub'), o.cudaKeyOverride ?? key.armored);
+  writeFileSync(join(cuda, '3bf863cc.pub'), key.armored);
   writeFileSync(join(ml, '7fa2af80.pub'), key.armored);
   indexRepo(cuda, key);
   indexRepo(ml, key);
