@@ -49,14 +49,20 @@ trust_key() {
   gpg --batch --quiet --homedir "$gh" --import "$gh/key" 2>/dev/null || die "$(mirrored "$url") is not an OpenPGP public key."
   got=$(gpg --batch --homedir "$gh" --with-colons --fingerprint 2>/dev/null | awk -F: '$1 == "pub" { p = 1; next } $1 == "fpr" && p { print $10; p = 0 }')
   if [ "$got" != "$want" ]; then
-    rm -rf "$gh"
+    stop_gpg "$gh"
     die "the key at $(mirrored "$url") has fingerprint ${got:-none}, not the pinned ${want}: refusing it (a wrong key, or a mirror serving someone else's)."
   fi
   mkdir -p "$(dirname "$keyring")"
   gpg --batch --homedir "$gh" --export "$want" >"$keyring"
   chmod 0644 "$keyring"
-  rm -rf "$gh"
+  stop_gpg "$gh"
   echo "tfbuild image: key $want from $(mirrored "$url") matches the pinned fingerprint"
+}
+
+# stop_gpg HOME: stop the agent gpg 2 starts for a temporary home (gpg 1.4 has none), then remove the home.
+stop_gpg() {
+  gpgconf --homedir "$1" --kill gpg-agent >/dev/null 2>&1 || true
+  rm -rf "$1"
 }
 
 # apt_source NAME KEYRING URI SUITE [COMPONENT]: an apt source trusted through KEYRING only. apt 1.4+ (Debian 9,

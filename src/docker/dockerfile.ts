@@ -43,8 +43,9 @@ function alternatives(pkgs: string[], fallback: Record<string, string>): string[
 const DEBIAN_FALLBACKS: Record<string, string> = {
   'gcc-5': 'gcc', 'g++-5': 'g++', 'gcc-7': 'gcc', 'g++-7': 'g++', 'gcc-9': 'gcc', 'g++-9': 'g++',
   'openjdk-8-jdk-headless': 'default-jdk-headless',
-  // Ubuntu 16.04 has gnupg 1.4 and no separate gpg package.
+  // Ubuntu 16.04 has gnupg 1.4 (no separate gpg package, no agent needed); gpg 2 imports keys through its agent.
   gpg: 'gnupg',
+  'gpg-agent': 'gnupg',
 };
 
 export function renderDockerfile(input: DockerfileInput): string {
@@ -53,7 +54,7 @@ export function renderDockerfile(input: DockerfileInput): string {
   const pin = input.bazelSha256 ?? dl.sha256 ?? '';
   const S = IMAGE_PATHS.scripts;
   // gpg checks the publishers' keys; apt before 1.5 (Ubuntu 16.04) reads https sources only with apt-transport-https.
-  const basePkgs = ['ca-certificates', 'curl', 'gpg', 'git', 'patch', 'unzip', 'zip', 'xz-utils', 'zlib1g-dev', 'pkg-config', 'file',
+  const basePkgs = ['ca-certificates', 'curl', 'gpg', 'gpg-agent', 'git', 'patch', 'unzip', 'zip', 'xz-utils', 'zlib1g-dev', 'pkg-config', 'file',
     ...(g.aptNeedsHttpsTransport ? ['apt-transport-https'] : [])];
   const toolchain = alternatives([...basePkgs, ...g.compilerPackages, ...g.pythonPackages, ...g.jdkPackages], DEBIAN_FALLBACKS);
   const lines: string[] = [
