@@ -70,6 +70,13 @@ else
   # shellcheck disable=SC2086
   apt-get install -y --no-install-recommends $cudnn
   echo "cudnn ($cudnn_repo repository): $cudnn" >>/opt/tfbuild-image/packages
+  # The packages install under /usr; configure scripts of TensorFlow 1.x look inside the CUDA tree, as NVIDIA's
+  # installers laid it out (TensorFlow's own devel-gpu images linked it the same way).
+  mkdir -p /usr/local/cuda/include /usr/local/cuda/lib64
+  for f in /usr/include/cudnn*.h /usr/include/x86_64-linux-gnu/cudnn*.h /usr/lib/x86_64-linux-gnu/libcudnn*; do
+    [ -e "$f" ] || continue
+    case "$f" in *.h) ln -sf "$f" /usr/local/cuda/include/ ;; *) ln -sf "$f" /usr/local/cuda/lib64/ ;; esac
+  done
 fi
 apt_sources_done
 [ -x /usr/local/cuda/bin/nvcc ] || die "nvcc is missing after installing CUDA $ver."

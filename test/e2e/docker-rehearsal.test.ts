@@ -59,7 +59,8 @@ describe.skipIf(!enabled)('offline rehearsal: tfbuild docker r1.4 --gpu against 
     const r = await runCli(['docker', 'r1.4', '--gpu', ...imageFlags(`${nginx.url}/good`, testKeyBuildArgs(key, good)), '--rebuild',
       '--repo', repo.bareRepo, '--output', output, '--workdir', workdir, '--json'], { env });
     const log = readFileSync(join(env.XDG_CACHE_HOME, 'tfbuild', 'docker-context', 'cuda8-ubuntu16.04.build.log'), 'utf8');
-    expect(r.code, (log + r.stdout + r.stderr).slice(-6000)).toBe(0);
+    const inside = existsSync(join(workdir, 'container.log')) ? readFileSync(join(workdir, 'container.log'), 'utf8') : '';
+    expect(r.code, `${log.slice(-3000)}\n${r.stdout}${r.stderr}\n--- inside:\n${inside.slice(-6000)}`).toBe(0);
     const j = JSON.parse(r.stdout) as { image: string; generation: string; exitCode: number; notes: string[] };
     images.push(j.image);
     expect(j).toMatchObject({ generation: 'cuda8-ubuntu16.04', exitCode: 0 });
