@@ -7,7 +7,7 @@
  */
 import { configureExec, getExecContext, run, type RunSpec } from '../exec/index.js';
 import type { EngineName } from '../docker/engine.js';
-import { buildRunArgs, type Mount } from '../docker/run-args.js';
+import { buildRunArgs, type RunArgsInput } from '../docker/run-args.js';
 
 export interface ContainerTarget {
   engine: EngineName;
@@ -25,23 +25,13 @@ export function toContainerExec(spec: RunSpec, c: ContainerTarget): RunSpec {
   return { ...rest, cmd: c.path, args, title: `${spec.title ?? spec.cmd} (in ${c.name})` };
 }
 
-export interface StartOptions {
-  target: ContainerTarget;
-  image: string;
-  uid: number;
-  gid: number;
-  engineIsRoot: boolean;
-  mounts: Mount[];
-  env?: Record<string, string>;
-  runtime?: string;
-}
+/** What `ENGINE run` needs (run-args.ts), less what the target and an idle build container fix. */
+export type StartOptions = Omit<RunArgsInput, 'engine' | 'name' | 'gpuAccess' | 'command'> & { target: ContainerTarget };
 
 /** Starts the run's container, idle (`sleep infinity`) until steps are executed in it. */
 export async function startBuildContainer(o: StartOptions): Promise<void> {
-  const args = buildRunArgs({
-    engine: o.target.engine, image: o.image, name: o.target.name, gpuAccess: false, uid: o.uid, gid: o.gid,
-    engineIsRoot: o.engineIsRoot, mounts: o.mounts, command: ['infinity'], ...(o.env ? { env: o.env } : {}), ...(o.runtime ? { runtime: o.runtime } : {}),
-  });
+  const { target, ...runInput } = o;
+  const args = buildRunArgs({ ...runInput, engine: target.engine, name: target.name, gpuAccess: false, command: ['infinity'] });
   const i = args.indexOf('run');
   // Detached, with sleep as the entry point instead of tfbuild's.
   args.splice(i + 1, 0, '--detach', '--entrypoint', 'sleep');

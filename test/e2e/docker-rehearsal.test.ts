@@ -50,8 +50,13 @@ afterAll(async () => {
   if (key) stopAgent(key);
   if (other) stopAgent(other);
   await nginx?.stop();
-  // Keep the newest image (its layers make the next run's build quick); drop the others this run made.
-  for (const i of images.slice(0, -1)) execFileSync('podman', ['rmi', '--force', i], { stdio: 'ignore' });
+  // Keep this run's image (its layers make the next run's build quick); drop the older ones (each run pins a new
+  // test key, so each run's image has its own tag).
+  if (!enabled || images.length === 0) return;
+  const keep = images[images.length - 1];
+  const tags = execFileSync('podman', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).split('\n');
+  const stale = tags.filter((t) => t.startsWith('localhost/tfbuild:r1.4-cuda8-ubuntu16.04-') && t !== keep);
+  if (stale.length > 0) execFileSync('podman', ['rmi', '--force', ...stale], { stdio: 'ignore' });
 });
 
 describe.skipIf(!enabled)('offline rehearsal: tfbuild docker r1.4 --gpu against a mirror of NVIDIA\'s and Bazel\'s sites', () => {
