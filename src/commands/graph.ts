@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { shellQuote } from '../exec/index.js';
 import { writeGraphEventFile } from '../graph/events.js';

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CliIO } from '../cli/main.js';
+import type { CliIO } from '../cli/io.js';
 import { verifyWheelRunsHere, type WheelGuardResult } from '../steps/wheel-guard.js';
 import { pipInstall } from '../tools/python.js';
 import { toJson } from '../ui/output.js';

@@ -1,8 +1,8 @@
 /**
- * Writes an image's build context: Dockerfile, docker/scripts, the user's CUDA/cuDNN installers (local/),
- * a node binary (node/) and tfbuild itself (tfbuild/: the package's "files" plus its production
- * dependencies, resolved the way Node resolves them), so the image never installs tfbuild from a registry.
- * File-system work only; no processes.
+ * Writes an image's build context: Dockerfile, docker/scripts and the user's CUDA/cuDNN installers (local/). The
+ * image holds the toolchain only; tfbuild's own payload (the package's "files" plus its production dependencies,
+ * resolved the way Node resolves them) goes into the runtime the run mounts (src/docker/runtime.ts), so no image
+ * ever installs tfbuild from a registry or depends on the tfbuild version. File-system work only; no processes.
  */
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -88,7 +88,7 @@ function copyTree(src: string, dest: string, skipNodeModules: boolean): void {
 }
 
 /** The package payload: what `npm pack` would ship (package.json "files") plus production node_modules. */
-function writeTfbuildPayload(root: string, dest: string): void {
+export function writeTfbuildPayload(root: string, dest: string): void {
   const pkg = readPackageJson(root);
   mkdirSync(dest, { recursive: true });
   copyFileSync(join(root, 'package.json'), join(dest, 'package.json'));
@@ -106,10 +106,10 @@ function writeTfbuildPayload(root: string, dest: string): void {
 export interface ContextInput {
   dir: string;
   dockerfile: string;
-  /** Node binary to put in the image (default: the running one). */
-  node: string;
-  /** CUDA runfile, cuDNN archive, cuda-keyring .deb: copied into local/. */
+  /** CUDA runfile, cuDNN archive: copied into local/. */
   localFiles: string[];
+  /** The image build's --build-arg values: part of the tag, since they change what the image holds. */
+  buildArgs?: Readonly<Record<string, string>>;
   packageRoot?: string;
 }
 
@@ -142,14 +142,12 @@ export function writeBuildContext(input: ContextInput): { dir: string; hash: str
   writeFileSync(join(local, '.keep'), '');
   for (const f of input.localFiles) {
     if (!existsSync(f) || !statSync(f).isFile()) {
-      throw new UsageError(`Installer file not found: ${f}.`, { hint: 'Pass the path of a CUDA runfile, cuDNN archive or cuda-keyring .deb.' });
+      throw new UsageError(`Installer file not found: ${f}.`, { hint: 'Pass the path of a CUDA runfile or a cuDNN archive.' });
     }
     copyFileSync(f, join(local, basename(f)));
   }
-  mkdirSync(join(input.dir, 'node'));
-  copyFileSync(input.node, join(input.dir, 'node', 'node'));
-  chmodSync(join(input.dir, 'node', 'node'), 0o755);
-  writeTfbuildPayload(root, join(input.dir, 'tfbuild'));
   const entries = listEntries(input.dir);
-  return { dir: input.dir, hash: hashContext(entries), files: entries.length };
+  const args = Object.entries(input.buildArgs ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const argEntries = args.map(([k, v]) => ({ path: `--build-arg ${k}`, sha256: createHash('sha256').update(v).digest('hex'), mode: 0 }));
+  return { dir: input.dir, hash: hashContext([...entries, ...argEntries]), files: entries.length };
 }

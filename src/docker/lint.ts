@@ -125,7 +125,8 @@ export function lintDockerfile(text: string, opts: LintOptions = {}): Finding[] 
         if (/\bsudo\b/.test(i.args)) out.push({ rule: 'DL3004', line: i.line, message: 'do not use sudo in RUN' });
         for (const d of findUncheckedDownloads(i.args)) out.push({ rule: 'TF001', line: i.line, message: `download without sha256 check: ${d}` });
         for (const a of findLooseAptInstalls(i.args)) out.push({ rule: 'DL3015', line: i.line, message: `apt-get install needs -y and --no-install-recommends: ${a}` });
-        const cuda = /install-cuda\.sh\s+(\S+)\s+(\S+)\s+(.*)$/.exec(i.args);
+        // install-cuda.sh CUDA_VERSION NVIDIA_REPO CUDNN_REPO PKG… -- PKG…
+        const cuda = /install-cuda\.sh\s+(\S+)\s+(\S+)\s+(?:cuda|machine-learning)\s+(.*)$/.exec(i.args);
         if (cuda) {
           for (const p of findUnpinnedPackages((cuda[3] ?? '').split(/\s+/))) out.push({ rule: 'TF002', line: i.line, message: `NVIDIA package not pinned to a version: ${p}` });
         }

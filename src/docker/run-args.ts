@@ -1,7 +1,8 @@
 /**
  * Argument lists for `ENGINE run` and `ENGINE build`. Pure, so docker and podman differences are tested as tables:
- * - GPUs: docker uses the NVIDIA runtime hook (`--gpus all`); podman uses CDI (`--device nvidia.com/gpu=all`,
- *   which needs `nvidia-ctk cdi generate` once on the host).
+ * - GPUs: compiling CUDA code needs no GPU and no driver, so a build run never asks for one. Only the optional
+ *   verify run gets GPU access, and only where the host has a GPU: docker through the NVIDIA runtime hook
+ *   (`--gpus all`), podman through CDI (`--device nvidia.com/gpu=all`, after `nvidia-ctk cdi generate` once).
  * - Ownership of files written to the mounts: `--user UID:GID`; rootless podman maps container root to the
  *   host user, so there `--userns keep-id` keeps the host uid inside as well.
  */
@@ -18,7 +19,8 @@ export interface RunArgsInput {
   engine: EngineName;
   image: string;
   name: string;
-  gpu: boolean;
+  /** Pass the host's GPUs through (the verify run on a host with a GPU; never a build). */
+  gpuAccess: boolean;
   /** Host user whose ids the container writes files as. */
   uid: number;
   gid: number;
@@ -48,7 +50,7 @@ export function buildRunArgs(i: RunArgsInput): string[] {
     if (!i.engineIsRoot) args.push('--userns', 'keep-id');
   }
   args.push('--user', `${i.uid}:${i.gid}`);
-  if (i.gpu) {
+  if (i.gpuAccess) {
     if (i.engine === 'docker') args.push('--gpus', 'all');
     else args.push('--device', 'nvidia.com/gpu=all', '--security-opt', 'label=disable');
   }

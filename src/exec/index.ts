@@ -84,6 +84,9 @@ export interface RunResult {
 
 export interface ExecContext {
   dryRun: boolean;
+  /** Rewrites every spec before it runs: the container executor (src/tools/container-exec.ts) runs steps via exec. */
+  transform?: ((spec: RunSpec) => RunSpec) | undefined;
+
   /** Where dry-run writes are printed. */
   printDryRun: (line: string) => void;
   /** Every process started (for tests and `--verbose`). */
@@ -208,7 +211,8 @@ function pumpLines(
 }
 
 /** Run a program. argv arrays only; never a shell string. */
-export async function run(spec: RunSpec): Promise<RunResult> {
+export async function run(input: RunSpec): Promise<RunResult> {
+  const spec = context.transform ? context.transform(input) : input;
   const command = [spec.cmd, ...spec.args];
   const started = Date.now();
   if (context.dryRun && spec.effect === 'write') {

@@ -155,3 +155,13 @@ export async function waitContainer(engine: EngineName, name: string, ms: number
   const r = await run({ cmd: path, args: ['wait', name], effect: 'read', timeout: ms, reject: false, title: `${engine} wait` });
   return !r.timedOut;
 }
+
+/**
+ * A file of an image, read by `ENGINE run --rm --entrypoint cat IMAGE FILE` (the image's build records, such as how
+ * its bazel was verified). null when the file is not there.
+ */
+export async function readImageFile(engine: EngineName, image: string, file: string, runtime?: string, path: string = engine): Promise<string | null> {
+  const args = [...(engine === 'podman' && runtime ? ['--runtime', runtime] : []), 'run', '--rm', '--network', 'none', '--entrypoint', 'cat', image, file];
+  const r = await run({ cmd: path, args, effect: 'read', timeout: 120_000, reject: false, title: `${engine} run cat` });
+  return r.exitCode === 0 ? r.stdout : null;
+}

@@ -1,5 +1,8 @@
 // Runs the compiled CLI (npm test builds first).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir } from '../../helpers/tmp.js';
 import { describe, expect, it } from 'vitest';
 import { lintDockerfile } from '../../../src/docker/lint.js';
 
@@ -16,6 +19,34 @@ describe('tfbuild docker (CLI)', () => {
     expect(r.stdout).toContain(" 'gcc-5|gcc' 'g++-5|g++' ");
     expect(r.stdout).toContain('ARG BAZEL=0.5.4');
     expect(lintDockerfile(r.stdout)).toEqual([]);
+    // No node in the image (Node 20 needs glibc 2.28; Ubuntu 16.04 has 2.23).
+    expect(r.stdout).not.toMatch(/COPY node|check-node/);
+    expect(r.stdout).toContain('ARG NVIDIA_CUDA_KEY_FPR=EB693B3035CD5710E231E123A4B469963BF863CC');
+    expect(r.stdout).toContain('ARG NVIDIA_ML_KEY_FPR=AE09FE4BBD223A84B2CCFCE3F60F4B3D7FA2AF80');
+    expect(r.stdout).toContain('ARG BAZEL_KEY_FPR=71A1D0EFCFEB6281FD0437C93D5919B448457EE0');
+    expect(r.stdout).toMatch(/install-cuda\.sh 8\.0 ubuntu1604 machine-learning .* -- libcudnn6=6\.0\.21-1\+cuda8\.0/);
+    expect(r.stdout).toContain(' apt-transport-https ');
+  });
+
+  it('--dry-run --gpu prints the image build and the build run, with no GPU device for the build', () => {
+    const tmp = makeTempDir('tfb-dry-');
+    const r = spawnSync(process.execPath, [bin, 'docker', 'r1.4', '--gpu', '--dry-run', '--engine', 'podman', '--output', join(tmp, 'out'), '--workdir', join(tmp, 'w'), '--mirror', 'http://127.0.0.1:9/m'],
+      { encoding: 'utf8', env: { ...process.env, CI: '1', XDG_CACHE_HOME: join(tmp, 'cache'), PATH: `/nonexistent:${process.env.PATH ?? ''}` } });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const build = lines.find((l) => /^\S*podman .*\bbuild --network host --tag localhost\/tfbuild:r1\.4-cuda8-ubuntu16\.04-[0-9a-f]{12} /.test(l));
+    expect(build, r.stdout).toBeDefined();
+    expect(build).toContain('--build-arg MIRROR=http://127.0.0.1:9/m');
+    const run = lines.find((l) => / run --rm --name tfbuild-r1\.4-/.test(l) && !l.includes('-verify'))!;
+    expect(run, r.stdout).toBeDefined();
+    expect(run).not.toMatch(/--device|--gpus/);
+    expect(run).toMatch(/\/opt\/tfbuild-runtime:ro/);
+    // No GPU here: the recipe's default compute capabilities, said in a note.
+    expect(run).toContain('build r1.4 --yes --workdir /work/build --output /out --python /usr/bin/python3 --gpu --compute-capabilities 3.5,5.2');
+    expect(r.stdout).toMatch(/# note: compute capabilities 3\.5,5\.2: the recipe's default/);
+    // The verify run is the only one that would get the GPU, and only where there is one.
+    expect(lines.find((l) => l.includes('-verify'))).toMatch(/--device nvidia\.com\/gpu=all .* verify --python \/work\/build\/venv\/bin\/python --gpu$/);
+    expect(existsSync(join(tmp, 'out'))).toBe(false);
   });
 
   it('--print-dockerfile --json, and the CPU image for a 2.x release', () => {

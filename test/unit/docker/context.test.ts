@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listProductionPackages, writeBuildContext, getPackageRoot } from '../../../src/docker/context.js';
+import { readElfInterpreter, writeRuntime } from '../../../src/docker/runtime.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -46,42 +48,58 @@ describe('build context', () => {
     ]);
   });
 
-  it('holds the Dockerfile, scripts, node and tfbuild; the hash is stable and follows content', () => {
+  it('holds the Dockerfile, scripts and installers only (no node, no tfbuild); the hash is stable and follows content and build-args', () => {
     const p = makePackage();
     const tmp = makeTempDir('tfb-ctx-');
     const dir = join(tmp, 'ctx');
-    const node = join(tmp, 'node');
-    writeFileSync(node, '#!/bin/sh\necho v20.0.0\n');
-    const first = writeBuildContext({ dir, dockerfile: 'FROM x:1\n', node, localFiles: [], packageRoot: p });
+    const first = writeBuildContext({ dir, dockerfile: 'FROM x:1\n', localFiles: [], packageRoot: p });
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM x:1\n');
     expect(existsSync(join(dir, 'scripts', 'entrypoint.sh'))).toBe(true);
-    expect(statSync(join(dir, 'node', 'node')).mode & 0o111).not.toBe(0);
-    expect(existsSync(join(dir, 'tfbuild', 'dist', 'cli', 'main.js'))).toBe(true);
-    expect(existsSync(join(dir, 'tfbuild', 'recipes', 'r1.4.yaml'))).toBe(true);
-    expect(existsSync(join(dir, 'tfbuild', 'src'))).toBe(false);
-    expect(JSON.parse(readFileSync(join(dir, 'tfbuild', 'node_modules', 'a', 'node_modules', 'c', 'package.json'), 'utf8')).version).toBe('2.0.0');
-    expect(JSON.parse(readFileSync(join(dir, 'tfbuild', 'node_modules', 'c', 'package.json'), 'utf8')).version).toBe('1.0.0');
-    expect(existsSync(join(dir, 'tfbuild', 'node_modules', 'dev'))).toBe(false);
-    expect(first.files).toBe(12);
+    expect(existsSync(join(dir, 'node'))).toBe(false);
+    expect(existsSync(join(dir, 'tfbuild'))).toBe(false);
+    expect(first.files).toBe(3);
 
-    const again = writeBuildContext({ dir, dockerfile: 'FROM x:1\n', node, localFiles: [], packageRoot: p });
+    const again = writeBuildContext({ dir, dockerfile: 'FROM x:1\n', localFiles: [], packageRoot: p });
     expect(again.hash).toBe(first.hash);
+    // tfbuild's own files are not in the image: changing them keeps the tag.
+    writeFileSync(join(p, 'dist', 'cli', 'main.js'), 'export const changed = 1;\n');
+    expect(writeBuildContext({ dir, dockerfile: 'FROM x:1\n', localFiles: [], packageRoot: p }).hash).toBe(first.hash);
     const runfile = join(tmp, 'cuda_8.0.61_375.26_linux.run');
     writeFileSync(runfile, 'not really a runfile');
-    const withInstaller = writeBuildContext({ dir, dockerfile: 'FROM x:1\n', node, localFiles: [runfile], packageRoot: p });
+    const withInstaller = writeBuildContext({ dir, dockerfile: 'FROM x:1\n', localFiles: [runfile], packageRoot: p });
     expect(existsSync(join(dir, 'local', 'cuda_8.0.61_375.26_linux.run'))).toBe(true);
     expect(withInstaller.hash).not.toBe(first.hash);
-    expect(writeBuildContext({ dir, dockerfile: 'FROM x:2\n', node, localFiles: [], packageRoot: p }).hash).not.toBe(first.hash);
-    writeFileSync(join(p, 'dist', 'cli', 'main.js'), 'export const changed = 1;\n');
-    expect(writeBuildContext({ dir, dockerfile: 'FROM x:1\n', node, localFiles: [], packageRoot: p }).hash).not.toBe(first.hash);
-    expect(() => writeBuildContext({ dir, dockerfile: '', node, localFiles: [join(tmp, 'missing.tgz')], packageRoot: p })).toThrow(/Installer file not found/);
+    expect(writeBuildContext({ dir, dockerfile: 'FROM x:2\n', localFiles: [], packageRoot: p }).hash).not.toBe(first.hash);
+    // A mirror or another pinned key makes another image.
+    expect(writeBuildContext({ dir, dockerfile: 'FROM x:1\n', localFiles: [], packageRoot: p, buildArgs: { MIRROR: 'http://127.0.0.1:1' } }).hash).not.toBe(first.hash);
+    expect(() => writeBuildContext({ dir, dockerfile: '', localFiles: [join(tmp, 'missing.tgz')], packageRoot: p })).toThrow(/Installer file not found/);
   });
 
-  it('refuses an unbuilt package and an uninstalled dependency with the command that fixes it', () => {
+  it('the runtime holds node, its loader and libraries, a run script and the tfbuild payload; refuses an unbuilt package', () => {
     const p = makePackage();
-    const tmp = makeTempDir('tfb-ctx-');
+    const tmp = makeTempDir('tfb-rt-');
+    const rt = writeRuntime({ dir: join(tmp, 'rt'), node: process.execPath, packageRoot: p });
+    expect(statSync(join(tmp, 'rt', 'node')).size).toBe(statSync(realpathSync(process.execPath)).size);
+    const interp = readElfInterpreter(realpathSync(process.execPath));
+    expect(rt.loader).toBe(interp === null ? null : basename(interp));
+    if (rt.loader !== null) {
+      expect(existsSync(join(tmp, 'rt', 'lib', rt.loader))).toBe(true);
+      expect(existsSync(join(tmp, 'rt', 'lib', 'libc.so.6'))).toBe(true);
+      expect(readFileSync(join(tmp, 'rt', 'run'), 'utf8')).toContain(`exec "/opt/tfbuild-runtime/lib/${rt.loader}" --library-path "/opt/tfbuild-runtime/lib" "/opt/tfbuild-runtime/node" "/opt/tfbuild-runtime/tfbuild/bin/tfbuild.js" "$@"`);
+    }
+    expect(existsSync(join(tmp, 'rt', 'tfbuild', 'dist', 'cli', 'main.js'))).toBe(true);
+    expect(existsSync(join(tmp, 'rt', 'tfbuild', 'src'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(tmp, 'rt', 'tfbuild', 'node_modules', 'a', 'node_modules', 'c', 'package.json'), 'utf8')).version).toBe('2.0.0');
+    expect(existsSync(join(tmp, 'rt', 'tfbuild', 'node_modules', 'dev'))).toBe(false);
+    // The run script really starts node through the copied loader and libraries (here, on the host).
+    const r = spawnSync(join(tmp, 'rt', 'lib', rt.loader ?? ''), ['--library-path', join(tmp, 'rt', 'lib'), join(tmp, 'rt', 'node'), '-p', '1+1'], { encoding: 'utf8' });
+    if (rt.loader !== null) expect(r.stdout.trim()).toBe('2');
     write(join(p, 'package.json'), JSON.stringify({ name: 'tfbuild', files: ['bin'], dependencies: { a: '1' } }));
-    expect(() => writeBuildContext({ dir: join(tmp, 'c'), dockerfile: '', node: join(p, 'bin', 'tfbuild.js'), localFiles: [], packageRoot: p })).toThrow(/not built/);
+    expect(() => writeRuntime({ dir: join(tmp, 'rt2'), node: process.execPath, packageRoot: p })).toThrow(/not built/);
+  });
+
+  it('refuses an uninstalled dependency with the command that fixes it', () => {
+    const p = makePackage();
     write(join(p, 'package.json'), JSON.stringify({ name: 'tfbuild', dependencies: { missing: '1' } }));
     expect(() => listProductionPackages(p)).toThrow(/missing of tfbuild is not installed/);
   });

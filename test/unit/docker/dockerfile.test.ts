@@ -9,7 +9,7 @@ import { readBazelReleaseTable } from '../../../src/tools/bazel-release.js';
 const scriptsDir = new URL('../../../docker/scripts/', import.meta.url);
 const scripts = readdirSync(scriptsDir).filter((f) => f.endsWith('.sh'));
 // The context layout writeBuildContext produces (checked for real in context.test.ts).
-const contextPaths = ['Dockerfile', ...scripts.map((s) => `scripts/${s}`), 'local/.keep', 'node/node', 'tfbuild/package.json'];
+const contextPaths = ['Dockerfile', ...scripts.map((s) => `scripts/${s}`), 'local/.keep'];
 
 const binaries: Record<string, string | null> = {};
 for (const [v, a] of Object.entries(readBazelReleaseTable().releases)) binaries[v] = a['linux-x86_64']?.sha256 ?? null;
@@ -33,7 +33,8 @@ describe('rendered definitions', () => {
       const cuda = runs.find((r) => r.includes('install-cuda.sh'));
       if (g.cuda) {
         expect(cuda).toBeDefined();
-        const pkgs = cuda!.split(/\s+/).slice(4);
+        const pkgs = cuda!.split(/\s+/).slice(5);
+        expect(cuda).toContain(` ${g.nvidiaRepo} ${g.cuda.cudnn.repo} `);
         expect(pkgs).toContain('--');
         expect(findUnpinnedPackages(pkgs)).toEqual([]);
         for (const p of [...g.cuda.packages, ...g.cuda.cudnn.packages]) expect(pkgs).toContain(p);
@@ -49,7 +50,23 @@ describe('rendered definitions', () => {
     });
   }
 
-  it('r1.4 GPU: bazel 0.5.4 installer with no known checksum renders an empty BAZEL_SHA256 (the build then asks for it)', () => {
+  it('no generation copies node or tfbuild into the image, and every one pins the publishers\' keys', () => {
+    for (const g of listGenerations()) {
+      const text = renderDockerfile({ generation: g, bazel: g.bazelDefault, bazelReleaseBinaries: binaries });
+      expect(text).not.toMatch(/COPY node|check-node|COPY tfbuild|tfbuild --version/);
+      expect(argDefault(text, 'NVIDIA_CUDA_KEY_FPR')).toBe('EB693B3035CD5710E231E123A4B469963BF863CC');
+      expect(argDefault(text, 'NVIDIA_ML_KEY_FPR')).toBe('AE09FE4BBD223A84B2CCFCE3F60F4B3D7FA2AF80');
+      expect(argDefault(text, 'NVIDIA_ML_KEY_SHA256')).toBe('d1be581509378368edeec8c1eb2958702feedf3bc3d17011adbf24efacce4ab5');
+      expect(argDefault(text, 'BAZEL_KEY_FPR')).toBe('71A1D0EFCFEB6281FD0437C93D5919B448457EE0');
+      expect(argDefault(text, 'LLVM_KEY_FPR')).toBe('6084F3CF814B57C1CF12EFD515CF4D18AF4F7421');
+      expect(argDefault(text, 'MIRROR')).toBe('');
+      // apt 1.2 (Ubuntu 16.04) reads NVIDIA's https repositories only through apt-transport-https.
+      expect(text.includes('apt-transport-https'), g.name).toBe(g.ubuntu === '16.04');
+      expect(text.includes('install-llvm.sh'), g.name).toBe(g.llvmClang.length > 0);
+    }
+  });
+
+  it('r1.4 GPU: bazel 0.5.4 installer with no known checksum is verified by its release signature; --image-bazel-sha256 pins it', () => {
     const text = renderDockerfile({ generation: getGeneration('cuda8-ubuntu16.04'), bazel: '0.5.4', bazelReleaseBinaries: binaries });
     expect(argDefault(text, 'BAZEL_KIND')).toBe('installer');
     expect(argDefault(text, 'BAZEL_URL')).toBe('https://github.com/bazelbuild/bazel/releases/download/0.5.4/bazel-0.5.4-installer-linux-x86_64.sh');

@@ -45,7 +45,7 @@ describe('Dockerfile rules', () => {
     expect(rules('FROM a:1\nRUN curl -o /b https://x/b && sh /b')).toContain('TF001');
     expect(rules('FROM a:1\nRUN wget https://x/b')).toContain('TF001');
     expect(rules('FROM a:1\nRUN apt-get install -y gcc')).toContain('DL3015');
-    expect(rules('FROM a:1\nRUN sh /s/install-cuda.sh 8.0 ubuntu1604 cuda-nvcc-8-0 -- libcudnn6=6.0.21-1+cuda8.0')).toContain('TF002');
+    expect(rules('FROM a:1\nRUN sh /s/install-cuda.sh 8.0 ubuntu1604 machine-learning cuda-nvcc-8-0 -- libcudnn6=6.0.21-1+cuda8.0')).toContain('TF002');
     expect(rules('FROM a:1\nARG BAZEL_SHA256=abc')).toContain('TF004');
     expect(rules('FROM a:1\nCOPY local/ /x/', ['scripts/lib.sh'])).toContain('TF003');
   });

@@ -5,7 +5,7 @@ const base: RunArgsInput = {
   engine: 'docker',
   image: 'localhost/tfbuild:r1.4-cuda8-ubuntu16.04-0123456789ab',
   name: 'tfbuild-r1.4-1-x',
-  gpu: false,
+  gpuAccess: false,
   uid: 1000,
   gid: 1000,
   engineIsRoot: true,
@@ -24,10 +24,10 @@ function flagValues(args: string[], flag: string): string[] {
 describe('run arguments', () => {
   const table: Array<[string, Partial<RunArgsInput>, { gpus: string[]; device: string[]; keepId: boolean; runtime: string[] }]> = [
     ['docker cpu', {}, { gpus: [], device: [], keepId: false, runtime: [] }],
-    ['docker gpu', { gpu: true }, { gpus: ['all'], device: [], keepId: false, runtime: [] }],
+    ['docker verify with GPU access', { gpuAccess: true }, { gpus: ['all'], device: [], keepId: false, runtime: [] }],
     ['podman root cpu', { engine: 'podman', runtime: 'runc' }, { gpus: [], device: [], keepId: false, runtime: ['runc'] }],
-    ['podman root gpu', { engine: 'podman', gpu: true }, { gpus: [], device: ['nvidia.com/gpu=all'], keepId: false, runtime: [] }],
-    ['podman rootless gpu', { engine: 'podman', gpu: true, engineIsRoot: false }, { gpus: [], device: ['nvidia.com/gpu=all'], keepId: true, runtime: [] }],
+    ['podman root verify with GPU access', { engine: 'podman', gpuAccess: true }, { gpus: [], device: ['nvidia.com/gpu=all'], keepId: false, runtime: [] }],
+    ['podman rootless verify with GPU access', { engine: 'podman', gpuAccess: true, engineIsRoot: false }, { gpus: [], device: ['nvidia.com/gpu=all'], keepId: true, runtime: [] }],
     ['docker ignores runtime', { runtime: 'runc' }, { gpus: [], device: [], keepId: false, runtime: [] }],
   ];
   for (const [name, over, want] of table) {

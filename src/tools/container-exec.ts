@@ -1,0 +1,62 @@
+/**
+ * The container as an executor of the plan: one long-lived build container per run, and a RunSpec transform that
+ * turns each step's command into `ENGINE exec -w CWD -e K=V CONTAINER CMD ARGS…`. src/exec applies the transform
+ * (ExecContext.transform) inside its single run(), so steps keep their logs, progress parsing, timeouts and
+ * errors; nothing here spawns a process itself. The engine's own calls (the transform skips commands that are the
+ * engine) still run on the host.
+ */
+import { configureExec, getExecContext, run, type RunSpec } from '../exec/index.js';
+import type { EngineName } from '../docker/engine.js';
+import { buildRunArgs, type RunArgsInput } from '../docker/run-args.js';
+
+export interface ContainerTarget {
+  engine: EngineName;
+  /** The engine binary (its calls are never transformed). */
+  path: string;
+  name: string;
+}
+
+/** `ENGINE exec` for one step. Variables set to undefined cannot be unset by exec: they are left out. */
+export function toContainerExec(spec: RunSpec, c: ContainerTarget): RunSpec {
+  if (spec.cmd === c.path || spec.cmd === c.engine) return spec;
+  const env = Object.entries(spec.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+  const args = ['exec', ...(spec.cwd ? ['--workdir', spec.cwd] : []), ...env.flatMap(([k, v]) => ['--env', `${k}=${v}`]), c.name, spec.cmd, ...spec.args];
+  const { cwd: _cwd, env: _env, extendEnv: _extend, ...rest } = spec;
+  return { ...rest, cmd: c.path, args, title: `${spec.title ?? spec.cmd} (in ${c.name})` };
+}
+
+/** What `ENGINE run` needs (run-args.ts), less what the target and an idle build container fix. */
+export type StartOptions = Omit<RunArgsInput, 'engine' | 'name' | 'gpuAccess' | 'command'> & { target: ContainerTarget };
+
+/** Starts the run's container, idle (`sleep infinity`) until steps are executed in it. */
+export async function startBuildContainer(o: StartOptions): Promise<void> {
+  const { target, ...runInput } = o;
+  const args = buildRunArgs({ ...runInput, engine: target.engine, name: target.name, gpuAccess: false, command: ['infinity'] });
+  const i = args.indexOf('run');
+  // Detached, with sleep as the entry point instead of tfbuild's.
+  args.splice(i + 1, 0, '--detach', '--entrypoint', 'sleep');
+  await run({ cmd: o.target.path, args, effect: 'write', timeout: 120_000, title: `${o.target.engine} run (build container)` });
+}
+
+/**
+ * Removes the container, killing what still runs in it: tfbuild and its state live on the host, so nothing inside
+ * needs a grace period (and `sleep` as PID 1 ignores SIGTERM anyway). `rm --force` returns once it is gone.
+ */
+export async function stopBuildContainer(c: ContainerTarget): Promise<void> {
+  await run({ cmd: c.path, args: ['rm', '--force', c.name], effect: 'write', timeout: 60_000, reject: false, title: `${c.engine} rm` });
+}
+
+/**
+ * Runs `fn` with every process src/exec starts (other than the engine's own) executed in the container, and stops
+ * the container afterwards, however fn ends (an interrupt included).
+ */
+export async function withContainerExecutor<T>(c: ContainerTarget, fn: () => Promise<T>): Promise<T> {
+  const previous = getExecContext().transform;
+  configureExec({ transform: (spec) => toContainerExec(previous ? previous(spec) : spec, c) });
+  try {
+    return await fn();
+  } finally {
+    configureExec({ transform: previous });
+    await stopBuildContainer(c);
+  }
+}

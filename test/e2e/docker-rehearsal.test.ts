@@ -1,0 +1,126 @@
+/**
+ * Offline rehearsal of the GPU image build a connected machine does, with podman on the debootstrapped Debian base:
+ * nginx on loopback serves an imitation of NVIDIA's CUDA and machine-learning apt repositories (real apt metadata
+ * signed by a test key, small dpkg-deb packages named and versioned as the real ones) and Bazel's release layout
+ * (test/helpers/apt-mirror.ts). `tfbuild docker r1.4 --gpu --mirror URL` on this GPU-less host checks the keys,
+ * installs the pinned packages from both repositories and bazel 0.5.4's (stand-in) installer after checking its
+ * signature, builds the TF-shaped fixture inside, and the wheel and its build info land in --output on the host.
+ * The test key is pinned in place of NVIDIA's and Bazel's through the test-only build-args (docker/README.md).
+ * A wrong key fingerprint, a bad .sig and a bad .sha256 each stop the image build saying which.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
+import { BASE_IMAGE, canRunPodmanTests, ensureBaseImage, PODMAN_HOST_FLAGS } from '../helpers/podman.js';
+import { startNginxCache, type NginxCache } from '../helpers/nginx.js';
+import { makeTestKey, stopAgent, type TestKey } from '../helpers/gpg.js';
+import { BAZEL_INSTALLER, CUDA_REPO, ML_REPO, testKeyBuildArgs, writeMirror, type Mirror } from '../helpers/apt-mirror.js';
+import { makeTempDir } from '../helpers/tmp.js';
+import { runCli } from './build-cli.js';
+
+const enabled = canRunPodmanTests();
+const root = makeTempDir('tfb-e2e-rehearsal-');
+const env = { XDG_CACHE_HOME: join(root, 'cache') };
+let key: TestKey;
+let other: TestKey;
+let nginx: NginxCache;
+let good: Mirror;
+let repo: FixtureRepo;
+const images: string[] = [];
+const output = join(root, 'out');
+const workdir = join(root, 'work');
+
+const imageFlags = (mirror: string, pins: string[]) => ['--recipe', fixtureRecipe('r1.4'), '--base-image', BASE_IMAGE, '--mirror', mirror, ...pins, ...PODMAN_HOST_FLAGS];
+
+beforeAll(async () => {
+  if (!enabled) return;
+  ensureBaseImage();
+  key = makeTestKey(join(root, 'key'));
+  other = makeTestKey(join(root, 'other'), 'not the publisher <other@example.invalid>');
+  nginx = await startNginxCache();
+  good = writeMirror(join(nginx.root, 'good'), join(root, 'm-good'), key);
+  writeMirror(join(nginx.root, 'bad-sig'), join(root, 'm-bad-sig'), key, { badSignature: true });
+  writeMirror(join(nginx.root, 'bad-sha'), join(root, 'm-bad-sha'), key, { sha256Only: { value: 'f'.repeat(64) } });
+  repo = makeFixtureRepo('r1.4', { tmp: join(root, 'repo') });
+}, 600_000);
+
+afterAll(async () => {
+  if (key) stopAgent(key);
+  if (other) stopAgent(other);
+  await nginx?.stop();
+  // Keep this run's image (its layers make the next run's build quick); drop the older ones (each run pins a new
+  // test key, so each run's image has its own tag).
+  if (!enabled || images.length === 0) return;
+  const keep = images[images.length - 1];
+  const tags = execFileSync('podman', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).split('\n');
+  const stale = tags.filter((t) => t.startsWith('localhost/tfbuild:r1.4-cuda8-ubuntu16.04-') && t !== keep);
+  if (stale.length > 0) execFileSync('podman', ['rmi', '--force', ...stale], { stdio: 'ignore' });
+});
+
+describe.skipIf(!enabled)('offline rehearsal: tfbuild docker r1.4 --gpu against a mirror of NVIDIA\'s and Bazel\'s sites', () => {
+  it('builds the image (keys checked, cuDNN 6 from the machine-learning repository) and the GPU fixture inside; wheel and build info land on the host', async () => {
+    const r = await runCli(['docker', 'r1.4', '--gpu', ...imageFlags(`${nginx.url}/good`, testKeyBuildArgs(key, good)), '--rebuild',
+      '--repo', repo.bareRepo, '--output', output, '--workdir', workdir, '--json'], { env });
+    const log = readFileSync(join(env.XDG_CACHE_HOME, 'tfbuild', 'docker-context', 'cuda8-ubuntu16.04.build.log'), 'utf8');
+    const inside = existsSync(join(workdir, 'container.log')) ? readFileSync(join(workdir, 'container.log'), 'utf8') : '';
+    expect(r.code, `${log.slice(-3000)}\n${r.stdout}${r.stderr}\n--- inside:\n${inside.slice(-6000)}`).toBe(0);
+    const j = JSON.parse(r.stdout) as { image: string; generation: string; exitCode: number; notes: string[] };
+    images.push(j.image);
+    expect(j).toMatchObject({ generation: 'cuda8-ubuntu16.04', exitCode: 0 });
+    // No GPU here: the build took the recipe's default compute capabilities and said so.
+    expect(j.notes.join('\n')).toMatch(/compute capabilities 3\.5,5\.2: the recipe's default/);
+
+    // The image build checked each key against its pin and read both repositories from the mirror.
+    expect(log).toMatch(new RegExp(`key ${key.fingerprint} from ${nginx.url}/good/${CUDA_REPO}/3bf863cc\\.pub matches the pinned fingerprint`));
+    expect(log).toMatch(new RegExp(`key ${key.fingerprint} from ${nginx.url}/good/${ML_REPO}/7fa2af80\\.pub matches the pinned fingerprint`));
+    const access = readFileSync(nginx.accessLog, 'utf8');
+    for (const path of [`${CUDA_REPO}/InRelease`, `${ML_REPO}/InRelease`, `${CUDA_REPO}/./cuda-command-line-tools-8-0_8.0.61-1_amd64.deb`,
+      // apt escapes the + of the version in the URL.
+      `${ML_REPO}/./libcudnn6_6.0.21-1%2bcuda8.0_amd64.deb`, `${BAZEL_INSTALLER}.sig`, 'bazel.build/bazel-release.pub.gpg']) {
+      expect(access, path).toMatch(new RegExp(`"GET /good/${path.replace(/[.+]/g, '\\$&')} HTTP/1\\.1" 200 `));
+    }
+
+    const files = readdirSync(output).sort();
+    const wheel = files.find((f) => f.endsWith('.whl'));
+    // The fixture's build_pip_package names its wheel tensorflow either way; the build info says what it is.
+    expect(wheel, files.join(', ')).toMatch(/^tensorflow(_gpu)?-1\.4\.1-cp3\d+-cp3\d+m?-linux_x86_64\.whl$/);
+    const info = JSON.parse(readFileSync(join(output, `${wheel}.tfbuild.json`), 'utf8')) as {
+      tag: string; commit: string; gpu: boolean; cuda: string; cudnn: string; computeCapabilities: string[];
+      image: { tag: string; generation: string; provenance: Record<string, string>; packages: string[] };
+    };
+    // The build inside saw the image's CUDA 8.0 and cuDNN 6 (installed from the mirror) and took the default capabilities.
+    expect(info).toMatchObject({ tag: 'v1.4.1', commit: repo.commit, gpu: true, cuda: '8.0', cudnn: '6.0.21' });
+    expect(info.computeCapabilities.join(',')).toBe('3.5,5.2');
+    expect(info.image).toMatchObject({ tag: j.image, generation: 'cuda8-ubuntu16.04' });
+    expect(info.image.provenance).toEqual({
+      'bazel.url': `${nginx.url}/good/${BAZEL_INSTALLER}`,
+      'bazel.verifiedBy': 'signature',
+      'bazel.sha256': good.installerSha256,
+    });
+    expect(info.image.packages.join('\n')).toContain('cuda: cuda-command-line-tools-8-0=8.0.61-1 cuda-cublas-dev-8-0=8.0.61-1');
+    expect(info.image.packages.join('\n')).toContain('cudnn (machine-learning repository): libcudnn6=6.0.21-1+cuda8.0 libcudnn6-dev=6.0.21-1+cuda8.0');
+    expect(existsSync(join(workdir, 'container.log'))).toBe(true);
+  });
+
+  it('a key whose fingerprint is not the pinned one stops the image build, naming both fingerprints', async () => {
+    const pins = testKeyBuildArgs(key, good).map((a) => a.replace(`NVIDIA_CUDA_KEY_FPR=${key.fingerprint}`, `NVIDIA_CUDA_KEY_FPR=${other.fingerprint}`));
+    const r = await runCli(['docker', 'r1.4', '--gpu', ...imageFlags(`${nginx.url}/good`, pins), '--image-only'], { env });
+    expect(r.code).toBe(5);
+    expect(r.stdout + r.stderr).toContain(`the key at ${nginx.url}/good/${CUDA_REPO}/3bf863cc.pub has fingerprint ${key.fingerprint}, not the pinned ${other.fingerprint}: refusing it`);
+  });
+
+  it('a bad .sig on the bazel release stops the image build', async () => {
+    const r = await runCli(['docker', 'r1.4', '--gpu', ...imageFlags(`${nginx.url}/bad-sig`, testKeyBuildArgs(key, good)), '--image-only'], { env });
+    expect(r.code).toBe(5);
+    expect(r.stdout + r.stderr).toContain(`the signature ${nginx.url}/bad-sig/${BAZEL_INSTALLER}.sig does not verify`);
+  });
+
+  it('without a .sig, a .sha256 that does not match stops the image build', async () => {
+    const r = await runCli(['docker', 'r1.4', '--gpu', ...imageFlags(`${nginx.url}/bad-sha`, testKeyBuildArgs(key, good)), '--image-only'], { env });
+    expect(r.code).toBe(5);
+    expect(r.stdout + r.stderr).toMatch(/has no signature \(\.sig\); checking it against the publisher's .*\.sha256 instead/);
+    expect(r.stdout + r.stderr).toContain(`sha256 mismatch for ${nginx.url}/bad-sha/${BAZEL_INSTALLER} (against its published .sha256): expected ${'f'.repeat(64)}`);
+  });
+});
