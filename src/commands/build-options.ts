@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ConfigError, UsageError } from '../errors.js';
+import { parseCpuFlagNames } from '../plan/cpu-flags.js';
 import { loadConfig, mergeOptions } from '../config/index.js';
 import { BuildOptionsSchema, type BuildOptions, type BuildOptionsInput } from '../plan/options.js';
 import type { Plan } from '../plan/index.js';
@@ -108,6 +109,8 @@ export function parseCpuFlags(v: string | undefined): BuildOptionsInput['cpuFlag
   if (list.length === 0 || list.some((s) => !/^[a-z0-9_.]+$/.test(s))) {
     throw new UsageError(`--cpu-flags "${v}" is not auto, native, none or a list like avx2,fma.`, { hint: 'e.g. --cpu-flags avx2,fma' });
   }
+  // A name the ISA table does not know is a usage error before anything else (the verdict, the probe) is looked at.
+  parseCpuFlagNames(list);
   return list;
 }
 

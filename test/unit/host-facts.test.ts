@@ -74,7 +74,7 @@ describe('--host-facts FILE', () => {
     const hostDir = join(import.meta.dirname, '..', 'fixtures', 'hosts');
     const runs = [
       ['plan', 'r1.4', '--host-facts', join(hostDir, 'ubuntu2204-cpu-laptop.json')],
-      ['plan', '2.17', '--host-facts', join(hostDir, 'ubuntu2204-cpu-laptop.json'), '--no-install'],
+      ['plan', '2.17', '--gpu', '--compute-capabilities', '8.6', '--host-facts', join(hostDir, 'ubuntu2204-cpu-laptop.json'), '--no-install'],
       ['plan', 'r1.4', '--gpu', '--host-facts', join(hostDir, 'debian12-this-machine.json')],
       ['plan', 'r1.4', '--no-install', '--venv', '/tmp/v', '--host-facts', LAPTOP],
     ];

@@ -71,11 +71,12 @@ describe('plan, --dry-run and the real run take the same route', () => {
   });
 
   it('a template value missing on the host is exit 3 naming the real flag or install, never "the matching option"', async () => {
-    for (const args of ways('2.17', ['--host-facts', LAPTOP, '--no-install', '--workdir', '/nonexistent/w']).slice(0, 2)) {
+    // A host without clang builds 2.17 with gcc now (TF_NEED_CLANG=0); a GPU build on a host without CUDA lacks {cudaVersion}.
+    for (const args of ways('2.17', ['--host-facts', LAPTOP, '--no-install', '--gpu', '--compute-capabilities', '8.6', '--workdir', '/nonexistent/w']).slice(0, 2)) {
       const r = await cli(args);
       expect(r.code, r.stderr).toBe(3);
-      expect(r.stderr).toContain('{clang} has no value on this host');
-      expect(r.stderr).toContain('Pass --host-compiler, or install clang');
+      expect(r.stderr).toContain('{cudaVersion} has no value on this host');
+      expect(r.stderr).toContain('Pass --cuda-path, or install the CUDA toolkit');
       expect(r.stderr).not.toContain('matching option');
     }
   });
