@@ -3,7 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { EXIT_CODES, TfbuildError, UsageError } from '../errors.js';
+import { classifyFsError, EXIT_CODES, TfbuildError, UsageError } from '../errors.js';
 import { loadCommands, type RegisterCommand } from '../commands/index.js';
 import { formatError } from '../ui/errors.js';
 
@@ -67,6 +67,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 }
 
 export function exitCodeFor(e: unknown, io: CliIO): number {
+  const fsFault = classifyFsError(e);
+  if (fsFault) e = fsFault;
   if (e instanceof CommanderError) {
     // --help and --version end with a CommanderError whose exitCode is 0.
     if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_CODES.ok;
