@@ -57,7 +57,7 @@ describe('cache clean only empties a bazel disk cache', () => {
 
   it('a real disk cache layout is emptied of ac/cas entries; tmp/ (writes in flight) is left alone', async () => {
     const dir = makeTempDir('dcache-');
-    for (const [area, name] of [['ac', 'ab12'], ['cas', 'cd34']]) {
+    for (const [area, name] of [['ac', 'ab12'], ['cas', 'cd34']] as const) {
       mkdirSync(join(dir, area, name.slice(0, 2)), { recursive: true });
       writeFileSync(join(dir, area, name.slice(0, 2), name), 'x');
     }
