@@ -5,11 +5,10 @@
  * tail), never buffered whole unless the caller asks for `capture`.
  */
 import { execa } from 'execa';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { constants as fsConstants, createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { ToolError, InterruptedError } from '../errors.js';
+import { classifyFsError, InterruptedError, ToolError, withFsErrors } from '../errors.js';
 import { formatCommand } from './format.js';
 import { redact, redactArgs } from './redact.js';
 
@@ -164,7 +163,7 @@ function pumpLines(
         sink(clean.slice(start, i > start && clean.charCodeAt(i - 1) === 13 ? i - 1 : i), name);
         start = i + 1;
       }
-      if (log && !log.write(clean === text ? bytes : clean)) {
+      if (log && !log.destroyed && !log.write(clean === text ? bytes : clean)) {
         stream.pause();
         log.once('drain', () => stream.resume());
       }
@@ -228,10 +227,22 @@ export async function run(spec: RunSpec): Promise<RunResult> {
   const out: string[] = [];
   const err: string[] = [];
   let log: WriteStream | undefined;
+  let logError: unknown;
   if (spec.logFile) {
-    mkdirSync(dirname(spec.logFile), { recursive: true });
+    const logFile = spec.logFile;
+    // Opened here, synchronously, so an unwritable log dir is an error before anything runs (exit 3), never an
+    // unhandled 'error' event later. O_NOFOLLOW: a link planted at the log's name is refused, not appended through.
+    const fd = withFsErrors(logFile, () => {
+      mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 });
+      return openSync(logFile, fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW, 0o600);
+    });
     // 1 MiB of buffer: a 64 KiB pipe chunk does not trip backpressure each time, memory stays bounded.
-    log = createWriteStream(spec.logFile, { flags: 'a', highWaterMark: 1 << 20 });
+    log = createWriteStream(logFile, { fd, highWaterMark: 1 << 20 });
+    // A full disk mid-run: stop logging, let the child finish, report the fault afterwards.
+    log.on('error', (e) => {
+      logError ??= e;
+      log!.emit('drain');
+    });
   }
   // Lines arrive redacted; pumpLines writes the log.
   const sink = (line: string, stream: 'stdout' | 'stderr') => {
@@ -287,7 +298,8 @@ export async function run(spec: RunSpec): Promise<RunResult> {
     if (timedOut || cancelled) killGroup(pid, 'SIGKILL');
     live.delete(pid);
   }
-  if (log) await new Promise<void>((r) => log!.end(r));
+  if (log && !log.destroyed) await new Promise<void>((r) => log!.end(() => r()));
+  if (logError !== undefined) throw classifyFsError(logError, spec.logFile) ?? logError;
   const tail = ring.length < tailMax ? ring : [...ring.slice(ringNext), ...ring.slice(0, ringNext)];
 
   const spawnError = res.failed && res.exitCode === undefined && !res.signal && !timedOut && !cancelled
