@@ -2,6 +2,7 @@
  * `tfbuild build VERSION [options]` (also `tfbuild VERSION`): plan, then run the plan's steps with checkpoints.
  * `build(opts, deps)` is the typed core, callable without argv; decisions are settled before the task list starts.
  */
+import { findForbiddenEnv } from '../recipes/schema.js';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/main.js';
@@ -69,6 +70,13 @@ export function readPlanFile(path: string): Plan {
     throw new ConfigError(`${path} is not a valid tfbuild plan.`, {
       details: parsed.error.issues.slice(0, 8).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
       hint: 'Regenerate it with this tfbuild version: tfbuild plan VERSION --json > plan.json',
+    });
+  }
+  const forbidden = findForbiddenEnv(parsed.data.steps);
+  if (forbidden.length > 0) {
+    throw new ConfigError(`${path} sets environment variables that configure and bazel do not read; a plan may not set them.`, {
+      details: forbidden,
+      hint: 'Remove them, or regenerate the plan: tfbuild plan VERSION --json > plan.json',
     });
   }
   return parsed.data;
