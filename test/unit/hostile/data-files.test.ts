@@ -5,7 +5,7 @@
  * for a POSIX shell.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAllowedEnvName } from '../../../src/recipes/schema.js';
@@ -64,6 +64,21 @@ describe('recipes set only documented variables', () => {
     const recipe = recipeWith(dir, (t) => t.replace(/^(\s*tested:\s*).*$/m, '$1*nowhere'));
     const r = tfbuild(['plan', '1.4', '--recipe', recipe, '--host-facts', hostFacts]);
     expect(r.code).toBe(4);
+  });
+});
+
+describe('hints quote user values for a POSIX shell', () => {
+  it('a --repo with shell syntax appears single-quoted in the clone failure hint; pasting it runs nothing', async () => {
+    const work = makeTempDir('tfb-hint-');
+    const repo = `${work}/nope;touch ${work}/pwned`;
+    const { runSourceStep } = await import('../../../src/steps/source.js');
+    const step = { id: 'source', kind: 'source', title: 'clone', cmd: 'git', args: [], cwd: work, env: {}, pathPrepend: [], mode: 'clone', dir: join(work, 'src', 'v1.4.1'), repo, tag: 'v1.4.1', allowDirty: false };
+    const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: work, runId: 't', setStatus: () => undefined, currentLog: null };
+    const e = (await runSourceStep(step as never, ctx as never).catch((x: unknown) => x)) as { hint: string };
+    expect(e.hint).toContain(`git ls-remote --tags '${repo}'`);
+    const pasted = /\((git ls-remote[^)]*)\)/.exec(e.hint)![1]!;
+    spawnSync('sh', ['-c', pasted], { cwd: work });
+    expect(existsSync(join(work, 'pwned'))).toBe(false);
   });
 });
 
