@@ -86,8 +86,8 @@ export function addBuildOptions(cmd: Command): Command {
 
 function toInt(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} needs a whole number, got "${v}".`, { hint: `e.g. ${flag} 4` });
+  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} needs a whole number, got ${JSON.stringify(v)}.`, { hint: `e.g. ${flag} 4` });
   return n;
 }
 

@@ -6,9 +6,9 @@
  */
 import { execa } from 'execa';
 import { constants as fsConstants, createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { classifyFsError, InterruptedError, ToolError, withFsErrors } from '../errors.js';
+import { classifyFsError, EnvironmentError, InterruptedError, ToolError, withFsErrors } from '../errors.js';
 import { formatCommand } from './format.js';
 import { redact, redactArgs } from './redact.js';
 
@@ -322,6 +322,13 @@ export async function run(spec: RunSpec): Promise<RunResult> {
     throw new InterruptedError('SIGINT', `Stopped ${spec.title ?? spec.cmd}.`);
   }
   if ((spec.reject ?? true) && (result.exitCode !== 0 || timedOut)) {
+    // A program that is not installed is the host's lack (exit 3), not a failure of the program.
+    if (spawnError !== undefined && (res.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      const name = basename(spec.cmd);
+      throw new EnvironmentError(`${name} not found${spec.cmd.includes('/') ? ` at ${spec.cmd}` : ' on PATH'}.`, {
+        hint: spec.cmd.includes('/') ? `Check the path, or install ${name}.` : `Install ${name} (on Debian/Ubuntu: sudo apt-get install -y ${name === 'python3' ? 'python3' : name}), or put it on PATH.`,
+      });
+    }
     throw toolErrorFor(spec, result);
   }
   return result;

@@ -1,0 +1,96 @@
+/**
+ * Class "refuse early, refuse clearly": values that cannot be meant are exit 2 before any work; a missing program
+ * is exit 3 "NAME not found"; a lock whose pid now names an unrelated process is recognised, and tfbuild never
+ * tells anyone to kill it; a work dir bazel cannot handle is refused before the clone.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConflictError, EnvironmentError } from '../../../src/errors.js';
+import { run } from '../../../src/exec/index.js';
+import { acquireLock, LOCK_FILE, readProcessStart } from '../../../src/state/lock.js';
+import { runSourceStep } from '../../../src/steps/source.js';
+import { makeTempDir } from '../../helpers/tmp.js';
+import { makeVictim } from '../../helpers/victim.js';
+
+const bin = new URL('../../../bin/tfbuild.js', import.meta.url).pathname;
+const hostFacts = new URL('../../fixtures/hosts/debian12-this-machine.json', import.meta.url).pathname;
+
+function tfbuild(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1', NO_COLOR: '1' } });
+  return { code: r.status, err: r.stderr };
+}
+
+describe('absurd numbers are exit 2 before any work', () => {
+  for (const [jobs, why] of [[' ', /needs a whole number, got " "/], ['0', /at least 1/], ['1e9', /needs a whole number/], ['99999999', /at most 4096/], ['-3', /needs a whole number/], ['4x', /needs a whole number/]] as const) {
+    it(`--jobs ${JSON.stringify(jobs)}`, () => {
+      const v = makeVictim();
+      const before = v.snapshot();
+      const r = tfbuild(['plan', '1.4', '--jobs', jobs, '--host-facts', hostFacts, '--workdir', join(v.dir, 'w')]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(why);
+      expect(v.snapshot()).toEqual(before);
+    });
+  }
+});
+
+describe('a missing program', () => {
+  it('is exit 3 "NAME not found", not a tool failure', async () => {
+    const e = await run({ cmd: 'git-not-installed-here', args: ['clone'], effect: 'read', timeout: 5_000 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(EnvironmentError);
+    expect((e as EnvironmentError).exitCode).toBe(3);
+    expect((e as Error).message).toBe('git-not-installed-here not found on PATH.');
+  });
+});
+
+describe('locks', () => {
+  const lockIn = (dir: string, pid: number, extra: Record<string, unknown> = {}) =>
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid, host: hostname(), startedAt: '2026-01-01T00:00:00Z', command: 'tfbuild build 2.17', ...extra }));
+
+  it('a lock whose pid was reused by an unrelated process (start time differs) is stale and taken over', () => {
+    const w = makeTempDir('tfb-lock-');
+    lockIn(w, 1, { procStart: '999999999999' });
+    const held = acquireLock(w, 'tfbuild build 2.17');
+    expect(held.tookOverFrom?.pid).toBe(1);
+    held.release();
+  });
+
+  it('a lock naming a live non-tfbuild process (old lock format): exit 6 that says what the pid is now, never "kill 1"', () => {
+    const w = makeTempDir('tfb-lock-');
+    lockIn(w, 1);
+    const e = (() => { try { acquireLock(w, 'x'); return null; } catch (x) { return x; } })();
+    expect(e).toBeInstanceOf(ConflictError);
+    expect((e as ConflictError).hint).not.toMatch(/kill 1\b/);
+    expect((e as ConflictError).hint).toMatch(/may now be an unrelated process/);
+    expect((e as ConflictError).details.join('\n')).toMatch(/pid 1 is now: /);
+  });
+
+  it('a lock held by a live tfbuild: exit 6 suggesting to stop that pid', async () => {
+    const w = makeTempDir('tfb-lock-');
+    const child = spawn('bash', ['-c', 'exec -a tfbuild-fake-build sleep 30'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      lockIn(w, child.pid!, { procStart: readProcessStart(child.pid!) });
+      const e = (() => { try { acquireLock(w, 'x'); return null; } catch (x) { return x; } })();
+      expect(e).toBeInstanceOf(ConflictError);
+      expect((e as ConflictError).hint).toContain(`kill ${child.pid}`);
+    } finally {
+      child.kill();
+    }
+  });
+});
+
+describe('paths bazel cannot handle', () => {
+  it('a non-ASCII work dir is refused before cloning (exit 3) with the reason', async () => {
+    const root = makeTempDir('tfb-ascii-');
+    const w = join(root, 'täglich');
+    const step = { id: 'source', kind: 'source', title: 'clone', cmd: 'git', args: [], cwd: w, env: {}, pathPrepend: [], mode: 'clone', dir: join(w, 'src', 'v1.4.1'), repo: '/nonexistent', tag: 'v1.4.1', allowDirty: false };
+    const ctx = { plan: { workdir: w, steps: [] }, signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: root, runId: 't', setStatus: () => undefined, currentLog: null };
+    const e = await runSourceStep(step as never, ctx as never).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(EnvironmentError);
+    expect((e as Error).message).toMatch(/non-ASCII source dir.*täglich/);
+    expect(spawnSync('ls', [root], { encoding: 'utf8' }).stdout).toBe('');
+  });
+});
