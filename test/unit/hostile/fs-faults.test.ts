@@ -98,3 +98,38 @@ describe('a full --output disk (real ENOSPC on a private 256 KiB tmpfs)', () => 
     expect(readdirSync(out)).toEqual([]);
   });
 });
+
+describe('the install venv', () => {
+  const installStep = (venvDir: string) => ({ id: 'install', kind: 'install', title: 'install', cmd: 'pip', args: [], cwd: venvDir, env: {}, pathPrepend: [], mode: 'venv', python: 'python3', venvDir });
+
+  it('a half-made venv of its own (no completion marker) is removed and made again', async () => {
+    const { runInstallStep } = await import('../../../src/steps/install.js');
+    const root = makeTempDir('tfb-venv-');
+    const venv = join(root, 'venv');
+    mkdirSync(join(venv, 'bin'), { recursive: true });
+    writeFileSync(join(venv, '.tfbuild-owned'), '');
+    symlinkSync('/usr/bin/python3', join(venv, 'bin', 'python'));
+    const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: { wheel: join(root, 'missing.whl') }, logDir: root, runId: 't', setStatus: () => undefined, currentLog: null, plan: { steps: [] } };
+    await runInstallStep(installStep(venv) as never, ctx as never).catch(() => undefined); // pip then fails on the missing wheel
+    expect(readdirSync(venv)).toContain('.tfbuild-complete');
+    expect(readdirSync(join(venv, 'bin'))).toContain('pip');
+  }, 120_000);
+
+  it.skipIf(!canUnshare())('a full work dir while making the venv is exit 3 saying so (real ENOSPC on a private 4 MiB tmpfs)', () => {
+    const root = makeTempDir('tfb-venv-enospc-');
+    const work = join(root, 'w');
+    mkdirSync(work);
+    const installJs = new URL('../../../dist/steps/install.js', import.meta.url).pathname;
+    const script = `
+      import { runInstallStep } from ${JSON.stringify(installJs)};
+      const venvDir = process.argv[1] + '/venv';
+      const ctx = { signal: new AbortController().signal, emit() {}, outputs: { wheel: '/nonexistent.whl' }, logDir: process.argv[1], runId: 't', setStatus() {}, currentLog: null, plan: { steps: [] } };
+      try { await runInstallStep({ id: 'install', kind: 'install', title: 'i', cmd: 'pip', args: [], cwd: venvDir, env: {}, pathPrepend: [], mode: 'venv', python: 'python3', venvDir }, ctx); console.log(JSON.stringify({ ok: true })); }
+      catch (e) { console.log(JSON.stringify({ code: e.exitCode, message: e.message })); }`;
+    const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c',
+      'mount -t tmpfs -o size=4m tmpfs "$2" && exec node --input-type=module -e "$1" "$2"', 'sh', script, work], { encoding: 'utf8' });
+    const got = JSON.parse(r.stdout.trim().split('\n').pop()!) as { code: number; message: string };
+    expect(got.code).toBe(3);
+    expect(got.message).toMatch(/no space left on the device \(ENOSPC/);
+  }, 120_000);
+});
