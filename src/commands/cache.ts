@@ -1,13 +1,15 @@
 /**
  * `tfbuild cache [info|clean] [--disk-cache DIR] [--json]`: the size of bazel's disk cache and trimming it
- * (the trimmer itself is src/cache/disk-cache.ts).
+ * (the trimmer itself is src/cache/disk-cache.ts), and `tfbuild cache servers [--stop]`: the bazel servers of
+ * tfbuild's builds.
  */
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
+import { listBazelServers, stopBazelServers } from '../cache/bazel-servers.js';
 import { readDiskCacheInfo, trimDiskCache, type DiskCacheInfo, type TrimResult } from '../cache/disk-cache.js';
 import type { CliIO } from '../cli/main.js';
 import { UsageError } from '../errors.js';
-import { getDefaultDiskCache, resolvePath } from '../plan/paths.js';
+import { getDefaultDiskCache, getOutputUserRoot, resolvePath } from '../plan/paths.js';
 import { toJson } from '../ui/output.js';
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -48,8 +50,12 @@ export function formatTrimResult(r: TrimResult): string {
   return `${verb} ${r.removedFiles} files (${formatBytes(r.removedBytes)}) from ${r.dir}; ${r.remainingFiles} files (${formatBytes(r.remainingBytes)}) ${r.dryRun ? 'would remain' : 'remain'}.\n`;
 }
 
+function pathEnv() {
+  return { home: homedir(), cwd: process.cwd(), xdgCacheHome: process.env.XDG_CACHE_HOME };
+}
+
 function resolveCacheDir(opt: string | undefined): string {
-  const env = { home: homedir(), cwd: process.cwd(), xdgCacheHome: process.env.XDG_CACHE_HOME };
+  const env = pathEnv();
   return opt === undefined ? getDefaultDiskCache(env) : resolvePath(env, opt);
 }
 
@@ -93,6 +99,27 @@ export function register(program: Command, io: CliIO): Command {
         dryRun: o.dryRun ?? false,
       });
       io.stdout(o.json ? toJson(r) : formatTrimResult(r));
+    });
+  cache
+    .command('servers')
+    .description('the bazel servers of tfbuild builds still running (each holds memory until it idles out); --stop ends them')
+    .option('--stop', 'stop them (SIGTERM; a server finishes its current request first)')
+    .option('--json', 'print as JSON')
+    .action((o: { stop?: boolean; json?: boolean }) => {
+      const root = getOutputUserRoot(pathEnv());
+      const servers = listBazelServers(root);
+      const stopped = o.stop ? stopBazelServers(servers) : [];
+      if (o.json) {
+        io.stdout(toJson({ outputUserRoot: root, servers, stopped }));
+        return;
+      }
+      if (servers.length === 0) {
+        io.stdout(`No bazel server of tfbuild is running (output root ${root}).\n`);
+        return;
+      }
+      const lines = servers.map((s) => `  pid ${s.pid}  ${s.rssBytes === null ? '?' : formatBytes(s.rssBytes)}  ${s.workspace ?? '?'}`);
+      const tail = o.stop ? `Stopped ${stopped.length} of them.` : 'Stop them with: tfbuild cache servers --stop';
+      io.stdout([`${servers.length} bazel server(s) of tfbuild builds (output root ${root}):`, ...lines, tail, ''].join('\n'));
     });
   return cache;
 }

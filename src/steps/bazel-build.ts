@@ -7,13 +7,13 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import semver from 'semver';
 import { EnvironmentError, ToolError } from '../errors.js';
-import { which } from '../exec/index.js';
+import { getExecContext, which } from '../exec/index.js';
 import { registerSecrets } from '../exec/redact.js';
 import { expandEnvRefsOrThrow } from '../plan/remote.js';
 import { diagnoseFile, isOomMatch, type Match } from '../diagnose/index.js';
 import type { BazelStep } from '../plan/index.js';
 import { reduceResources, type Resources } from '../plan/resources.js';
-import { bazelBuild, hintForBazelExit, readBazelVersion } from '../tools/bazel.js';
+import { bazelBuild, bazelShutdown, hintForBazelExit, readBazelVersion } from '../tools/bazel.js';
 import { formatProgress } from '../tools/bazel-progress.js';
 import { getLogFile, stepRef, type StepContext, type StepOutputs } from './context.js';
 
@@ -57,8 +57,38 @@ function isOomFailure(exitCode: number | null, matches: readonly Match[]): boole
   return exitCode === 137 || matches.some((m) => isOomMatch(m));
 }
 
+/**
+ * Leave the machine as found. bazel keeps its server (a JVM holding GBs) for 3 hours after a build by default.
+ * A headless run (no terminal: CI, scripts, containers) shuts the server down when the build step ends, whatever
+ * its outcome; an interactive run keeps it for a quick rebuild, but for 15 idle minutes at most. An interrupted
+ * build keeps its server: the resume that usually follows reuses it.
+ */
+export const INTERACTIVE_MAX_IDLE_SECS = 900;
+
+export function isHeadless(): boolean {
+  return !process.stdout.isTTY || !process.stdin.isTTY || Boolean(process.env.CI);
+}
+
 /** Runs after runPlan's preflight, which called verifyBazel(step) and emitted its warning. */
 export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
+  const headless = isHeadless();
+  const startupArgs = headless ? step.startupArgs : [...step.startupArgs, `--max_idle_secs=${INTERACTIVE_MAX_IDLE_SECS}`];
+  let interrupted = false;
+  try {
+    return await runBazelAttempts({ ...step, startupArgs }, ctx);
+  } catch (e) {
+    interrupted = ctx.signal.aborted;
+    throw e;
+  } finally {
+    if (headless && !interrupted && !getExecContext().dryRun) {
+      await bazelShutdown({ bazel: step.cmd, cwd: step.cwd, startupArgs, env: step.env, logFile: getLogFile(ctx, 'bazel-shutdown') }).catch((e: unknown) => {
+        ctx.emit({ type: 'warning', step: stepRef(step), message: `Could not stop the bazel server: ${(e as Error).message}` });
+      });
+    }
+  }
+}
+
+async function runBazelAttempts(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
   let resources: Resources = { jobs: step.jobs, localRamMiB: step.localRamMiB };
   // Credentials stay ${VAR} references in the plan; expanded only now, and masked in every log and message.
   const expanded = expandEnvRefsOrThrow(step.buildArgs, process.env);

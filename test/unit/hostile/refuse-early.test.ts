@@ -94,3 +94,44 @@ describe('paths bazel cannot handle', () => {
     expect(spawnSync('ls', [root], { encoding: 'utf8' }).stdout).toBe('');
   });
 });
+
+describe("tfbuild's own downloads honour the proxy variables", () => {
+  it('a download goes through HTTP_PROXY (the host name resolves nowhere; only the proxy can answer)', async () => {
+    const { createServer } = await import('node:http');
+    const { connect } = await import('node:net');
+    const { fetchWithProxy, describeProxy } = await import('../../../src/tools/http.js');
+    // undici's proxy agent tunnels every request with CONNECT: the proxy records the target and relays the tunnel
+    // to a local server standing in for the release host.
+    const origin = createServer((_req, res) => res.end('via proxy'));
+    await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
+    const seen: string[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (req, socket) => {
+      seen.push(req.url ?? '');
+      const up = connect((origin.address() as { port: number }).port, '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        up.pipe(socket);
+        socket.pipe(up);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const port = (proxy.address() as { port: number }).port;
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy, http_proxy: process.env.http_proxy };
+    process.env.HTTP_PROXY = `http://127.0.0.1:${port}`;
+    delete process.env.NO_PROXY;
+    delete process.env.no_proxy;
+    delete process.env.http_proxy;
+    try {
+      const res = await fetchWithProxy('http://bazel-release.tfbuild-test.invalid/bazel-4.2.3');
+      expect(await res.text()).toBe('via proxy');
+      expect(seen).toEqual(['bazel-release.tfbuild-test.invalid:80']);
+      expect(describeProxy({ HTTPS_PROXY: 'http://u:secret@p:3128' })).toContain('//***@p:3128');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      proxy.closeAllConnections();
+      origin.closeAllConnections();
+      proxy.close();
+      origin.close();
+    }
+  });
+});
