@@ -61,6 +61,16 @@ const cases = [
     return ['plan', '1.4', '--recipe', recipe(() => lv.join('\n') + '\n'), '--host-facts', facts];
   } },
   { name: 'recipe with a dangling alias', expect: 4, message: '', args: () => ['plan', '1.4', '--recipe', recipe((t) => t.replace(/^(\s*tested:\s*).*$/m, '$1*nowhere')), '--host-facts', facts] },
+  ...[' ', '0', '1e9', '99999999', '-1'].map((j) => ({ name: `--jobs ${JSON.stringify(j)}`, expect: 2, message: '--jobs', args: (v) => ['plan', '1.4', '--jobs', j, '--host-facts', facts, '--workdir', join(v, 'w')] })),
+  { name: '--tag v1..2', expect: 2, message: 'not a release tag name', args: () => ['plan', '2.17', '--tag', 'v1..2', '--host-facts', facts] },
+  { name: 'saved plan sets LD_PRELOAD for configure', expect: 4, message: 'LD_PRELOAD', args: (v) => {
+    const plan = JSON.parse(spawnSync(process.execPath, [bin, 'plan', '1.4', '--json', '--host-facts', facts, '--workdir', join(scratch, 'pw')], { encoding: 'utf8' }).stdout);
+    plan.steps.find((s) => s.kind === 'configure').env.LD_PRELOAD = join(v, 'evil.so');
+    const p = join(mkdtempSync(join(scratch, 'plan-')), 'plan.json');
+    writeFileSync(p, JSON.stringify(plan));
+    return ['build', '1.4', '--plan', p, '--yes'];
+  } },
+  { name: 'explain on a directory', expect: 3, message: '', args: (v) => ['explain', v] },
   { name: 'explain on a 4 MB crafted mirrors log', expect: 0, message: '', maxMs: 20_000, args: () => {
     const p = join(scratch, 'crafted.log');
     const line = 'All mirrors are down: ['.repeat(64 * 1024 / 23);

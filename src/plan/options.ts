@@ -33,7 +33,7 @@ export const BuildOptionsSchema = z
     cudaPath: z.string().optional(),
     cudnnPath: z.string().optional(),
     bazel: z.string().optional().describe('bazel or bazelisk binary to use'),
-    jobs: z.number().int().min(1, 'at least 1 (bazel runs nothing with 0 jobs)').max(4096, 'at most 4096: more parallel actions than any machine can run is a typo').optional(),
+    jobs: z.number().int().min(1, '--jobs must be at least 1 (bazel runs nothing with 0 jobs)').max(4096, '--jobs must be at most 4096: more parallel actions than any machine can run is a typo').optional(),
     localRamMiB: z.number().int().positive().optional(),
     install: InstallSchema.default({ mode: 'venv' }),
     diskCache: z.union([z.string(), z.literal(false)]).optional().describe('bazel --disk_cache dir; false disables'),

@@ -41,9 +41,9 @@ const when = z.enum(['always', 'cpu', 'gpu']).default('always').describe('apply 
  * python paths) and the locale. Anything else (BASH_ENV, LD_PRELOAD, PYTHONSTARTUP, PATH…) could run code in a
  * process tfbuild starts, and recipes are data: such a name is a config error (exit 4).
  */
-const ALLOWED_ENV_PATTERNS = [/^TF_[A-Z0-9_]+$/, /^(?:CUDA|CUDNN|NCCL|TENSORRT|HERMETIC|ROCM|CLANG|GCC_HOST)_[A-Z0-9_]+$/];
+const ALLOWED_ENV_PATTERNS = [/^TF_[A-Z0-9_]+$/, /^(?:CUDA|CUDNN|NCCL|TENSORRT|HERMETIC|ROCM|CLANG|GCC_HOST|ANDROID)_[A-Z0-9_]+$/];
 const ALLOWED_ENV_NAMES = new Set([
-  'CC_OPT_FLAGS', 'PYTHON_BIN_PATH', 'PYTHON_LIB_PATH', 'USE_PYWRAP_RULES', 'WHEEL_NAME', 'USE_BAZEL_VERSION',
+  'CC_OPT_FLAGS', 'PYTHON_BIN_PATH', 'PYTHON_LIB_PATH', 'USE_DEFAULT_PYTHON_LIB_PATH', 'USE_PYWRAP_RULES', 'WHEEL_NAME', 'USE_BAZEL_VERSION', 'MPI_HOME',
   'LANG', 'LC_ALL', 'LC_CTYPE', 'HOST_C_COMPILER', 'HOST_CXX_COMPILER', 'COMPUTECPP_TOOLKIT_PATH', 'TRISYCL_INCLUDE_DIR',
 ]);
 

@@ -24,7 +24,7 @@ function tfbuild(args: string[]) {
 }
 
 describe('absurd numbers are exit 2 before any work', () => {
-  for (const [jobs, why] of [[' ', /needs a whole number, got " "/], ['0', /at least 1/], ['1e9', /needs a whole number/], ['99999999', /at most 4096/], ['-3', /needs a whole number/], ['4x', /needs a whole number/]] as const) {
+  for (const [jobs, why] of [[' ', /needs a whole number, got " "/], ['0', /--jobs must be at least 1/], ['1e9', /needs a whole number/], ['99999999', /--jobs must be at most 4096/], ['-3', /needs a whole number/], ['4x', /needs a whole number/]] as const) {
     it(`--jobs ${JSON.stringify(jobs)}`, () => {
       const v = makeVictim();
       const before = v.snapshot();
