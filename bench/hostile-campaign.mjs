@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
+import { URL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'bin/tfbuild.js');
