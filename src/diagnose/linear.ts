@@ -7,6 +7,7 @@
  * it for long lines and the default engine for short ones (src/diagnose/matcher.ts).
  */
 import { setFlagsFromString } from 'node:v8';
+import { skipClass } from './literal.js';
 
 let available: boolean | undefined;
 
@@ -105,11 +106,7 @@ export function findNestedQuantifier(source: string): string | undefined {
       continue;
     }
     if (ch === '[') {
-      i += 1;
-      if (source[i] === '^') i += 1;
-      if (source[i] === ']') i += 1;
-      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-      i += 1;
+      i = skipClass(source, i);
       continue;
     }
     if (ch === '(') {

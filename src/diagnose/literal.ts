@@ -89,7 +89,8 @@ function skipEscapePayload(source: string, i: number, letter: string): number {
   return i;
 }
 
-function skipClass(source: string, start: number): number {
+/** Index just past the character class that opens at `start`. */
+export function skipClass(source: string, start: number): number {
   let i = start + 1;
   if (source[i] === '^') i += 1;
   if (source[i] === ']') i += 1;
