@@ -1,4 +1,5 @@
 /** The options `build` and `plan` share: flags → BuildOptions (validated), and making the Plan from them. */
+import { verifyFlagCombinations } from './flag-checks.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Option, type Command } from 'commander';
@@ -103,6 +104,7 @@ export function parseCpuFlags(v: string | undefined): BuildOptionsInput['cpuFlag
 
 /** Only what the flags say (undefined = not given), so decide() can tell a flag from a default. */
 export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOptionsInput> {
+  verifyFlagCombinations(f);
   return {
     version,
     gpu: f.gpu,

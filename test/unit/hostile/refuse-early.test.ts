@@ -24,11 +24,31 @@ function tfbuild(args: string[]) {
 }
 
 describe('absurd numbers are exit 2 before any work', () => {
-  for (const [jobs, why] of [[' ', /needs a whole number, got " "/], ['0', /--jobs must be at least 1/], ['1e9', /needs a whole number/], ['99999999', /--jobs must be at most 4096/], ['-3', /needs a whole number/], ['4x', /needs a whole number/]] as const) {
+  for (const [jobs, why] of [[' ', /--jobs is empty/], ['0', /--jobs must be at least 1/], ['1e9', /needs a whole number/], ['99999999', /--jobs must be at most 4096/], ['-3', /needs a whole number/], ['4x', /needs a whole number/]] as const) {
     it(`--jobs ${JSON.stringify(jobs)}`, () => {
       const v = makeVictim();
       const before = v.snapshot();
       const r = tfbuild(['plan', '1.4', '--jobs', jobs, '--host-facts', hostFacts, '--workdir', join(v.dir, 'w')]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(why);
+      expect(v.snapshot()).toEqual(before);
+    });
+  }
+});
+
+describe('conflicting flags and values that name nothing are exit 2 before any work', () => {
+  for (const [args, why] of [
+    [['--no-install', '--install-into', '/usr/bin/python3'], /--no-install cannot go with --install-into/],
+    [['--install-into', '/usr/bin/python3', '--venv', '/tmp/v'], /--install-into cannot go with --venv/],
+    [['--source', '/tmp', '--repo', 'https://example.invalid/tf.git'], /--source cannot go with --repo/],
+    [['--output', ''], /--output is empty/],
+    [['--bazel', '/nonexistent/bazel'], /--bazel \/nonexistent\/bazel: no such file or directory/],
+    [['--python', '/nonexistent/python3'], /--python \/nonexistent\/python3: no such file/],
+  ] as const) {
+    it(args.join(' ') || '(empty)', () => {
+      const v = makeVictim();
+      const before = v.snapshot();
+      const r = tfbuild(['plan', '1.4', ...args, '--host-facts', hostFacts, '--workdir', join(v.dir, 'w')]);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(why);
       expect(v.snapshot()).toEqual(before);
