@@ -72,6 +72,9 @@ export function readPlanFile(path: string): Plan {
       hint: 'Regenerate it with this tfbuild version: tfbuild plan VERSION --json > plan.json',
     });
   }
+  if (parsed.data.steps.length === 0) {
+    throw new UsageError(`${path} is a plan with no steps: there is nothing to build.`, { hint: 'Write one with: tfbuild plan VERSION --json > plan.json' });
+  }
   const forbidden = findForbiddenEnv(parsed.data.steps);
   if (forbidden.length > 0) {
     throw new ConfigError(`${path} sets environment variables that configure and bazel do not read; a plan may not set them.`, {

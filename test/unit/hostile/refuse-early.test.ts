@@ -56,6 +56,18 @@ describe('conflicting flags and values that name nothing are exit 2 before any w
   }
 });
 
+describe('an empty plan', () => {
+  it('is exit 2 before any work', () => {
+    const plan = JSON.parse(spawnSync(process.execPath, [bin, 'plan', '1.4', '--json', '--host-facts', hostFacts], { encoding: 'utf8' }).stdout) as { steps: unknown[] };
+    plan.steps = [];
+    const p = join(makeTempDir('tfb-plan-'), 'plan.json');
+    writeFileSync(p, JSON.stringify(plan));
+    const r = tfbuild(['build', '1.4', '--plan', p, '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no steps: there is nothing to build/);
+  });
+});
+
 describe('a missing program', () => {
   it('is exit 3 "NAME not found", not a tool failure', async () => {
     const e = await run({ cmd: 'git-not-installed-here', args: ['clone'], effect: 'read', timeout: 5_000 }).catch((x: unknown) => x);
