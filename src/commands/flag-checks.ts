@@ -3,6 +3,8 @@
  * step, each with the flag named. Pure apart from existence checks of the paths given.
  */
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 
 interface CheckedFlags {
@@ -28,8 +30,12 @@ const PAIRS: Array<[keyof CheckedFlags, keyof CheckedFlags, string]> = [
   ['source', 'repo', '--repo is where a clone comes from; --source builds a checkout that is already there'],
 ];
 
-/** Flags whose value must name an existing file or directory. */
-const EXISTING: Array<keyof CheckedFlags> = ['source', 'recipe', 'python', 'hostCompiler', 'cudaPath', 'cudnnPath', 'bazel', 'installInto', 'hostFacts', 'config'];
+/**
+ * Flags whose value must name an existing directory. Programs (--bazel, --python, --install-into…) that are not
+ * there are the host's lack (exit 3, with install advice, from the preflight); data files (--recipe, --config) are
+ * config errors (exit 4) from their loaders.
+ */
+const EXISTING: Array<keyof CheckedFlags> = ['source'];
 
 const flagName = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
@@ -45,8 +51,8 @@ export function verifyFlagCombinations(f: CheckedFlags): void {
   }
   for (const k of EXISTING) {
     const v = f[k];
-    // A bare command name (python3, gcc-11, bazel) is looked up on PATH later; a path must exist now.
-    if (typeof v === 'string' && v.includes('/') && !existsSync(v)) {
+    // `~/x` is expanded by tfbuild itself (a quoted ~ reaches it unexpanded).
+    if (typeof v === 'string' && !existsSync(v.startsWith('~/') ? join(homedir(), v.slice(2)) : v)) {
       throw new UsageError(`${flagName(k)} ${v}: no such file or directory.`, { hint: `Check the path given to ${flagName(k)}.` });
     }
   }

@@ -67,6 +67,8 @@ function readCloneId(dir: string): string {
   try {
     return readFileSync(p, 'utf8').trim();
   } catch {
+    // A clone made before clone ids existed gets one now (its later steps run once more); dry runs write nothing.
+    if (getExecContext().dryRun) return '(dry-run)';
     const id = randomUUID();
     writeFileSync(p, id + '\n');
     return id;

@@ -42,8 +42,8 @@ describe('conflicting flags and values that name nothing are exit 2 before any w
     [['--install-into', '/usr/bin/python3', '--venv', '/tmp/v'], /--install-into cannot go with --venv/],
     [['--source', '/tmp', '--repo', 'https://example.invalid/tf.git'], /--source cannot go with --repo/],
     [['--output', ''], /--output is empty/],
-    [['--bazel', '/nonexistent/bazel'], /--bazel \/nonexistent\/bazel: no such file or directory/],
-    [['--python', '/nonexistent/python3'], /--python \/nonexistent\/python3: no such file/],
+    [['--source', '/nonexistent/tensorflow'], /--source \/nonexistent\/tensorflow: no such file or directory/],
+    [['--venv', ' '], /--venv is empty/],
   ] as const) {
     it(args.join(' ') || '(empty)', () => {
       const v = makeVictim();
