@@ -7,7 +7,7 @@
  * it for long lines and the default engine for short ones (src/diagnose/matcher.ts).
  */
 import { setFlagsFromString } from 'node:v8';
-import { skipClass } from './literal.js';
+import { skipAtom } from './literal.js';
 
 let available: boolean | undefined;
 
@@ -100,15 +100,12 @@ export function findNestedQuantifier(source: string): string | undefined {
   const open: Array<{ start: number; inner: boolean }> = [];
   let i = 0;
   while (i < source.length) {
+    const past = skipAtom(source, i);
+    if (past !== undefined) {
+      i = past;
+      continue;
+    }
     const ch = source[i]!;
-    if (ch === '\\') {
-      i += 2;
-      continue;
-    }
-    if (ch === '[') {
-      i = skipClass(source, i);
-      continue;
-    }
     if (ch === '(') {
       open.push({ start: i, inner: false });
       i += 1;
