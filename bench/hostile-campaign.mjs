@@ -65,7 +65,6 @@ const cases = [
   { name: 'recipe with a dangling alias', expect: 4, message: '', args: () => ['plan', '1.4', '--recipe', recipe((t) => t.replace(/^(\s*tested:\s*).*$/m, '$1*nowhere')), '--host-facts', facts] },
   ...[' ', '0', '1e9', '99999999', '-1'].map((j) => ({ name: `--jobs ${JSON.stringify(j)}`, expect: 2, message: '--jobs', args: (v) => ['plan', '1.4', '--jobs', j, '--host-facts', facts, '--workdir', join(v, 'w')] })),
   { name: '--no-install with --install-into', expect: 2, message: 'cannot go with', args: () => ['plan', '1.4', '--no-install', '--install-into', '/usr/bin/python3', '--host-facts', facts] },
-  { name: '--source with --repo', expect: 2, message: 'cannot go with', args: (v) => ['plan', '1.4', '--source', v, '--repo', 'https://example.invalid/x', '--host-facts', facts] },
   { name: 'empty --output', expect: 2, message: 'is empty', args: () => ['plan', '1.4', '--output', '', '--host-facts', facts] },
   { name: '--source naming nothing', expect: 2, message: 'no such file', args: () => ['plan', '1.4', '--source', '/nonexistent/tensorflow', '--host-facts', facts] },
   { name: '--tag v1..2', expect: 2, message: 'not a release tag name', args: () => ['plan', '2.17', '--tag', 'v1..2', '--host-facts', facts] },

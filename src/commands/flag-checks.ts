@@ -9,7 +9,6 @@ import { UsageError } from '../errors.js';
 
 interface CheckedFlags {
   source?: string | undefined;
-  repo?: string | undefined;
   recipe?: string | undefined;
   workdir?: string | undefined;
   output?: string | undefined;
@@ -27,7 +26,6 @@ interface CheckedFlags {
 
 const PAIRS: Array<[keyof CheckedFlags, keyof CheckedFlags, string]> = [
   ['installInto', 'venv', '--install-into installs into an existing python; --venv makes a new venv: pick one'],
-  ['source', 'repo', '--repo is where a clone comes from; --source builds a checkout that is already there'],
 ];
 
 /**

@@ -40,7 +40,6 @@ describe('conflicting flags and values that name nothing are exit 2 before any w
   for (const [args, why] of [
     [['--no-install', '--install-into', '/usr/bin/python3'], /--no-install cannot go with --install-into/],
     [['--install-into', '/usr/bin/python3', '--venv', '/tmp/v'], /--install-into cannot go with --venv/],
-    [['--source', '/tmp', '--repo', 'https://example.invalid/tf.git'], /--source cannot go with --repo/],
     [['--output', ''], /--output is empty/],
     [['--source', '/nonexistent/tensorflow'], /--source \/nonexistent\/tensorflow: no such file or directory/],
     [['--venv', ' '], /--venv is empty/],
