@@ -81,7 +81,7 @@ export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<S
     throw e;
   } finally {
     if (headless && !interrupted && !getExecContext().dryRun) {
-      await bazelShutdown({ bazel: step.cmd, cwd: step.cwd, startupArgs, env: step.env, logFile: getLogFile(ctx, 'bazel-shutdown') }).catch((e: unknown) => {
+      await bazelShutdown({ bazel: step.cmd, cwd: step.cwd, startupArgs, env: step.env }).catch((e: unknown) => {
         ctx.emit({ type: 'warning', step: stepRef(step), message: `Could not stop the bazel server: ${(e as Error).message}` });
       });
     }
