@@ -113,3 +113,47 @@ export class ReportedFailure extends TfbuildError {
     super(kind, message);
   }
 }
+
+/**
+ * Filesystem faults are the user's environment, not tfbuild bugs. Node's fs errors carry `code`, `syscall` and
+ * `path`; each code below gets the cause in words and what to do. Anything else is not a filesystem fault (null).
+ */
+const FS_CAUSES: Record<string, { cause: string; hint: string }> = {
+  EACCES: { cause: 'permission denied', hint: 'Fix the permissions (ls -ld the path) or choose a directory you can write (--workdir, --output).' },
+  EPERM: { cause: 'operation not permitted', hint: 'Fix the permissions or attributes (lsattr) of the path, or choose another directory.' },
+  EROFS: { cause: 'the filesystem is read-only', hint: 'Choose a directory on a writable filesystem (--workdir, --output).' },
+  EEXIST: { cause: 'it already exists', hint: 'Move the existing file away, or choose another path.' },
+  ENOSPC: { cause: 'no space left on the device', hint: 'Free some space (df -h the path), or point --workdir/--output at a disk with room.' },
+  EDQUOT: { cause: 'the disk quota is exhausted', hint: 'Free some space within your quota, or point --workdir/--output elsewhere.' },
+  ENOTDIR: { cause: 'a part of the path is a file, not a directory', hint: 'Remove or rename the file that is in the way, or choose another path.' },
+  EISDIR: { cause: 'it is a directory where a file was expected', hint: 'Move the directory away, or choose another path.' },
+  ELOOP: { cause: 'it is a symbolic link (tfbuild does not follow links here) or a link loop', hint: 'Remove the link; tfbuild creates this file itself.' },
+  ENAMETOOLONG: { cause: 'the path is too long', hint: 'Choose a shorter directory.' },
+  EMFILE: { cause: 'too many open files', hint: 'Raise the open-file limit (ulimit -n) and run again.' },
+  EIO: { cause: 'an I/O error from the device', hint: 'Check the disk (dmesg) and run again.' },
+};
+
+const FS_VERBS: Record<string, string> = {
+  open: 'open', mkdir: 'create the directory', write: 'write', rename: 'rename', unlink: 'remove', rmdir: 'remove',
+  rm: 'remove', copyfile: 'copy to', scandir: 'list', link: 'link', symlink: 'link', access: 'write to', chmod: 'change the mode of',
+};
+
+/** The EnvironmentError (exit 3) a filesystem fault becomes, or null when `e` is not one. */
+export function classifyFsError(e: unknown, path?: string): EnvironmentError | null {
+  if (e instanceof TfbuildError || !(e instanceof Error)) return null;
+  const err = e as NodeJS.ErrnoException;
+  const known = err.code === undefined ? undefined : FS_CAUSES[err.code];
+  if (known === undefined || (err.syscall === undefined && err.path === undefined && path === undefined)) return null;
+  const where = path ?? err.path ?? '(unknown path)';
+  const verb = FS_VERBS[err.syscall ?? ''] ?? 'use';
+  return new EnvironmentError(`Cannot ${verb} ${where}: ${known.cause} (${err.code}).`, { hint: known.hint, cause: e });
+}
+
+/** Run `fn`; a filesystem fault it throws becomes exit 3 naming `path`. */
+export function withFsErrors<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw classifyFsError(e, path) ?? e;
+  }
+}

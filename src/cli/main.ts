@@ -3,7 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { appendFileSync, readFileSync } from 'node:fs';
-import { EXIT_CODES, ReportedFailure, TfbuildError, ToolError, UsageError } from '../errors.js';
+import { classifyFsError, EXIT_CODES, ReportedFailure, TfbuildError, ToolError, UsageError } from '../errors.js';
 import { activeSecrets, redact } from '../exec/redact.js';
 import { configureExec } from '../exec/index.js';
 import { toEvent } from '../ui/events.js';
@@ -84,7 +84,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     await program.parseAsync(args, { from: 'user' });
     // Only the docker command still reports a failed container run this way (its owner converts it).
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.ok;
-  } catch (e) {
+  } catch (caught) {
+    const e = classifyFsError(caught) ?? caught;
     if (e instanceof ReportedFailure) return e.exitCode;
     const code = exitCodeFor(e, io);
     if (code !== EXIT_CODES.ok && wantsJson(argv)) io.stdout(JSON.stringify(toEvent({ type: 'error', error: errorInfo(e, code) })) + '\n');
@@ -102,6 +103,8 @@ function errorInfo(e: unknown, exitCode: number): { kind: string; message: strin
 }
 
 export function exitCodeFor(e: unknown, io: CliIO): number {
+  const fsFault = classifyFsError(e);
+  if (fsFault) e = fsFault;
   if (e instanceof CommanderError) {
     // --help and --version end with a CommanderError whose exitCode is 0.
     if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_CODES.ok;

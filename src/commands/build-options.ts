@@ -1,4 +1,5 @@
 /** The options `build` and `plan` share: flags → BuildOptions (validated), and making the Plan from them. */
+import { verifyFlagCombinations } from './flag-checks.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ConfigError, UsageError } from '../errors.js';
@@ -97,8 +98,8 @@ export function addBuildOptions(cmd: Command): Command {
 
 function toInt(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} needs a whole number, got "${v}".`, { hint: `e.g. ${flag} 4` });
+  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} needs a whole number, got ${JSON.stringify(v)}.`, { hint: `e.g. ${flag} 4` });
   return n;
 }
 
@@ -133,6 +134,7 @@ function parseCudaSource(v: string | undefined): 'hermetic' | 'local' | undefine
 
 /** Only what the flags say (undefined = not given), so decide() can tell a flag from a default. */
 export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOptionsInput> {
+  verifyFlagCombinations(f);
   return {
     version,
     gpu: f.gpu,

@@ -3,6 +3,7 @@
  * `build(opts, deps)` is the typed core, callable without argv; decisions are settled before the task list starts.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { findForbiddenEnv } from '../recipes/schema.js';
 import { resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
@@ -103,6 +104,16 @@ export function readPlanFile(path: string): Plan {
     throw new ConfigError(`${path} is not a valid tfbuild plan.`, {
       details: parsed.error.issues.slice(0, 8).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
       hint: 'Regenerate it with this tfbuild version: tfbuild plan VERSION --json > plan.json',
+    });
+  }
+  if (parsed.data.steps.length === 0) {
+    throw new UsageError(`${path} is a plan with no steps: there is nothing to build.`, { hint: 'Write one with: tfbuild plan VERSION --json > plan.json' });
+  }
+  const forbidden = findForbiddenEnv(parsed.data.steps);
+  if (forbidden.length > 0) {
+    throw new ConfigError(`${path} sets environment variables that configure and bazel do not read; a plan may not set them.`, {
+      details: forbidden,
+      hint: 'Remove them, or regenerate the plan: tfbuild plan VERSION --json > plan.json',
     });
   }
   const o = parsed.data.options;

@@ -1,171 +1,16 @@
 /**
- * `tfbuild cache [info|clean] [--disk-cache DIR] [--json]`: the size of bazel's disk cache and trimming it.
- *
- * bazel's disk cache is a plain directory (`ac/` action results, `cas/` blobs, each fanned out by hash prefix)
- * that bazel before 7 never shrinks. An entry's last use is the later of its atime and mtime (bazel rewrites
- * or reads an entry on a hit; noatime mounts only keep the mtime, so age trimming is conservative there).
- * Trimming removes least-recently-used entries first; an action result whose blob was trimmed is just a miss.
+ * `tfbuild cache [info|clean] [--disk-cache DIR] [--json]`: the size of bazel's disk cache and trimming it
+ * (the trimmer itself is src/cache/disk-cache.ts), and `tfbuild cache servers [--stop]`: the bazel servers of
+ * tfbuild's builds.
  */
 import type { Command } from 'commander';
-import { existsSync, type Dirent } from 'node:fs';
-import { lstat, readdir, rm, rmdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { listBazelServers, stopBazelServers } from '../cache/bazel-servers.js';
+import { readDiskCacheInfo, trimDiskCache, type DiskCacheInfo, type TrimResult } from '../cache/disk-cache.js';
 import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../errors.js';
-import { getDefaultDiskCache, resolvePath } from '../plan/paths.js';
+import { getDefaultDiskCache, getOutputUserRoot, resolvePath } from '../plan/paths.js';
 import { toJson } from '../ui/output.js';
-
-export interface CacheEntry {
-  path: string;
-  bytes: number;
-  /** ms since epoch: max(atime, mtime). */
-  lastUsed: number;
-  area: 'ac' | 'cas' | 'other';
-}
-
-export interface AreaStats {
-  files: number;
-  bytes: number;
-}
-
-export interface DiskCacheInfo {
-  dir: string;
-  exists: boolean;
-  files: number;
-  bytes: number;
-  ac: AreaStats;
-  cas: AreaStats;
-  other: AreaStats;
-  /** ISO dates of the least and most recently used entries; null when empty. */
-  oldest: string | null;
-  newest: string | null;
-}
-
-export interface TrimPolicy {
-  /** Remove entries not used for more than this many days. */
-  maxAgeDays?: number;
-  /** Then remove least-recently-used entries until the cache is at most this many bytes. */
-  maxBytes?: number;
-  /** Remove everything. */
-  all?: boolean;
-  dryRun?: boolean;
-  now?: number;
-}
-
-export interface TrimResult {
-  dir: string;
-  dryRun: boolean;
-  removedFiles: number;
-  removedBytes: number;
-  remainingFiles: number;
-  remainingBytes: number;
-}
-
-function areaOf(root: string, path: string): CacheEntry['area'] {
-  const first = relative(root, path).split(sep)[0];
-  return first === 'ac' ? 'ac' : first === 'cas' ? 'cas' : 'other';
-}
-
-/** Every file under the cache dir (no symlinks followed). */
-export async function readCacheEntries(dir: string): Promise<CacheEntry[]> {
-  if (!existsSync(dir)) return [];
-  const out: CacheEntry[] = [];
-  const stack = [dir];
-  while (stack.length > 0) {
-    const d = stack.pop() as string;
-    let items: Dirent[];
-    try {
-      items = await readdir(d, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const it of items) {
-      const p = join(d, it.name);
-      if (it.isDirectory()) stack.push(p);
-      else if (it.isFile()) {
-        const st = await lstat(p).catch(() => null);
-        if (st) out.push({ path: p, bytes: st.size, lastUsed: Math.max(st.atimeMs, st.mtimeMs), area: areaOf(dir, p) });
-      }
-    }
-  }
-  return out;
-}
-
-export function summarizeEntries(dir: string, entries: readonly CacheEntry[], exists = true): DiskCacheInfo {
-  const area = (a: CacheEntry['area']): AreaStats => {
-    const e = entries.filter((x) => x.area === a);
-    return { files: e.length, bytes: e.reduce((s, x) => s + x.bytes, 0) };
-  };
-  const times = entries.map((e) => e.lastUsed);
-  return {
-    dir,
-    exists,
-    files: entries.length,
-    bytes: entries.reduce((s, x) => s + x.bytes, 0),
-    ac: area('ac'),
-    cas: area('cas'),
-    other: area('other'),
-    oldest: times.length ? new Date(Math.min(...times)).toISOString() : null,
-    newest: times.length ? new Date(Math.max(...times)).toISOString() : null,
-  };
-}
-
-export async function readDiskCacheInfo(dir: string): Promise<DiskCacheInfo> {
-  return summarizeEntries(dir, await readCacheEntries(dir), existsSync(dir));
-}
-
-/** Which entries a policy removes (pure): too old first, then least recently used down to the size limit. */
-export function selectForTrim(entries: readonly CacheEntry[], policy: TrimPolicy): CacheEntry[] {
-  if (policy.all) return [...entries];
-  const now = policy.now ?? Date.now();
-  const byAge = [...entries].sort((a, b) => a.lastUsed - b.lastUsed);
-  const remove = new Set<CacheEntry>();
-  if (policy.maxAgeDays !== undefined) {
-    const cutoff = now - policy.maxAgeDays * 86_400_000;
-    for (const e of byAge) if (e.lastUsed < cutoff) remove.add(e);
-  }
-  if (policy.maxBytes !== undefined) {
-    let total = entries.reduce((s, e) => s + (remove.has(e) ? 0 : e.bytes), 0);
-    for (const e of byAge) {
-      if (total <= policy.maxBytes) break;
-      if (remove.has(e)) continue;
-      remove.add(e);
-      total -= e.bytes;
-    }
-  }
-  return byAge.filter((e) => remove.has(e));
-}
-
-async function removeEmptyDirs(root: string, dir: string): Promise<void> {
-  const items = await readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
-  for (const it of items) if (it.isDirectory()) await removeEmptyDirs(root, join(dir, it.name));
-  if (dir !== root) await rmdir(dir).catch(() => {});
-}
-
-export async function trimDiskCache(dir: string, policy: TrimPolicy): Promise<TrimResult> {
-  if (!policy.all && policy.maxAgeDays === undefined && policy.maxBytes === undefined) {
-    throw new UsageError('cache clean needs a policy: --max-age DAYS, --max-size SIZE, or --all.', {
-      hint: 'e.g. tfbuild cache clean --max-size 50G (keeps the most recently used 50 GiB), or --max-age 30.',
-    });
-  }
-  const entries = await readCacheEntries(dir);
-  const victims = selectForTrim(entries, policy);
-  if (!policy.dryRun) {
-    for (const v of victims) await rm(v.path, { force: true });
-    await removeEmptyDirs(dir, dir);
-  }
-  const removedBytes = victims.reduce((s, v) => s + v.bytes, 0);
-  const totalBytes = entries.reduce((s, v) => s + v.bytes, 0);
-  return {
-    dir,
-    dryRun: policy.dryRun ?? false,
-    removedFiles: victims.length,
-    removedBytes,
-    remainingFiles: entries.length - victims.length,
-    remainingBytes: totalBytes - removedBytes,
-  };
-}
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
@@ -205,8 +50,12 @@ export function formatTrimResult(r: TrimResult): string {
   return `${verb} ${r.removedFiles} files (${formatBytes(r.removedBytes)}) from ${r.dir}; ${r.remainingFiles} files (${formatBytes(r.remainingBytes)}) ${r.dryRun ? 'would remain' : 'remain'}.\n`;
 }
 
+function pathEnv() {
+  return { home: homedir(), cwd: process.cwd(), xdgCacheHome: process.env.XDG_CACHE_HOME };
+}
+
 function resolveCacheDir(opt: string | undefined): string {
-  const env = { home: homedir(), cwd: process.cwd(), xdgCacheHome: process.env.XDG_CACHE_HOME };
+  const env = pathEnv();
   return opt === undefined ? getDefaultDiskCache(env) : resolvePath(env, opt);
 }
 
@@ -250,6 +99,27 @@ export function register(program: Command, io: CliIO): Command {
         dryRun: o.dryRun ?? false,
       });
       io.stdout(o.json ? toJson(r) : formatTrimResult(r));
+    });
+  cache
+    .command('servers')
+    .description('the bazel servers of tfbuild builds still running (each holds memory until it idles out); --stop ends them')
+    .option('--stop', 'stop them (SIGTERM; a server finishes its current request first)')
+    .option('--json', 'print as JSON')
+    .action((o: { stop?: boolean; json?: boolean }) => {
+      const root = getOutputUserRoot(pathEnv());
+      const servers = listBazelServers(root);
+      const stopped = o.stop ? stopBazelServers(servers) : [];
+      if (o.json) {
+        io.stdout(toJson({ outputUserRoot: root, servers, stopped }));
+        return;
+      }
+      if (servers.length === 0) {
+        io.stdout(`No bazel server of tfbuild is running (output root ${root}).\n`);
+        return;
+      }
+      const lines = servers.map((s) => `  pid ${s.pid}  ${s.rssBytes === null ? '?' : formatBytes(s.rssBytes)}  ${s.workspace ?? '?'}`);
+      const tail = o.stop ? `Stopped ${stopped.length} of them.` : 'Stop them with: tfbuild cache servers --stop';
+      io.stdout([`${servers.length} bazel server(s) of tfbuild builds (output root ${root}):`, ...lines, tail, ''].join('\n'));
     });
   return cache;
 }

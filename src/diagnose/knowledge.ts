@@ -7,11 +7,18 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, EnvironmentError } from '../errors.js';
+import { compileLinear, findNestedQuantifier, hasLinearEngine } from './linear.js';
+import { requiredLiteral } from './literal.js';
 import { KnowledgeBaseSchema, SEVERITIES, type FailureEntry } from './schema.js';
 
 export interface CompiledEntry {
   entry: FailureEntry;
+  /** On V8's default (backtracking) engine: fast, used for lines up to FAST_ENGINE_LINE characters. */
   regexes: RegExp[];
+  /** The same patterns on the linear-time engine (src/diagnose/linear.ts), for longer lines. */
+  linear: RegExp[];
+  /** Per pattern, a substring every match contains (or undefined): a line without it is not tested at all. */
+  literals: Array<string | undefined>;
   /** Index into SEVERITIES: 0 = fatal … 3 = benign. */
   severityRank: number;
 }
@@ -47,11 +54,27 @@ export function validateKnowledgeBase(raw: unknown): ValidationResult<CompiledKn
   for (const entry of parsed.data.failures) {
     if (byId.has(entry.id)) errors.push(`${entry.id}: duplicate id`);
     const regexes: RegExp[] = [];
+    const linear: RegExp[] = [];
     for (const source of entry.patterns) {
       try {
         regexes.push(new RegExp(source, entry.flags));
       } catch (e) {
         errors.push(`${entry.id}: invalid pattern /${source}/${entry.flags}: ${(e as Error).message}`);
+        continue;
+      }
+      const nested = findNestedQuantifier(source);
+      if (nested !== undefined) {
+        errors.push(`${entry.id}: /${source}/ repeats ${nested}, a quantified group with a quantifier or alternation inside, which can backtrack for ever; unroll it (e.g. \\S+(?:, \\S+)* → [^ ]+[, ]*…) or match less`);
+        continue;
+      }
+      if (!hasLinearEngine()) {
+        linear.push(regexes[regexes.length - 1]!);
+        continue;
+      }
+      try {
+        linear.push(compileLinear(source, entry.flags));
+      } catch (e) {
+        errors.push(`${entry.id}: /${source}/${entry.flags} cannot run in linear time (${(e as Error).message}); drop backreferences and lookaround, and keep counted repeats small ({16} at most)`);
       }
     }
     for (const source of entry.patterns) {
@@ -59,7 +82,8 @@ export function validateKnowledgeBase(raw: unknown): ValidationResult<CompiledKn
         warnings.push(`${entry.id}: /${source}/ has several unbounded wildcards and may backtrack badly on long lines; use [^x]* or a literal`);
       }
     }
-    const compiled: CompiledEntry = { entry, regexes, severityRank: SEVERITIES.indexOf(entry.severity) };
+    const literals = entry.patterns.map((p) => requiredLiteral(p, entry.flags));
+    const compiled: CompiledEntry = { entry, regexes, linear, literals, severityRank: SEVERITIES.indexOf(entry.severity) };
     entries.push(compiled);
     byId.set(entry.id, compiled);
   }
@@ -69,7 +93,7 @@ export function validateKnowledgeBase(raw: unknown): ValidationResult<CompiledKn
   // reported under the other id, which is worth knowing but may be intended.
   for (const c of entries) {
     for (const example of c.entry.examples) {
-      if (!c.regexes.some((r) => r.test(example))) {
+      if (!c.regexes.some((r) => r.test(example)) || !c.linear.every((r, k) => r.test(example) === c.regexes[k]!.test(example))) {
         errors.push(`${c.entry.id}: example is not matched by any of its patterns: ${example}`);
         continue;
       }
@@ -81,12 +105,30 @@ export function validateKnowledgeBase(raw: unknown): ValidationResult<CompiledKn
   return { value: { entries, byId }, warnings, errors };
 }
 
+/**
+ * Lines up to this long run on V8's default engine: with no nested quantifier (refused above) its worst case is a
+ * low power of the line length, which at this size stays well under a millisecond. Longer lines run on the
+ * linear-time engine, so no line can stall the matcher.
+ */
+export const FAST_ENGINE_LINE = 2048;
+
+/** Does one of the entry's patterns match? Patterns whose required literal is absent are skipped. */
+export function entryMatches(c: CompiledEntry, line: string): boolean {
+  const set = line.length <= FAST_ENGINE_LINE ? c.regexes : c.linear;
+  for (let k = 0; k < set.length; k++) {
+    const lit = c.literals[k];
+    if (lit !== undefined && !line.includes(lit)) continue;
+    if (set[k]!.test(line)) return true;
+  }
+  return false;
+}
+
 /** The entry that owns a line: highest priority, then the more severe, then the earlier in the file. */
 export function pickWinner(entries: readonly CompiledEntry[], line: string): CompiledEntry | undefined {
   let best: CompiledEntry | undefined;
   for (const c of entries) {
     if (best && !outranksOnLine(c, best)) continue;
-    if (c.regexes.some((r) => r.test(line))) best = c;
+    if (entryMatches(c, line)) best = c;
   }
   return best;
 }

@@ -89,7 +89,8 @@ function skipEscapePayload(source: string, i: number, letter: string): number {
   return i;
 }
 
-function skipClass(source: string, start: number): number {
+/** Index just past the character class that opens at `start`. */
+export function skipClass(source: string, start: number): number {
   let i = start + 1;
   if (source[i] === '^') i += 1;
   if (source[i] === ']') i += 1;
@@ -99,20 +100,24 @@ function skipClass(source: string, start: number): number {
   return i;
 }
 
+/** Index just past the escape or character class at `i`, or undefined when neither starts there. */
+export function skipAtom(source: string, i: number): number | undefined {
+  if (source[i] === '\\') return i + 2;
+  if (source[i] === '[') return skipClass(source, i);
+  return undefined;
+}
+
 /** Index just past the group that opens at `start`, including a trailing quantifier; -1 if unbalanced. */
 function skipGroup(source: string, start: number): number {
   let depth = 0;
   let i = start;
   while (i < source.length) {
+    const past = skipAtom(source, i);
+    if (past !== undefined) {
+      i = past;
+      continue;
+    }
     const ch = source[i]!;
-    if (ch === '\\') {
-      i += 2;
-      continue;
-    }
-    if (ch === '[') {
-      i = skipClass(source, i);
-      continue;
-    }
     if (ch === '(') depth += 1;
     if (ch === ')') {
       depth -= 1;

@@ -4,7 +4,8 @@
  * anything; only the rare lines that pass are tested entry by entry.
  */
 import type { CompiledEntry, CompiledKnowledgeBase } from './knowledge.js';
-import { pickWinner } from './knowledge.js';
+import { FAST_ENGINE_LINE, pickWinner } from './knowledge.js';
+import { compileLinear, hasLinearEngine } from './linear.js';
 import { escapeRegExp, requiredLiteral } from './literal.js';
 import type { FailureStep, Severity } from './schema.js';
 
@@ -45,10 +46,11 @@ export interface Diagnosis {
 /** Longer lines are matched in full but stored cut, so a minified blob in a log cannot inflate a report. */
 export const MAX_STORED_LINE = 2000;
 /**
- * Entry patterns see at most this much of a line (the prefilter sees all of it), so one pattern that backtracks
- * cannot stall on a megabyte-long line. Bazel's longest real lines (a failed action's command) are ~50 KB.
+ * Entry patterns see at most this much of a line (the prefilter sees all of it). Every pattern runs in linear
+ * time on a long line (src/diagnose/linear.ts); this cap bounds the constant. Bazel puts the failure (`failed
+ * (Exit 137)`, `error:`) before a failed action's command, its longest real lines (~50 KB).
  */
-export const MAX_MATCHED_LINE = 256 * 1024;
+export const MAX_MATCHED_LINE = 64 * 1024;
 const MAX_SAMPLES = 5;
 const CONTEXT_BEFORE = 3;
 const CONTEXT_AFTER = 3;
@@ -91,15 +93,20 @@ export function buildPrefilter(entries: readonly CompiledEntry[]): (line: string
   }
   // A line containing "abcd" contains "bc": the shorter literal alone is enough.
   const minimal = [...literals].filter((a) => ![...literals].some((b) => b !== a && a.includes(b)));
-  const tests: RegExp[] = [];
-  if (minimal.length > 0) tests.push(new RegExp(minimal.map(escapeRegExp).join('|')));
-  for (const [flags, sources] of byFlags) tests.push(new RegExp(sources.join('|'), flags));
-  tests.push(...alone);
-  if (tests.length === 1) {
-    const only = tests[0]!;
-    return (line) => only.test(line);
+  // An alternation of plain strings costs at most (line length × their total length) on any engine; patterns
+  // without a literal get the same engine choice as the entries (FAST_ENGINE_LINE).
+  const literalTest = minimal.length > 0 ? new RegExp(minimal.map(escapeRegExp).join('|')) : null;
+  const fast: RegExp[] = [];
+  const slow: RegExp[] = [];
+  for (const [flags, sources] of byFlags) {
+    fast.push(new RegExp(sources.join('|'), flags));
+    slow.push(hasLinearEngine() ? compileLinear(sources.join('|'), flags) : fast[fast.length - 1]!);
   }
-  return (line) => tests.some((t) => t.test(line));
+  for (const r of alone) {
+    fast.push(r);
+    slow.push(hasLinearEngine() ? compileLinear(r.source, r.flags) : r);
+  }
+  return (line) => (literalTest !== null && literalTest.test(line)) || (line.length <= FAST_ENGINE_LINE ? fast : slow).some((t) => t.test(line));
 }
 
 interface Slot {

@@ -5,11 +5,10 @@
  * tail), never buffered whole unless the caller asks for `capture`.
  */
 import { execa } from 'execa';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { constants as fsConstants, createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { ToolError, InterruptedError } from '../errors.js';
+import { classifyFsError, EnvironmentError, InterruptedError, ToolError, withFsErrors } from '../errors.js';
 import { formatCommand } from './format.js';
 import { redact, redactArgs } from './redact.js';
 
@@ -167,7 +166,7 @@ function pumpLines(
         sink(clean.slice(start, i > start && clean.charCodeAt(i - 1) === 13 ? i - 1 : i), name);
         start = i + 1;
       }
-      if (log && !log.write(clean === text ? bytes : clean)) {
+      if (log && !log.destroyed && !log.write(clean === text ? bytes : clean)) {
         stream.pause();
         log.once('drain', () => stream.resume());
       }
@@ -232,10 +231,22 @@ export async function run(input: RunSpec): Promise<RunResult> {
   const out: string[] = [];
   const err: string[] = [];
   let log: WriteStream | undefined;
+  let logError: unknown;
   if (spec.logFile) {
-    mkdirSync(dirname(spec.logFile), { recursive: true });
+    const logFile = spec.logFile;
+    // Opened here, synchronously, so an unwritable log dir is an error before anything runs (exit 3), never an
+    // unhandled 'error' event later. O_NOFOLLOW: a link planted at the log's name is refused, not appended through.
+    const fd = withFsErrors(logFile, () => {
+      mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 });
+      return openSync(logFile, fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW, 0o600);
+    });
     // 1 MiB of buffer: a 64 KiB pipe chunk does not trip backpressure each time, memory stays bounded.
-    log = createWriteStream(spec.logFile, { flags: 'a', highWaterMark: 1 << 20 });
+    log = createWriteStream(logFile, { fd, highWaterMark: 1 << 20 });
+    // A full disk mid-run: stop logging, let the child finish, report the fault afterwards.
+    log.on('error', (e) => {
+      logError ??= e;
+      log!.emit('drain');
+    });
   }
   // Lines arrive redacted; pumpLines writes the log.
   const sink = (line: string, stream: 'stdout' | 'stderr') => {
@@ -291,7 +302,8 @@ export async function run(input: RunSpec): Promise<RunResult> {
     if (timedOut || cancelled) killGroup(pid, 'SIGKILL');
     live.delete(pid);
   }
-  if (log) await new Promise<void>((r) => log!.end(r));
+  if (log && !log.destroyed) await new Promise<void>((r) => log!.end(() => r()));
+  if (logError !== undefined) throw classifyFsError(logError, spec.logFile) ?? logError;
   const tail = ring.length < tailMax ? ring : [...ring.slice(ringNext), ...ring.slice(0, ringNext)];
 
   const spawnError = res.failed && res.exitCode === undefined && !res.signal && !timedOut && !cancelled
@@ -314,6 +326,13 @@ export async function run(input: RunSpec): Promise<RunResult> {
     throw new InterruptedError('SIGINT', `Stopped ${spec.title ?? spec.cmd}.`);
   }
   if ((spec.reject ?? true) && (result.exitCode !== 0 || timedOut)) {
+    // A program that is not installed is the host's lack (exit 3), not a failure of the program.
+    if (spawnError !== undefined && (res.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      const name = basename(spec.cmd);
+      throw new EnvironmentError(`${name} not found${spec.cmd.includes('/') ? ` at ${spec.cmd}` : ' on PATH'}.`, {
+        hint: spec.cmd.includes('/') ? `Check the path, or install ${name}.` : `Install ${name} (on Debian/Ubuntu: sudo apt-get install -y ${name === 'python3' ? 'python3' : name}), or put it on PATH.`,
+      });
+    }
     throw toolErrorFor(spec, result);
   }
   return result;

@@ -93,6 +93,12 @@ export function buildBazelArgs(i: BazelArgsInput): string[] {
   return [...new Set(flags)];
 }
 
+/**
+ * bazel keeps its server (a JVM holding GBs) for 3 hours after a build by default: tfbuild's builds give it 15 idle
+ * minutes, long enough for a quick rebuild (a headless run also shuts it down when its bazel step ends).
+ */
+export const BAZEL_MAX_IDLE_SECS = 900;
+
 export function buildStartupArgs(outputUserRoot: string): string[] {
-  return [`--output_user_root=${outputUserRoot}`];
+  return [`--output_user_root=${outputUserRoot}`, `--max_idle_secs=${BAZEL_MAX_IDLE_SECS}`];
 }

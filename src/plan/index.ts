@@ -10,7 +10,7 @@ import { buildBazelArgs, buildStartupArgs, getFlagBazelVersion } from './bazel-a
 import { buildConfigureEnv, CHILD_LOCALE, chooseCompilerRoute, sortEnv, type TemplateValues } from './configure-env.js';
 import { formatCcOptFlags, resolveCpuFlags } from './cpu-flags.js';
 import type { BuildOptions } from './options.js';
-import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, type PathEnv } from './paths.js';
+import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, verifyTagName, type PathEnv } from './paths.js';
 import { findEnvRefs, remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
@@ -82,6 +82,7 @@ export function createPlan(i: PlanInput): Plan {
   const { facts, recipe, options: o, pathEnv } = i;
   const warnings: string[] = [];
   const gpu = o.gpu;
+  verifyTagName(i.tag);
   const workdir = o.workdir !== undefined ? resolvePath(pathEnv, o.workdir) : getDefaultWorkdir(pathEnv, i.tag, gpu);
   let srcDir = o.source !== undefined ? resolvePath(pathEnv, o.source) : join(workdir, 'src', i.tag);
   // bazel refuses workspaces whose path has a space ("bazel does not currently work properly from paths containing

@@ -37,7 +37,7 @@ export const BuildOptionsSchema = z
       .default('hermetic')
       .describe('2.18+: hermetic (bazel downloads CUDA/cuDNN/NCCL) or local (the probed toolkit and cuDNN, via LOCAL_*_PATH)'),
     bazel: z.string().optional().describe('bazel or bazelisk binary to use'),
-    jobs: z.number().int().positive().optional(),
+    jobs: z.number().int().min(1, '--jobs must be at least 1 (bazel runs nothing with 0 jobs)').max(4096, '--jobs must be at most 4096: more parallel actions than any machine can run is a typo').optional(),
     localRamMiB: z.number().int().positive().optional(),
     install: InstallSchema.default({ mode: 'venv' }),
     diskCache: z.union([z.string(), z.literal(false)]).optional().describe('bazel --disk_cache dir; false disables'),

@@ -61,7 +61,12 @@ export function parseRecipeText(text: string, file: string, patchIds: ReadonlySe
     if (doc.errors.length > 0) {
       return { value: null, warnings, errors: doc.errors.map((e) => ({ file, path: '', message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
     }
-    data = doc.toJS();
+    try {
+      // An alias bomb (aliases of aliases) or an alias to no anchor throws here; a recipe needs neither.
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      return { value: null, warnings, errors: [{ file, path: '', message: `not usable YAML: ${(e as Error).message.split('\n')[0]}` }] };
+    }
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { value: null, warnings, errors: [{ file, path: '', message: 'a recipe must be a mapping of fields (see schema/recipe.schema.json)' }] };

@@ -35,9 +35,34 @@ const releaseVersion = z.string().regex(/^\d+\.\d+\.\d+$/, 'a release version li
 
 const when = z.enum(['always', 'cpu', 'gpu']).default('always').describe('apply to every build, CPU-only builds, or GPU builds');
 
+/**
+ * The environment variables a recipe, config or plan may set for configure and bazel: the names TensorFlow's
+ * configure and bazel rules read (TF_*, the CUDA/cuDNN/NCCL/TensorRT/hermetic toolchain settings, the compiler and
+ * python paths) and the locale. Anything else (BASH_ENV, LD_PRELOAD, PYTHONSTARTUP, PATH…) could run code in a
+ * process tfbuild starts, and recipes are data: such a name is a config error (exit 4).
+ */
+const ALLOWED_ENV_PATTERNS = [/^TF_[A-Z0-9_]+$/, /^(?:CUDA|CUDNN|NCCL|TENSORRT|HERMETIC|ROCM|CLANG|GCC_HOST|ANDROID)_[A-Z0-9_]+$/];
+const ALLOWED_ENV_NAMES = new Set([
+  'CC_OPT_FLAGS', 'PYTHON_BIN_PATH', 'PYTHON_LIB_PATH', 'USE_DEFAULT_PYTHON_LIB_PATH', 'USE_PYWRAP_RULES', 'WHEEL_NAME', 'USE_BAZEL_VERSION', 'MPI_HOME',
+  'LANG', 'LC_ALL', 'LC_CTYPE', 'HOST_C_COMPILER', 'HOST_CXX_COMPILER', 'COMPUTECPP_TOOLKIT_PATH', 'TRISYCL_INCLUDE_DIR',
+]);
+
+export function isAllowedEnvName(name: string): boolean {
+  return ALLOWED_ENV_NAMES.has(name) || ALLOWED_ENV_PATTERNS.some((p) => p.test(name));
+}
+
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/)
+  .superRefine((name, ctx) => {
+    if (!isAllowedEnvName(name)) {
+      ctx.addIssue({ code: 'custom', message: `${name} is not a variable configure or bazel reads (TF_*, CUDA_*, CC_OPT_FLAGS, PYTHON_BIN_PATH…); other names could run code` });
+    }
+  });
+
 export const EnvEntrySchema = z
   .object({
-    name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).describe('environment variable read by ./configure'),
+    name: envName.describe('environment variable read by ./configure'),
     value: z.string().optional().describe('literal or template value, e.g. "{cudaPath}"; mutually exclusive with bool'),
     bool: z
       .union([z.boolean(), z.enum(['gpu', 'cpu'])])
@@ -51,7 +76,7 @@ export const EnvEntrySchema = z
 export type EnvEntry = z.infer<typeof EnvEntrySchema>;
 
 export const RepoEnvSchema = z
-  .object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string(), when })
+  .object({ name: envName, value: z.string(), when })
   .strict()
   .describe('a --repo_env=NAME=VALUE passed to bazel');
 
@@ -186,3 +211,8 @@ export const RecipeSchema = z
 
 export type Recipe = z.infer<typeof RecipeSchema>;
 export type RecipeInput = z.input<typeof RecipeSchema>;
+
+/** The names a saved plan's steps set that no recipe may set (a hand-edited plan is data too). */
+export function findForbiddenEnv(steps: ReadonlyArray<{ id: string; env: Readonly<Record<string, string>> }>): string[] {
+  return steps.flatMap((s) => Object.keys(s.env).filter((k) => !isAllowedEnvName(k)).map((k) => `steps.${s.id}.env.${k}`));
+}

@@ -15,6 +15,8 @@ export interface LockInfo {
   host: string;
   startedAt: string;
   command: string;
+  /** The owner's start time (readProcessStart), to tell it from a later process given the same pid. */
+  procStart?: string;
 }
 
 export interface HeldLock {
@@ -38,21 +40,55 @@ export function readLock(workdir: string): LockInfo | null {
   try {
     const v = JSON.parse(readFileSync(join(workdir, LOCK_FILE), 'utf8')) as Partial<LockInfo>;
     if (typeof v.pid !== 'number') return null;
-    return { pid: v.pid, host: String(v.host ?? ''), startedAt: String(v.startedAt ?? ''), command: String(v.command ?? '') };
+    return {
+      pid: v.pid, host: String(v.host ?? ''), startedAt: String(v.startedAt ?? ''), command: String(v.command ?? ''),
+      ...(typeof v.procStart === 'string' ? { procStart: v.procStart } : {}),
+    };
   } catch {
     return null;
   }
 }
 
+/**
+ * The command line of a live local process, or null when it cannot be read (gone, or no /proc). A pid is reused
+ * after a reboot or wrap-around, so a lock's pid may now name an unrelated process (pid 1 in a container).
+ */
+export function readProcessCommand(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((s) => s !== '').join(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** When the process started, in clock ticks since boot (/proc/PID/stat field 22); null when unreadable. */
+export function readProcessStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The lock's pid is alive but started at another time than the lock's owner did: a reused pid, not the owner. */
+function isPidReused(l: LockInfo): boolean {
+  if (l.procStart === undefined) return false;
+  const now = readProcessStart(l.pid);
+  return now !== null && now !== l.procStart;
+}
+
 export function isLockStale(l: LockInfo | null): boolean {
   // A lock from another host (shared work dir over NFS) cannot be checked: treat it as held.
-  return l === null || (l.host === hostname() && !isProcessAlive(l.pid));
+  return l === null || (l.host === hostname() && (!isProcessAlive(l.pid) || isPidReused(l)));
 }
 
 export function acquireLock(workdir: string, command: string): HeldLock {
   mkdirSync(workdir, { recursive: true });
   const path = join(workdir, LOCK_FILE);
-  const mine: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+  const procStart = readProcessStart(process.pid);
+  const mine: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command, ...(procStart === null ? {} : { procStart }) };
   const text = JSON.stringify(mine) + '\n';
   let tookOverFrom: LockInfo | null = null;
   try {
@@ -63,9 +99,13 @@ export function acquireLock(workdir: string, command: string): HeldLock {
     if (held && held.pid === process.pid && held.host === mine.host) {
       // Re-entrant within one process (e.g. build → patch).
     } else if (!isLockStale(held)) {
-      throw new ConflictError(`Another tfbuild (pid ${held!.pid}, started ${held!.startedAt}) is building in ${workdir}.`, {
-        details: [`its command: ${held!.command}`],
-        hint: `Wait for it to finish, stop it (kill ${held!.pid}), or use another --workdir.`,
+      const running = held!.host === hostname() ? readProcessCommand(held!.pid) : null;
+      const isTfbuild = running !== null && running.includes('tfbuild');
+      throw new ConflictError(`Another tfbuild (pid ${held!.pid}${held!.host === hostname() ? '' : ` on ${held!.host}`}, started ${held!.startedAt}) holds the lock of ${workdir}.`, {
+        details: [`its command: ${held!.command}`, ...(running !== null && !isTfbuild ? [`pid ${held!.pid} is now: ${running}`] : [])],
+        hint: isTfbuild
+          ? `Wait for it to finish, stop it (kill ${held!.pid}), or use another --workdir.`
+          : `If no tfbuild is building in ${workdir} (pid ${held!.pid} may now be an unrelated process), remove ${path} yourself; or use another --workdir.`,
       });
     }
     tookOverFrom = held;

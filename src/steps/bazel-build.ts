@@ -13,7 +13,7 @@ import { expandEnvRefsOrThrow } from '../plan/remote.js';
 import { diagnoseFile, isOomMatch, type Match } from '../diagnose/index.js';
 import { getBazelBuildFlags, type BazelStep } from '../plan/index.js';
 import { reduceResources, type Resources } from '../plan/resources.js';
-import { bazelBuild, hintForBazelExit, readBazelVersion } from '../tools/bazel.js';
+import { bazelBuild, bazelShutdown, hintForBazelExit, readBazelVersion } from '../tools/bazel.js';
 import { actionCountOutputs, formatProgress, getActionCounts } from '../tools/bazel-progress.js';
 import { getLogFile, stepRef, type StepContext, type StepOutputs } from './context.js';
 
@@ -85,17 +85,38 @@ export function writeCredentialsRc(step: BazelStep, env: Readonly<Record<string,
   return () => rmSync(file, { force: true });
 }
 
+/**
+ * Leave the machine as found. The plan gives bazel's server a short --max_idle_secs; a headless run (no terminal:
+ * CI, scripts, containers) also shuts it down when the build step ends, whatever its outcome. An interrupted build
+ * keeps its server: the resume that usually follows reuses it.
+ */
+export function isHeadless(): boolean {
+  return !process.stdout.isTTY || !process.stdin.isTTY || Boolean(process.env.CI);
+}
+
 /** Runs after runPlan's preflight, which called verifyBazel(step) and emitted its warning. */
 export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
   const removeRc = writeCredentialsRc(step);
+  const headless = isHeadless();
+  const startupArgs = step.startupArgs;
+  let interrupted = false;
   try {
-    return await runBazelBuild(step, ctx);
+    return await runBazelAttempts(step, ctx);
+  } catch (e) {
+    interrupted = ctx.signal.aborted;
+    throw e;
   } finally {
+    if (headless && !interrupted && !getExecContext().dryRun) {
+      await bazelShutdown({ bazel: step.cmd, cwd: step.cwd, startupArgs, env: step.env }).catch((e: unknown) => {
+        ctx.emit({ type: 'warning', step: stepRef(step), message: `Could not stop the bazel server: ${(e as Error).message}` });
+      });
+    }
+    // After the shutdown: the server's startup options name this file.
     removeRc();
   }
 }
 
-async function runBazelBuild(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
+async function runBazelAttempts(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
   let resources: Resources = { jobs: step.jobs, localRamMiB: step.localRamMiB };
   // Credentials stay ${VAR} references in the plan; expanded only now, and masked in every log and message.
   const expanded = expandEnvRefsOrThrow(getBazelBuildFlags(step), process.env);

@@ -1,12 +1,14 @@
 /** install: a new venv in the work dir (default), --install-into PYTHON, or nothing. Never sudo, never a system pip. */
-import { existsSync } from 'node:fs';
+import { existsSync, statfsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { getExecContext } from '../exec/index.js';
 import { withWheel, type InstallStep } from '../plan/index.js';
 import { createVenv, pipInstall, readPythonInfo, runPython, venvPython } from '../tools/python.js';
 import { getLogFile, type StepContext, type StepOutputs } from './context.js';
 import { verifyWheelRunsHere } from './wheel-guard.js';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, withFsErrors } from '../errors.js';
+import { isOwnedDir, makeOwnedDir } from '../state/owned.js';
 
 /** Checked before the build: the interpreter runs and can make a venv / has pip (hours before install). */
 export async function verifyInstallTarget(step: InstallStep): Promise<void> {
@@ -58,15 +60,53 @@ export async function verifyInstallable(python: string): Promise<void> {
   }
 }
 
+/** Written into a venv tfbuild made once `python -m venv` has finished: without it the venv is half-made. */
+const VENV_COMPLETE = '.tfbuild-complete';
+/** Below this much free space, a failed venv creation is a full disk, whatever python printed. */
+const LOW_DISK_BYTES = 256 * 1024 * 1024;
+
+function freeBytes(dir: string): number | null {
+  try {
+    const st = statfsSync(dir);
+    return st.bavail * st.bsize;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The venv's python: reused when tfbuild finished making it (or it is a venv of the user's, without our marker);
+ * a half-made venv of ours (a full disk, an interrupt) is removed and made again. A failure with the disk nearly
+ * full is exit 3 saying so (Debian's venv blames a missing ensurepip for any ensurepip failure).
+ */
+async function ensureVenv(basePython: string, dir: string, ctx: StepContext): Promise<string> {
+  const python = venvPython(dir);
+  if (existsSync(python) && (existsSync(join(dir, VENV_COMPLETE)) || !isOwnedDir(dir))) return python;
+  if (getExecContext().dryRun) return (await createVenv({ python: basePython, dir, signal: ctx.signal })).python;
+  makeOwnedDir(dir, 'The venv dir');
+  try {
+    await createVenv({ python: basePython, dir, signal: ctx.signal });
+  } catch (e) {
+    const free = freeBytes(dir);
+    if (free !== null && free < LOW_DISK_BYTES) {
+      throw new EnvironmentError(`Cannot create the venv ${dir}: no space left on the device (ENOSPC; ${Math.round(free / 1024)} KiB free).`, {
+        hint: 'Free some space (df -h), or point --workdir at a disk with room; the half-made venv is removed on the next run.',
+        cause: e,
+      });
+    }
+    throw e;
+  }
+  withFsErrors(dir, () => writeFileSync(join(dir, VENV_COMPLETE), ''));
+  return python;
+}
+
 export async function runInstallStep(step: InstallStep, ctx: StepContext): Promise<StepOutputs> {
   if (step.mode === 'none') return {};
   const wheel = ctx.outputs.wheel ?? (getExecContext().dryRun ? '<the built wheel>.whl' : undefined);
   if (!wheel) throw new ConfigError('Nothing to install: the package step recorded no wheel.', { hint: 'Run the build without --resume.' });
   const logFile = getLogFile(ctx, 'install');
   ctx.currentLog = logFile;
-  if (step.mode === 'venv' && step.venvDir && !existsSync(venvPython(step.venvDir))) {
-    await createVenv({ python: step.python, dir: step.venvDir, signal: ctx.signal });
-  }
+  if (step.mode === 'venv' && step.venvDir) await ensureVenv(step.python, step.venvDir, ctx);
   // The plan's pip command, exactly as shown (a plan saved before the field existed: the same command).
   const pip = step.pip ?? { cmd: step.targetPython ?? step.python, args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '{wheel}'], env: {} };
   // The same refusal as `tfbuild install`: a wheel this CPU or python cannot run is not installed (--no-install skips).

@@ -1,15 +1,15 @@
 /**
  * package: the era's packaging (build_pip_package DIR, or the :wheel rule's wheel_house), then the wheel goes to
  * --output without ever overwriting a wheel of the same name, with <wheel>.tfbuild.json (what was built and how)
- * beside it. Both land atomically: a hard link from a temp file (fails if the name exists) and temp + rename.
+ * beside it (publishWheel: both or neither).
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { ConflictError, EnvironmentError, ToolError } from '../errors.js';
+import { accessSync, constants, copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { classifyFsError, ConflictError, EnvironmentError, ToolError, withFsErrors } from '../errors.js';
 import { getExecContext } from '../exec/index.js';
 import type { PackageStep } from '../plan/index.js';
-import { writeFileAtomic } from '../state/atomic.js';
+import { makeOwnedDir } from '../state/owned.js';
 import { runBuildPipPackage } from '../tools/tf-scripts.js';
 import { getLogFile, withPath, type StepContext, type StepOutputs } from './context.js';
 
@@ -61,13 +61,49 @@ function producerCommand(step: PackageStep, ctx: StepContext): string[] {
   return bazel ? [bazel.cmd, ...bazel.args] : [];
 }
 
+/**
+ * Publish the wheel and its build-info so that either both are there or neither: both are first written in full to
+ * temp names in --output (a full disk fails here and the temp files are removed), then hard-linked to their names
+ * (a link fails if the name exists, so nothing is overwritten): build-info first, then the wheel; a wheel that
+ * cannot be linked takes its build-info back out.
+ */
+export function publishWheel(built: string, target: string, metaText: string): void {
+  const dir = dirname(target);
+  const tag = `${process.pid}.${Date.now()}`;
+  const tmpWheel = join(dir, `.${basename(target)}.${tag}.tmp`);
+  const tmpMeta = join(dir, `.${basename(target)}.tfbuild.json.${tag}.tmp`);
+  const metaPath = `${target}.tfbuild.json`;
+  let metaLinked = false;
+  try {
+    withFsErrors(dir, () => {
+      writeFileSync(tmpMeta, metaText, { flag: 'wx' });
+      copyFileSync(built, tmpWheel, constants.COPYFILE_EXCL);
+    });
+    try {
+      linkSync(tmpMeta, metaPath);
+      metaLinked = true;
+      linkSync(tmpWheel, target);
+    } catch (e) {
+      if (metaLinked) rmSync(metaPath, { force: true });
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new ConflictError(`${metaLinked ? target : metaPath} appeared while packaging; tfbuild never overwrites a wheel.`, {
+          hint: `Move it away, or pass another --output. The new wheel is still at ${built}.`,
+        });
+      }
+      throw classifyFsError(e, dir) ?? e;
+    }
+  } finally {
+    rmSync(tmpWheel, { force: true });
+    rmSync(tmpMeta, { force: true });
+  }
+}
+
 export async function runPackageStep(step: PackageStep, ctx: StepContext): Promise<StepOutputs> {
   if (!getExecContext().dryRun) verifyOutputDir(step.outputDir);
   if (step.packaging === 'build_pip_package') {
     // A fresh staging dir: an older wheel left there must not be mistaken for this build's.
     if (!getExecContext().dryRun) {
-      rmSync(step.stagingDir, { recursive: true, force: true });
-      mkdirSync(step.stagingDir, { recursive: true });
+      makeOwnedDir(step.stagingDir, 'The wheel staging dir');
     }
     const logFile = getLogFile(ctx, 'package');
     ctx.currentLog = logFile;
@@ -89,18 +125,6 @@ export async function runPackageStep(step: PackageStep, ctx: StepContext): Promi
       hint: `Move it away, or pass another --output. The new wheel is still at ${built}.`,
     });
   }
-  const tmp = join(step.outputDir, `.${name}.${process.pid}.tmp`);
-  copyFileSync(built, tmp);
-  try {
-    linkSync(tmp, target);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new ConflictError(`${target} appeared while packaging; tfbuild never overwrites a wheel.`, { hint: 'Pass another --output.' });
-    }
-    throw e;
-  } finally {
-    unlinkSync(tmp);
-  }
   const meta = {
     tfbuild: 1,
     wheel: name,
@@ -109,7 +133,7 @@ export async function runPackageStep(step: PackageStep, ctx: StepContext): Promi
     commit: ctx.outputs.commit ?? null,
     ...step.metadata,
   };
-  writeFileAtomic(`${target}.tfbuild.json`, JSON.stringify(meta, null, 2) + '\n');
+  publishWheel(built, target, JSON.stringify(meta, null, 2) + '\n');
   ctx.setStatus(target);
   return { wheel: target, sha256 };
 }

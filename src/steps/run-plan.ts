@@ -3,6 +3,7 @@
  * Steps finished earlier with the same inputs (chained hashes, src/state) are skipped when resuming; a changed
  * input re-runs its step and every step after it. On failure the step's log is diagnosed (src/diagnose).
  */
+import { areProductsIntact } from './products.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { Listr } from 'listr2';
 import { InterruptedError, TfbuildError, ToolError } from '../errors.js';
@@ -168,7 +169,8 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
         title: step.title,
         task: async (_: unknown, task: { output: string; title: string; skip: (m?: string) => void }) => {
           const inputHash = hashInputs(prevHash, prevOutputs, hashedStep(step), extraInputs(step));
-          const done = step.kind === 'source' ? null : findFinished(previous, step.id, inputHash);
+          const recorded = step.kind === 'source' ? null : findFinished(previous, step.id, inputHash);
+          const done = recorded && (await areProductsIntact(step, recorded.outputs)) ? recorded : null;
           if (done) {
             Object.assign(ctx.outputs, done.outputs);
             state = recordFinished(state, order, done);

@@ -16,6 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, EnvironmentError, UsageError } from '../errors.js';
 import type { HostFacts } from '../probe/types.js';
+import { describeProxy, fetchWithProxy } from './http.js';
 import type { Recipe } from '../recipes/schema.js';
 
 export const PLATFORMS = ['linux-x86_64', 'linux-arm64', 'darwin-x86_64', 'darwin-arm64'] as const;
@@ -181,7 +182,7 @@ export async function downloadBazel(spec: DownloadSpec): Promise<DownloadResult>
     await rm(dest, { force: true });
   }
   await mkdir(dirname(dest), { recursive: true });
-  const fetchImpl = spec.fetchImpl ?? ((u, i) => fetch(u, i));
+  const fetchImpl = spec.fetchImpl ?? ((u, i) => fetchWithProxy(u, i));
   const attempts = spec.attempts ?? 4;
   const backoff = spec.backoffMs ?? 500;
   const tmp = `${dest}.part-${process.pid}-${Date.now()}`;
@@ -225,7 +226,7 @@ export async function downloadBazel(spec: DownloadSpec): Promise<DownloadResult>
   }
   throw new EnvironmentError(`Could not download bazel ${spec.version}.`, {
     details: failures.slice(-6),
-    hint: 'Check the network or proxy (HTTPS_PROXY), or install that bazel yourself / use bazelisk and pass --bazel PATH.',
+    hint: `tfbuild connected ${describeProxy()}: check the network or the proxy variables, or install that bazel yourself / use bazelisk and pass --bazel PATH.`,
   });
 }
 

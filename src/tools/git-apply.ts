@@ -1,4 +1,5 @@
 /** `git apply` for unified-diff patches (works in any directory, git repository or not). */
+import { formatCommand } from '../exec/format.js';
 import { run } from '../exec/index.js';
 
 const GIT_ENV = { LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8', GIT_TERMINAL_PROMPT: '0' };
@@ -32,7 +33,7 @@ export async function gitApply(dir: string, patchFile: string): Promise<void> {
     timeout: 'query',
     env: GIT_ENV,
     title: `git apply ${patchFile}`,
-    hint: `Check the patch with: git -C ${dir} apply --check ${patchFile}`,
+    hint: `Check the patch with: ${formatCommand(['git', '-C', dir, 'apply', '--check', patchFile])}`,
   });
 }
 

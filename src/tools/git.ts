@@ -2,6 +2,7 @@
  * git adapter: typed verbs over src/exec. Read-only queries use the `query` timeout; a clone uses `networkGit`
  * (TensorFlow's repository is large even shallow). Every failure is a ToolError with a hint.
  */
+import { formatCommand } from '../exec/format.js';
 import { resolve } from 'node:path';
 import { run, type RunResult } from '../exec/index.js';
 import { ToolError } from '../errors.js';
@@ -30,7 +31,7 @@ async function gitQuery(dir: string, args: string[], title: string, hint?: strin
     timeout: 'query',
     env: GIT_ENV,
     title,
-    hint: hint ?? `Check that ${dir} is a git checkout (git -C ${dir} status).`,
+    hint: hint ?? `Check that ${dir} is a git checkout (${formatCommand(['git', '-C', dir, 'status'])}).`,
   });
 }
 
@@ -75,7 +76,7 @@ export async function readHeadAndTag(dir: string, tag: string): Promise<{ head: 
   });
   const [head, tagCommit] = splitLines(r.stdout);
   if (head === undefined || !/^[0-9a-f]{40,64}$/.test(head)) {
-    throw new ToolError(`git could not read HEAD in ${dir}.`, { command: r.command, exitCode: r.exitCode, tail: r.tail, hint: `Check the checkout: git -C ${dir} status` });
+    throw new ToolError(`git could not read HEAD in ${dir}.`, { command: r.command, exitCode: r.exitCode, tail: r.tail, hint: `Check the checkout: ${formatCommand(['git', '-C', dir, 'status'])}` });
   }
   return { head, tagCommit: r.exitCode === 0 && tagCommit !== undefined && /^[0-9a-f]{40,64}$/.test(tagCommit) ? tagCommit : null };
 }
@@ -130,7 +131,7 @@ export async function cloneTag(spec: CloneTagSpec): Promise<RunResult> {
     env: GIT_ENV,
     capture: false,
     title: `git clone ${spec.tag}`,
-    hint: `Check that ${spec.url} is reachable and has the tag ${spec.tag} (git ls-remote --tags ${spec.url}); ` +
+    hint: `Check that ${spec.url} is reachable and has the tag ${spec.tag} (${formatCommand(['git', 'ls-remote', '--tags', spec.url])}); ` +
       `remove ${spec.dest} if a half-finished clone is left.`,
     logFile: spec.logFile,
     signal: spec.signal,

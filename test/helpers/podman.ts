@@ -1,18 +1,20 @@
 /**
- * A local base image for container tests, since no registry is reachable here: `debootstrap --variant=minbase
- * bookworm` once, `podman import` once, both cached under /var/tmp/tfbuild-test-images between runs.
- * Also makes podman usable on these machines (shared/ENVIRONMENT.md): cgroupfs and no default ulimits in
- * /etc/containers/containers.conf, runc as runtime, chroot isolation for builds.
+ * A private podman for container tests, leaving the machine as found: its own containers.conf (CONTAINERS_CONF) and
+ * storage.conf (CONTAINERS_STORAGE_CONF, the vfs driver: plain directories, no mounts) under a temp dir of the test
+ * file, set in this worker's environment so podman here and every tfbuild the test starts use them. The images
+ * built or imported live there and are removed with the temp dir; /etc/containers and /var/lib/containers are not
+ * touched. No registry is reachable here, so the base image is `debootstrap --variant=minbase bookworm` +
+ * `podman import` (about a minute per test file). podman needs cgroupfs and no default ulimits on these machines
+ * (shared/ENVIRONMENT.md), runc as runtime, chroot isolation for builds.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from './tmp.js';
 
-export const TEST_IMAGES_DIR = '/var/tmp/tfbuild-test-images';
 export const BASE_IMAGE = 'localhost/tfbuild-test-base:bookworm';
 /** What `tfbuild docker` needs on this kind of host (ENVIRONMENT.md: crun fails on cgroups/rlimits). */
 export const PODMAN_HOST_FLAGS = ['--engine', 'podman', '--container-runtime', 'runc', '--build-isolation', 'chroot'];
-export const CONTAINERS_CONF = '/etc/containers/containers.conf';
 
 function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -23,32 +25,38 @@ export function canRunPodmanTests(): boolean {
   return process.getuid?.() === 0 && has('podman') && has('runc') && has('debootstrap');
 }
 
-/** Idempotent: adds the two settings podman needs here, keeping anything else in the file. */
-export function ensureContainersConf(): void {
-  const text = existsSync(CONTAINERS_CONF) ? readFileSync(CONTAINERS_CONF, 'utf8') : '';
-  if (/cgroup_manager\s*=\s*"cgroupfs"/.test(text) && /default_ulimits\s*=\s*\[\s*\]/.test(text)) return;
-  if (/^\[(engine|containers)\]/m.test(text)) {
-    throw new Error(`${CONTAINERS_CONF} has [engine]/[containers] sections without the settings podman needs here; add cgroup_manager = "cgroupfs" and default_ulimits = [] by hand.`);
-  }
-  mkdirSync('/etc/containers', { recursive: true });
-  writeFileSync(CONTAINERS_CONF, `${text}${text && !text.endsWith('\n') ? '\n' : ''}[engine]\ncgroup_manager = "cgroupfs"\n\n[containers]\ndefault_ulimits = []\n`);
+let sandbox: string | undefined;
+
+/**
+ * This test file's podman configuration and storage (idempotent): returns the dir. Removed with the file's temp
+ * dirs; vfs storage is plain files, so removing it needs no unmount.
+ */
+export function usePrivatePodman(): string {
+  if (sandbox !== undefined) return sandbox;
+  const dir = makeTempDir('podman-');
+  const conf = join(dir, 'containers.conf');
+  const storage = join(dir, 'storage.conf');
+  mkdirSync(join(dir, 'tmp'));
+  writeFileSync(conf, `[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "none"\nimage_copy_tmp_dir = "${join(dir, 'tmp')}"\n\n[containers]\ndefault_ulimits = []\n`);
+  writeFileSync(storage, `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'storage')}"\nrunroot = "${join(dir, 'run')}"\n`);
+  process.env.CONTAINERS_CONF = conf;
+  process.env.CONTAINERS_STORAGE_CONF = storage;
+  sandbox = dir;
+  return dir;
 }
 
 export function hasImage(tag: string): boolean {
   return spawnSync('podman', ['image', 'exists', tag], { stdio: 'ignore' }).status === 0;
 }
 
-/** Debian bookworm minbase as a local image (about 1 min the first time; cached afterwards). */
+/** Debian bookworm minbase as a local image in this file's private storage (about a minute). */
 export function ensureBaseImage(): string {
-  ensureContainersConf();
+  const dir = usePrivatePodman();
   if (hasImage(BASE_IMAGE)) return BASE_IMAGE;
-  mkdirSync(TEST_IMAGES_DIR, { recursive: true });
-  const rootfs = join(TEST_IMAGES_DIR, 'rootfs-bookworm');
+  const rootfs = join(dir, 'rootfs-bookworm');
   if (!existsSync(join(rootfs, 'etc', 'debian_version'))) {
-    const tmp = `${rootfs}.tmp`;
-    rmSync(tmp, { recursive: true, force: true });
-    execFileSync('debootstrap', ['--variant=minbase', 'bookworm', tmp], { stdio: 'ignore', timeout: 600_000 });
-    renameSync(tmp, rootfs);
+    mkdirSync(rootfs, { recursive: true });
+    execFileSync('debootstrap', ['--variant=minbase', 'bookworm', rootfs], { stdio: 'ignore', timeout: 600_000 });
   }
   execFileSync('sh', ['-c', `tar -C '${rootfs}' -c . | podman import - ${BASE_IMAGE}`], { stdio: 'ignore', timeout: 300_000 });
   return BASE_IMAGE;

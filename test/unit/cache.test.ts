@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSize, readDiskCacheInfo, selectForTrim, trimDiskCache, type CacheEntry } from '../../src/commands/cache.js';
+import { readDiskCacheInfo, selectForTrim, trimDiskCache, type CacheEntry } from '../../src/cache/disk-cache.js';
+import { parseSize } from '../../src/commands/cache.js';
 import { UsageError } from '../../src/errors.js';
 import { makeTempDir } from '../helpers/tmp.js';
 

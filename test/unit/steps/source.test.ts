@@ -24,7 +24,7 @@ describe('source step: a fresh clone', () => {
     const work = makeTempDir('tfb-src-');
     const dir = join(work, 'src', 'v1.4.1');
     const out = await runSourceStep(cloneStep(fx.bareRepo, 'v1.4.1', dir), ctxIn(work));
-    expect(out).toEqual({ commit: fx.commit, srcDir: dir });
+    expect(out).toEqual({ commit: fx.commit, srcDir: dir, clone: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(existsSync(`${dir}.partial`)).toBe(false);
   });
 
