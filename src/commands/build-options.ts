@@ -134,6 +134,7 @@ function parseCudaSource(v: string | undefined): 'hermetic' | 'local' | undefine
 
 /** Only what the flags say (undefined = not given), so decide() can tell a flag from a default. */
 export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOptionsInput> {
+  const install = readInstallFlags(f);
   verifyFlagCombinations(f);
   return {
     version,
@@ -155,7 +156,7 @@ export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOp
     bazel: f.bazel,
     jobs: toInt(f.jobs, '--jobs'),
     localRamMiB: toInt(f.localRam, '--local-ram'),
-    install: readInstallFlags(f),
+    install,
     diskCache: f.diskCache === false ? false : typeof f.diskCache === 'string' ? f.diskCache : undefined,
     remoteCache: f.remoteCache,
     remoteExecutor: f.remoteExecutor,

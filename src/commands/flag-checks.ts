@@ -24,10 +24,6 @@ interface CheckedFlags {
   config?: string | undefined;
 }
 
-const PAIRS: Array<[keyof CheckedFlags, keyof CheckedFlags, string]> = [
-  ['installInto', 'venv', '--install-into installs into an existing python; --venv makes a new venv: pick one'],
-];
-
 /**
  * Flags whose value must name an existing directory. Programs (--bazel, --python, --install-into…) that are not
  * there are the host's lack (exit 3, with install advice, from the preflight); data files (--recipe, --config) are
@@ -38,12 +34,7 @@ const EXISTING: Array<keyof CheckedFlags> = ['source'];
 const flagName = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export function verifyFlagCombinations(f: CheckedFlags): void {
-  if (f.install === false && (f.installInto !== undefined || f.venv !== undefined)) {
-    throw new UsageError(`--no-install cannot go with ${f.installInto !== undefined ? '--install-into' : '--venv'}.`, { hint: 'Leave out --no-install to install, or the other flag to build only.' });
-  }
-  for (const [a, b, why] of PAIRS) {
-    if (f[a] !== undefined && f[b] !== undefined) throw new UsageError(`${flagName(a)} cannot go with ${flagName(b)}: ${why}.`, { hint: `Leave out one of ${flagName(a)} and ${flagName(b)}.` });
-  }
+  // --install-into, --venv and --no-install together: readInstallFlags (build-options.ts) refuses any two of them.
   for (const [k, v] of Object.entries(f)) {
     if (typeof v === 'string' && v.trim() === '') throw new UsageError(`${flagName(k)} is empty.`, { hint: `Give ${flagName(k)} a value, or leave it out for the default.` });
   }

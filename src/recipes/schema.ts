@@ -37,13 +37,13 @@ const when = z.enum(['always', 'cpu', 'gpu']).default('always').describe('apply 
 
 /**
  * The environment variables a recipe, config or plan may set for configure and bazel: the names TensorFlow's
- * configure and bazel rules read (TF_*, the CUDA/cuDNN/NCCL/TensorRT/hermetic toolchain settings, the compiler and
+ * configure and bazel rules read (TF_*, the CUDA/cuDNN/NCCL/TensorRT/hermetic toolchain settings and 2.18+'s LOCAL_*_PATH, the compiler and
  * python paths) and the locale. Anything else (BASH_ENV, LD_PRELOAD, PYTHONSTARTUP, PATH…) could run code in a
  * process tfbuild starts, and recipes are data: such a name is a config error (exit 4).
  */
 const ALLOWED_ENV_PATTERNS = [/^TF_[A-Z0-9_]+$/, /^(?:CUDA|CUDNN|NCCL|TENSORRT|HERMETIC|ROCM|CLANG|GCC_HOST|ANDROID)_[A-Z0-9_]+$/];
 const ALLOWED_ENV_NAMES = new Set([
-  'CC_OPT_FLAGS', 'PYTHON_BIN_PATH', 'PYTHON_LIB_PATH', 'USE_DEFAULT_PYTHON_LIB_PATH', 'USE_PYWRAP_RULES', 'WHEEL_NAME', 'USE_BAZEL_VERSION', 'MPI_HOME',
+  'CC_OPT_FLAGS', 'LOCAL_CUDA_PATH', 'LOCAL_CUDNN_PATH', 'LOCAL_NCCL_PATH', 'PYTHON_BIN_PATH', 'PYTHON_LIB_PATH', 'USE_DEFAULT_PYTHON_LIB_PATH', 'USE_PYWRAP_RULES', 'WHEEL_NAME', 'USE_BAZEL_VERSION', 'MPI_HOME',
   'LANG', 'LC_ALL', 'LC_CTYPE', 'HOST_C_COMPILER', 'HOST_CXX_COMPILER', 'COMPUTECPP_TOOLKIT_PATH', 'TRISYCL_INCLUDE_DIR',
 ]);
 

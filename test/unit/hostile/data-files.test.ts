@@ -13,7 +13,7 @@ import { makeTempDir } from '../../helpers/tmp.js';
 import { makeVictim } from '../../helpers/victim.js';
 
 const bin = new URL('../../../bin/tfbuild.js', import.meta.url).pathname;
-const hostFacts = new URL('../../fixtures/hosts/debian12-this-machine.json', import.meta.url).pathname;
+const hostFacts = new URL('../../fixtures/hosts/ubuntu1604-cuda8-gtx1080.json', import.meta.url).pathname; // r1.4 is native there: a plan is made
 const r14 = new URL('../../../recipes/r1.4.yaml', import.meta.url).pathname;
 
 function tfbuild(args: string[], cwd?: string) {

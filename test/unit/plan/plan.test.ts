@@ -47,7 +47,7 @@ describe('createPlan', () => {
     const p = plan({}, debian, { ...PATH_ENV, xdgCacheHome: '/xdg' });
     const b = step(p, 'bazel-build') as BazelStep;
     expect(b.args).toEqual([
-      '--output_user_root=/xdg/tfbuild/bazel', 'build', '--color=no', '--curses=no', '--config=opt', '--incompatible_x=false',
+      '--output_user_root=/xdg/tfbuild/bazel', '--max_idle_secs=900', 'build', '--color=no', '--curses=no', '--config=opt', '--incompatible_x=false',
       '--copt=-msse4.2', '--copt=-mavx', '--copt=-mavx2', '--copt=-mfma',
       '--jobs=4', '--local_ram_resources=6553', '--disk_cache=/xdg/tfbuild/disk-cache',
       '//tensorflow/tools/pip_package:build_pip_package',
@@ -103,7 +103,7 @@ describe('createPlan', () => {
     const text = formatPlan(plan());
     expect(text).toContain('3. [configure]');
     expect(text).toContain('TF_NEED_CUDA=0');
-    expect(text).toContain('$ bazel'.replace('bazel', '/usr/bin/bazel --output_user_root=/home/u/.cache/tfbuild/bazel build --color=no --curses=no --config=opt'));
+    expect(text).toContain('$ bazel'.replace('bazel', '/usr/bin/bazel --output_user_root=/home/u/.cache/tfbuild/bazel --max_idle_secs=900 build --color=no --curses=no --config=opt'));
   });
 
   it('wheel-rule era: the package step runs no command; the plan says tfbuild copies the wheel', () => {
