@@ -16,6 +16,7 @@ function formatStepDetails(s: Step): string[] {
   if (s.kind === 'bazel-build') {
     lines.push(`    jobs ${s.jobs}, RAM budget ${s.localRamMiB} MiB, OOM retries ${s.maxRetries}; bazel range ${s.bazelRange}`);
     lines.push(`    logs: ${s.logDir}`);
+    if (s.shutdownArgs) lines.push(`    then (not after an interrupt): $ ${formatCommand([s.cmd, ...s.shutdownArgs])}`);
     if (s.credentials) {
       lines.push(`    credentials (not on argv; written to ${s.credentials.rcFile}, mode 0600, removed after):`);
       for (const f of s.credentials.flags) lines.push(`      build ${f}`);

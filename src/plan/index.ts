@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { HostFacts } from '../probe/types.js';
 import type { Recipe } from '../recipes/schema.js';
+import { cloneArgs, CLONE_ENV } from './clone.js';
 import { buildBazelArgs, buildStartupArgs, getFlagBazelVersion } from './bazel-args.js';
 import { buildConfigureEnv, CHILD_LOCALE, chooseCompilerRoute, sortEnv, type TemplateValues } from './configure-env.js';
 import { formatCcOptFlags, resolveCpuFlags } from './cpu-flags.js';
@@ -195,7 +196,9 @@ export function createPlan(i: PlanInput): Plan {
         }
       : {
           id: 'source', kind: 'source', title: `Clone ${i.tag} (shallow)`, mode: 'clone',
-          cmd: 'git', args: ['clone', '--depth', '1', '--branch', i.tag, '--single-branch', o.repo, srcDir], cwd: workdir, env: {},
+          // Into <dir>.partial/tree, renamed to <dir> once HEAD is checked to be the tag (steps/source.ts).
+          cmd: 'git', args: cloneArgs(o.repo.startsWith('~/') ? resolvePath(pathEnv, o.repo) : o.repo, i.tag, join(`${srcDir}.partial`, 'tree'), pathEnv.cwd),
+          cwd: workdir, env: { ...CLONE_ENV },
           pathPrepend: [], dir: srcDir, repo: o.repo, tag: i.tag, allowDirty: o.allowDirty,
         },
   );
@@ -214,7 +217,7 @@ export function createPlan(i: PlanInput): Plan {
   steps.push({
     id: 'bazel-build', kind: 'bazel-build', title: `bazel build ${recipe.build.target}`,
     cmd: bazel.path, args: [...startupArgs, 'build', ...LINE_OUTPUT_FLAGS, ...buildArgs, recipe.build.target], cwd: srcDir, env: bazelEnv, pathPrepend: [],
-    startupArgs, target: recipe.build.target, wheelPython: wheelPython.version, credentials, bazelRange: recipe.bazel.range,
+    startupArgs, target: recipe.build.target, wheelPython: wheelPython.version, credentials, shutdownArgs: [...startupArgs, 'shutdown'], bazelRange: recipe.bazel.range,
     jobs: resources.jobs, localRamMiB: resources.localRamMiB, maxRetries: o.maxRetries, logDir: join(workdir, 'logs'),
     foreignFlags: cpu.foreign, copts: cpu.copts,
   });

@@ -67,6 +67,11 @@ export const BazelStepSchema = z
      * by `--bazelrc=FILE` in startupArgs, and removes it when bazel is done. Null when there are none.
      */
     credentials: z.object({ rcFile: z.string(), flags: z.array(z.string()) }).strict().nullable(),
+    /**
+     * Run in the build's cwd and env once the build has finished (or failed), so no bazel server (a JVM holding GBs,
+     * 3 hours by default) outlives it. Not run when the build is interrupted: the resume reuses the server.
+     */
+    shutdownArgs: z.array(z.string()).nullable().default(null),
     bazelRange: z.string(),
     jobs: z.number().int().positive(),
     localRamMiB: z.number().int().positive(),

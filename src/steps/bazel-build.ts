@@ -85,20 +85,9 @@ export function writeCredentialsRc(step: BazelStep, env: Readonly<Record<string,
   return () => rmSync(file, { force: true });
 }
 
-/**
- * Leave the machine as found. The plan gives bazel's server a short --max_idle_secs; a headless run (no terminal:
- * CI, scripts, containers) also shuts it down when the build step ends, whatever its outcome. An interrupted build
- * keeps its server: the resume that usually follows reuses it.
- */
-export function isHeadless(): boolean {
-  return !process.stdout.isTTY || !process.stdin.isTTY || Boolean(process.env.CI);
-}
-
 /** Runs after runPlan's preflight, which called verifyBazel(step) and emitted its warning. */
 export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
   const removeRc = writeCredentialsRc(step);
-  const headless = isHeadless();
-  const startupArgs = step.startupArgs;
   let interrupted = false;
   try {
     return await runBazelAttempts(step, ctx);
@@ -106,8 +95,9 @@ export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<S
     interrupted = ctx.signal.aborted;
     throw e;
   } finally {
-    if (headless && !interrupted && !getExecContext().dryRun) {
-      await bazelShutdown({ bazel: step.cmd, cwd: step.cwd, startupArgs, env: step.env }).catch((e: unknown) => {
+    // Leave the machine as found: the plan's shutdown, unless interrupted (the resume that follows reuses the server).
+    if (step.shutdownArgs && !interrupted && !getExecContext().dryRun) {
+      await bazelShutdown({ bazel: step.cmd, cwd: step.cwd, args: step.shutdownArgs, env: step.env }).catch((e: unknown) => {
         ctx.emit({ type: 'warning', step: stepRef(step), message: `Could not stop the bazel server: ${(e as Error).message}` });
       });
     }

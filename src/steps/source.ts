@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ConflictError, EnvironmentError } from '../errors.js';
+import { ConfigError, ConflictError, EnvironmentError } from '../errors.js';
 import { getExecContext } from '../exec/index.js';
 import { formatCommand } from '../exec/format.js';
 import { applyPatches } from '../patches/index.js';
@@ -103,11 +103,16 @@ export async function runSourceStep(step: SourceStep, ctx: StepContext): Promise
   // into <dir>.partial/tree, and <dir>.partial carries tfbuild's marker: a leftover is removed only when it has it.
   const holder = `${step.dir}.partial`;
   const partial = join(holder, 'tree');
+  if (step.args.at(-1) !== partial) {
+    throw new ConfigError(`The plan's clone command writes to ${step.args.at(-1) ?? '(nothing)'}, not ${partial}.`, {
+      hint: 'Regenerate the plan with this tfbuild: tfbuild plan VERSION --json > plan.json',
+    });
+  }
   if (!getExecContext().dryRun) {
     mkdirSync(dirname(step.dir), { recursive: true });
     makeOwnedDir(holder, 'The clone dir');
   }
-  await cloneTag({ url: step.repo, tag: step.tag, dest: partial, logFile: join(ctx.logDir, `${ctx.runId}-clone.log`), signal: ctx.signal });
+  await cloneTag({ url: step.repo, tag: step.tag, cmd: step.cmd, args: step.args, env: step.env, cwd: step.cwd, logFile: join(ctx.logDir, `${ctx.runId}-clone.log`), signal: ctx.signal });
   if (getExecContext().dryRun) return { commit: '(dry-run)', srcDir: step.dir };
   // Just cloned, so clean and a git tree: one rev-parse confirms HEAD is the tag (not a branch of that name).
   const { head, tagCommit } = await readHeadAndTag(partial, step.tag);

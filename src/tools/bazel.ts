@@ -266,10 +266,11 @@ function bazelError(what: string, r: RunResult, logFile?: string): ToolError {
 }
 
 /** `bazel [startup] shutdown`: stops the server of that output base, so no JVM outlives the run. */
-export async function bazelShutdown(spec: BazelCommon): Promise<void> {
+/** `bazel [startup] shutdown`, or exactly `args` (a plan's shutdownArgs). */
+export async function bazelShutdown(spec: BazelCommon & { args?: readonly string[] }): Promise<void> {
   await run({
     cmd: spec.bazel,
-    args: [...(spec.startupArgs ?? []), 'shutdown'],
+    args: spec.args ? [...spec.args] : [...(spec.startupArgs ?? []), 'shutdown'],
     effect: 'write',
     timeout: 60_000,
     cwd: spec.cwd,

@@ -3,7 +3,6 @@
  * (TensorFlow's repository is large even shallow). Every failure is a ToolError with a hint.
  */
 import { formatCommand } from '../exec/format.js';
-import { resolve } from 'node:path';
 import { run, type RunResult } from '../exec/index.js';
 import { ToolError } from '../errors.js';
 
@@ -111,28 +110,31 @@ export function parsePorcelainZ(text: string): string[] {
 }
 
 export interface CloneTagSpec {
-  /** A URL, or the path of a local (bare) repository. */
+  /** For messages: the repository and tag the command clones. */
   url: string;
   tag: string;
-  dest: string;
+  /** The exact command, as the plan's source step holds it (`git -c … clone --depth 1 --branch TAG -- URL DEST`). */
+  cmd: string;
+  args: readonly string[];
+  env: Readonly<Record<string, string>>;
+  cwd?: string;
   logFile?: string;
   signal?: AbortSignal;
 }
 
-/** Shallow clone of one tag: `git clone --depth 1 --branch TAG URL DEST`. */
+/** Shallow clone of one tag, exactly as planned. */
 export async function cloneTag(spec: CloneTagSpec): Promise<RunResult> {
-  // A plain path is turned into file:// so --depth is honoured (git ignores it for local paths and warns).
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(spec.url) || /^[^/]+@[^:]+:/.test(spec.url) ? spec.url : `file://${resolve(spec.url)}`;
   return run({
-    cmd: GIT,
-    args: ['-c', 'advice.detachedHead=false', 'clone', '--depth', '1', '--branch', spec.tag, '--', url, spec.dest],
+    cmd: spec.cmd,
+    args: [...spec.args],
     effect: 'write',
     timeout: 'networkGit',
-    env: GIT_ENV,
+    env: { ...spec.env },
+    ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
     capture: false,
     title: `git clone ${spec.tag}`,
     hint: `Check that ${spec.url} is reachable and has the tag ${spec.tag} (${formatCommand(['git', 'ls-remote', '--tags', spec.url])}); ` +
-      `remove ${spec.dest} if a half-finished clone is left.`,
+      `remove ${spec.args.at(-1) ?? 'the clone dir'} if a half-finished clone is left.`,
     logFile: spec.logFile,
     signal: spec.signal,
   });

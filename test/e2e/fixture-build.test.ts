@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cloneArgs, CLONE_ENV } from '../../src/plan/clone.js';
 import type { BazelProgress } from '../../src/tools/bazel-progress.js';
 import { bazelBuild, bazelShutdown, type BazelBuildResult } from '../../src/tools/bazel.js';
 import { cloneTag, dirtyFiles, headCommit } from '../../src/tools/git.js';
@@ -55,7 +56,7 @@ describe.each(['r1.4', '2.17'] as FixtureShape[])('fixture %s built by real baze
 
   it('clones the tag from the bare repo and configures it with the env answers', async () => {
     const repo = makeFixtureRepo(shape, { tmp: join(tmp, `repo-${shape}`) });
-    await cloneTag({ url: repo.bareRepo, tag: repo.tag, dest: src });
+    await cloneTag({ url: repo.bareRepo, tag: repo.tag, cmd: 'git', args: cloneArgs(repo.bareRepo, repo.tag, src, process.cwd()), env: CLONE_ENV });
     sources.push(src);
     expect(await headCommit(src)).toBe(repo.commit);
 

@@ -17,7 +17,7 @@ const env = { XDG_CACHE_HOME: cache };
 let fx: FixtureRepo;
 
 interface Spawn { argv: string[]; cwd: string | null; effect: 'read' | 'write'; env: Record<string, string> }
-interface PlanStep { id: string; kind: string; cmd: string; args: string[]; cwd: string; env: Record<string, string>; pip?: { cmd: string; args: string[]; env: Record<string, string> } | null; venvDir?: string | null }
+interface PlanStep { id: string; kind: string; cmd: string; args: string[]; cwd: string; env: Record<string, string>; pip?: { cmd: string; args: string[]; env: Record<string, string> } | null; venvDir?: string | null; shutdownArgs?: string[] | null }
 
 beforeAll(() => {
   fx = makeFixtureRepo('r1.4', { tmp: root });
@@ -45,7 +45,8 @@ describe('what runs is the plan', () => {
     // What each step must have run, from the plan alone.
     const expected: Array<{ step: string; argv: string[]; cwd: string | null; env: Record<string, string> }> = [];
     for (const s of plan.steps) {
-      if (s.kind === 'configure' || s.kind === 'bazel-build' || s.kind === 'package') expected.push({ step: s.id, argv: [s.cmd, ...s.args], cwd: s.cwd, env: s.env });
+      if (s.kind === 'source' || s.kind === 'configure' || s.kind === 'bazel-build' || s.kind === 'package') expected.push({ step: s.id, argv: [s.cmd, ...s.args], cwd: s.cwd, env: s.env });
+      if (s.kind === 'bazel-build') expected.push({ step: 'bazel shutdown', argv: [s.cmd, ...s.shutdownArgs!], cwd: s.cwd, env: s.env });
       if (s.kind === 'install') {
         expected.push({ step: 'install (venv)', argv: [s.cmd, ...s.args], cwd: null, env: {} });
         expected.push({ step: 'install (pip)', argv: [s.pip!.cmd, ...s.pip!.args.map((a) => (a === '{wheel}' ? wheel! : a))], cwd: null, env: s.pip!.env });
@@ -61,10 +62,10 @@ describe('what runs is the plan', () => {
       for (const [k, v] of Object.entries(e.env)) expect(writes[i]!.env[k], `${e.step}: env ${k}`).toBe(v);
       at = i + 1;
     }
-    // The only write not taken verbatim from a step's argv is the source step's clone (of the plan's repo and tag).
+    // Nothing that writes runs unless the plan shows it, the clone and the bazel server's shutdown included.
     const planned = new Set(expected.map((e) => JSON.stringify(e.argv)));
     const unplanned = writes.filter((w) => !planned.has(JSON.stringify(w.argv)));
-    expect(unplanned.map((w) => w.argv[0])).toEqual(['git']);
-    expect(unplanned[0]!.argv).toEqual(expect.arrayContaining(['clone', '--depth', '1', '--branch', 'v1.4.1']));
+    expect(unplanned.map((w) => w.argv.join(' '))).toEqual([]);
+    expect(expected[0]!.argv).toEqual(expect.arrayContaining(['clone', '--depth', '1', '--branch', 'v1.4.1']));
   });
 });
