@@ -26,16 +26,25 @@ export function toContainerExec(spec: RunSpec, c: ContainerTarget): RunSpec {
 }
 
 /** What `ENGINE run` needs (run-args.ts), less what the target and an idle build container fix. */
-export type StartOptions = Omit<RunArgsInput, 'engine' | 'name' | 'gpuAccess' | 'command'> & { target: ContainerTarget };
+export type StartOptions = Omit<RunArgsInput, 'engine' | 'name' | 'gpuAccess' | 'command'> & {
+  target: ContainerTarget;
+  /** The host's GPUs in the container: only for the plan's verify step, where the host has one (building needs none). */
+  gpuAccess?: boolean;
+};
 
-/** Starts the run's container, idle (`sleep infinity`) until steps are executed in it. */
-export async function startBuildContainer(o: StartOptions): Promise<void> {
-  const { target, ...runInput } = o;
-  const args = buildRunArgs({ ...runInput, engine: target.engine, name: target.name, gpuAccess: false, command: ['infinity'] });
+/** `ENGINE run` for the run's container: detached, idle (`sleep infinity`) until steps are executed in it. */
+export function startContainerArgs(o: StartOptions): string[] {
+  const { target, gpuAccess, ...runInput } = o;
+  const args = buildRunArgs({ ...runInput, engine: target.engine, name: target.name, gpuAccess: gpuAccess ?? false, command: ['infinity'] });
   const i = args.indexOf('run');
-  // Detached, with sleep as the entry point instead of tfbuild's.
+  // Detached, with sleep as the entry point instead of the image's.
   args.splice(i + 1, 0, '--detach', '--entrypoint', 'sleep');
-  await run({ cmd: o.target.path, args, effect: 'write', timeout: 120_000, title: `${o.target.engine} run (build container)` });
+  return args;
+}
+
+/** Starts the run's container (startContainerArgs). */
+export async function startBuildContainer(o: StartOptions): Promise<void> {
+  await run({ cmd: o.target.path, args: startContainerArgs(o), effect: 'write', timeout: 120_000, title: `${o.target.engine} run (build container)` });
 }
 
 /**
@@ -43,7 +52,13 @@ export async function startBuildContainer(o: StartOptions): Promise<void> {
  * needs a grace period (and `sleep` as PID 1 ignores SIGTERM anyway). `rm --force` returns once it is gone.
  */
 export async function stopBuildContainer(c: ContainerTarget): Promise<void> {
-  await run({ cmd: c.path, args: ['rm', '--force', c.name], effect: 'write', timeout: 60_000, reject: false, title: `${c.engine} rm` });
+  // An interrupt stops every child tree, SIGKILLing what still runs after a grace period: an `rm` started in that
+  // window is killed with the rest, so it is started again until the engine itself answers.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const r = await run({ cmd: c.path, args: ['rm', '--force', c.name], effect: 'write', timeout: 60_000, reject: false, title: `${c.engine} rm` });
+    if (r.signal === null && !r.timedOut) return;
+    await new Promise((res) => setTimeout(res, 500));
+  }
 }
 
 /**
