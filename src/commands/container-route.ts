@@ -6,7 +6,7 @@
  * command executed by `ENGINE exec`: the log, the progress parser, diagnosis, state file and resume are the native
  * ones. The container is removed at the end, on failure, on Ctrl-C and on SIGTERM.
  */
-import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliIO } from '../cli/io.js';
 import { InterruptedError, UsageError } from '../errors.js';
@@ -124,7 +124,10 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
         const verdict = computeVerdict(facts, p.recipe, verdictOptions(shown.options));
         requireNative(verdict, p.recipe, ref.image);
         const plan = planFor({ facts, recipe: p.recipe, tag: p.tag, options: shown.options, verdict, env: containerPlanEnv(process.env, shown.workdir), cwd: process.cwd() });
-        say(`the plan runs in ${name} (image ${ref.image}): bazel ${facts.bazel?.path ?? '?'}, python ${plan.options.python ?? facts.pythons[0]?.path ?? '?'}`);
+        say(`the plan runs in ${name} (image ${ref.image}): bazel ${facts.bazel?.path ?? '?'}, python ${plan.options.python ?? facts.pythons[0]?.path ?? '?'}; it is saved as ${join(shown.workdir, 'container-plan.json')}`);
+        // The plan that runs, as `tfbuild plan --json` would print it for the probed image (rerun it natively there
+        // with tfbuild build --plan, or compare it with the declared one --dry-run showed).
+        writeFileSync(join(shown.workdir, 'container-plan.json'), `${JSON.stringify(p.secrets.redactValue(plan), null, 2)}\n`, { mode: 0o600 });
         if (signal.aborted) throw new InterruptedError('SIGINT', 'Interrupted before the first step.', `Resume with: ${i.resumeCommand}`);
         const r = await build(plan.options, { io: i.io, plan, resume: i.resume, json: i.json, resumeCommand: i.resumeCommand, secrets: p.secrets });
         return r.wheel;

@@ -119,16 +119,26 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    // Interrupt once the build inside has recorded a finished step.
+    // Interrupt while the bazel step runs in the container.
     const deadline = Date.now() + 240_000;
-    while (finishedSteps().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    const inBazel = () => {
+      try {
+        return (JSON.parse(readFileSync(stateFile, 'utf8')) as { current: { id: string } | null }).current?.id === 'bazel-build';
+      } catch {
+        return false;
+      }
+    };
+    while (!inBazel() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(inBazel(), out.slice(-3000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(out).toMatch(/the plan runs in tfbuild-r2\.17-/);
     expect(finishedSteps().length, out.slice(-3000)).toBeGreaterThan(0);
     const running = containersNamed('tfbuild-r2.17-');
     expect(running.length).toBe(1);
     child.kill('SIGINT');
     const { code } = await done;
     expect(code, out.slice(-3000)).toBe(130);
-    expect(out).toMatch(/Interrupted during \S+; progress saved in /);
+    expect(out).toMatch(/Interrupted during bazel-build; progress saved in /);
     expect(out).toMatch(/Resume with: tfbuild docker 2\.17 /);
     expect(containersNamed('tfbuild-r2.17-')).toEqual([]);
     // tfbuild on the host saved the state (a killed build would still say "running") and handed it to the host user.
@@ -139,7 +149,8 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
   });
 
   it('builds the fixture in the container (resuming): wheel, build-info, state and logs on the host, owned by the host user', async () => {
-    const r = await runCli(fixtureArgs(), { env, bin });
+    const record = join(root, 'exec.jsonl');
+    const r = await runCli(fixtureArgs(), { env: { ...env, TFBUILD_EXEC_RECORD: record }, bin });
     expect(r.code, (r.stdout + r.stderr).slice(-4000)).toBe(0);
     const files = readdirSync(output).sort();
     const wheel = files.find((f) => f.endsWith('.whl'));
@@ -162,6 +173,27 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
     expect(r.stderr).toMatch(/the plan runs in tfbuild-r2\.17-\S+ \(image localhost\/tfbuild:r2\.17-/);
     expect(r.stderr).toContain('The install and verify steps ran in the build container');
     expect(containersNamed('tfbuild-r2.17-')).toEqual([]);
+    // What ran in the container is the saved plan: each resumed step's command, with its cwd and env, by podman exec.
+    const plan = JSON.parse(readFileSync(join(workdir, 'container-plan.json'), 'utf8')) as { steps: Array<{ id: string; kind: string; cmd: string; args: string[]; cwd: string; env: Record<string, string> }> };
+    const execs = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; effect: string })
+      .filter((s) => s.effect === 'write' && s.argv[1] === 'exec').map((s) => {
+        const a = s.argv.slice(2);
+        const out: { cwd: string | null; env: Record<string, string>; argv: string[] } = { cwd: null, env: {}, argv: [] };
+        let i = 0;
+        for (; a[i]?.startsWith('--'); i += 2) {
+          if (a[i] === '--workdir') out.cwd = a[i + 1]!;
+          else { const [k, ...v] = a[i + 1]!.split('='); out.env[k!] = v.join('='); }
+        }
+        out.argv = a.slice(i + 1);
+        return out;
+      });
+    for (const kind of ['bazel-build', 'install']) {
+      const step = plan.steps.find((s) => s.kind === kind)!;
+      const ran = execs.find((e) => JSON.stringify(e.argv) === JSON.stringify([step.cmd, ...step.args]));
+      expect(ran, `${kind}: ${[step.cmd, ...step.args].join(' ')} not among ${execs.map((e) => e.argv.join(' ')).join(' | ')}`).toBeDefined();
+      expect(ran!.cwd).toBe(step.cwd);
+      expect(ran!.env).toMatchObject(step.env);
+    }
     const state = readState();
     expect(state.status).toBe('done');
     for (const step of interruptedSteps) expect(state.steps.map((s) => s.id)).toContain(step.id);
