@@ -53,10 +53,13 @@ export function planMounts(plan: Plan): Mount[] {
 /** The NVIDIA driver's control device: the host has a GPU and a driver. */
 const hostHasGpu = (): boolean => existsSync('/dev/nvidiactl');
 
-/** Hands what the run wrote to the requested owner (only root can, and only root needs to). */
-function handOver(paths: string[], uid: number, gid: number): void {
+/**
+ * Hands what the run wrote to the requested owner (only root can, and only root needs to). `keep`: bazel's output
+ * root and disk cache stay with the user the build runs as: bazel refuses an output root another user owns.
+ */
+function handOver(paths: string[], uid: number, gid: number, keep: string): void {
   const walk = (p: string) => {
-    if (!existsSync(p)) return;
+    if (!existsSync(p) || p === keep) return;
     const st = statSync(p);
     if (st.uid !== uid || st.gid !== gid) chownSync(p, uid, gid);
     if (st.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
@@ -136,7 +139,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
       if (tmp === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = tmp;
       forgetPythonInfo();
-      if (owner.uid !== self.uid || owner.gid !== self.gid) handOver([shown.workdir, ...listFiles(output).filter((f) => !before.has(f)).map((f) => join(output, f))], owner.uid, owner.gid);
+      if (owner.uid !== self.uid || owner.gid !== self.gid) handOver([shown.workdir, ...listFiles(output).filter((f) => !before.has(f)).map((f) => join(output, f))], owner.uid, owner.gid, join(shown.workdir, '.cache'));
     }
     await recordImage(ref.engine.name, ref.engine.path, ref.image, side.generation.name, i.image.containerRuntime, output, before);
     if (wheel !== null) await checkWheelOnHost(wheel, p, say);
