@@ -113,13 +113,13 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     await ref.ensure(signal);
     for (const d of [shown.workdir, join(shown.workdir, '.home'), output]) mkdirSync(d, { recursive: true, mode: d === output ? 0o755 : 0o700 });
     const before = new Set(listFiles(output));
+    // Temporary dirs the steps make (the verify step's) must exist in the container too: under the work dir.
+    mkdirSync(join(shown.workdir, '.tmp'), { recursive: true, mode: 0o700 });
+    let wheel: string | null = null;
+    const tmp = process.env.TMPDIR;
     say(`starting the build container ${name} from ${ref.image}`);
     await startBuildContainer(start);
-    let wheel: string | null = null;
-    // Temporary dirs the steps make (the verify step's) must exist in the container too: under the work dir.
-    const tmp = process.env.TMPDIR;
     process.env.TMPDIR = join(shown.workdir, '.tmp');
-    mkdirSync(process.env.TMPDIR, { recursive: true, mode: 0o700 });
     try {
       wheel = await withContainerExecutor(target, async () => {
         const { facts, problems } = await probeImageFacts(side.facts);
