@@ -45,6 +45,8 @@ const LIST_SCRIPT = [
   'for t in bazel git java; do p=$(command -v "$t") && printf "tool\\t%s\\t%s\\n" "$t" "$p"; done',
   'b=$(command -v bazel) && pkg=$(dpkg-query -S "$(readlink -f "$b")" 2>/dev/null | cut -d: -f1) && [ -n "$pkg" ] && printf "bazelpkg\\t%s\\n" "$(dpkg-query -W -f=\'${Version}\' "$pkg")"',
   'for c in /usr/local/cuda-*; do [ -x "$c/bin/nvcc" ] && printf "cuda\\t%s\\n" "$c"; done',
+  // cuDNN as TensorFlow 1.x's configure looks for it: inside a CUDA tree (install-cuda.sh links it there), else /usr.
+  'for c in /usr/local/cuda-* /usr/local/cuda /usr; do [ -e "$c/include/cudnn.h" ] && printf "cudnnroot\\t%s\\n" "$c"; done',
   'true',
 ].join('\n');
 
@@ -54,10 +56,11 @@ interface Listing {
   tools: Record<string, string>;
   bazelPackage: string | null;
   cudaRoots: string[];
+  cudnnRoots: string[];
 }
 
 export function parseListing(stdout: string): Listing {
-  const l: Listing = { distro: null, bins: [], tools: {}, bazelPackage: null, cudaRoots: [] };
+  const l: Listing = { distro: null, bins: [], tools: {}, bazelPackage: null, cudaRoots: [], cudnnRoots: [] };
   for (const line of stdout.split('\n')) {
     const [k, a = '', b = '', c = ''] = line.split('\t');
     if (k === 'os' && a) l.distro = { id: a, versionId: b, name: c };
@@ -65,6 +68,7 @@ export function parseListing(stdout: string): Listing {
     else if (k === 'tool') l.tools[a] = b;
     else if (k === 'bazelpkg' && a) l.bazelPackage = a;
     else if (k === 'cuda') l.cudaRoots.push(a);
+    else if (k === 'cudnnroot') l.cudnnRoots.push(a);
   }
   return l;
 }
@@ -140,7 +144,10 @@ export async function probeImageFacts(declared: HostFacts): Promise<{ facts: Hos
       git: l.tools.git ? { path: l.tools.git, version: gitRaw === null ? null : parseGitVersion(gitRaw), ...(gitRaw ? { raw: gitRaw } : {}) } : null,
       java: l.tools.java && javaVersion ? { path: l.tools.java, version: javaVersion, major: parseJavaMajor(javaVersion) } : null,
       cuda,
-      cudnn: cuda.length > 0 ? declared.cudnn : null,
+      // The declared version; where it is, as listed (the CUDA root first, as the host probe orders them).
+      cudnn: cuda.length > 0 && declared.cudnn && l.cudnnRoots.length > 0
+        ? { ...declared.cudnn, path: l.cudnnRoots[0]!, header: `${l.cudnnRoots[0]!}/include/cudnn.h`, inCudaLib64: l.cudnnRoots[0] !== '/usr' }
+        : null,
       problems: problems.map((message) => ({ probe: 'image', message })),
     },
     problems,

@@ -29,6 +29,7 @@ describe('image facts', () => {
       'tool\tbazel\t/usr/bin/bazel', 'tool\tgit\t/usr/bin/git',
       'bazelpkg\t4.2.3+ds-9',
       'cuda\t/usr/local/cuda-8.0',
+      'cudnnroot\t/usr/local/cuda-8.0', 'cudnnroot\t/usr',
       '',
     ].join('\n'));
     expect(l).toEqual({
@@ -37,6 +38,7 @@ describe('image facts', () => {
       tools: { bazel: '/usr/bin/bazel', git: '/usr/bin/git' },
       bazelPackage: '4.2.3+ds-9',
       cudaRoots: ['/usr/local/cuda-8.0'],
+      cudnnRoots: ['/usr/local/cuda-8.0', '/usr'],
     });
   });
 });
