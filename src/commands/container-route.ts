@@ -24,7 +24,7 @@ import { build } from './build.js';
 import { planFor } from './build-options.js';
 import { containerPlanEnv, requireNative, verdictOptions } from './prepare-container.js';
 import type { Prepared } from './prepare.js';
-import { checkWheelOnHost } from './container-verify.js';
+import { installOnHost } from './container-verify.js';
 
 export interface ContainerRunInput {
   prepared: Prepared;
@@ -109,10 +109,13 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
 
   const { signal, dispose } = interruptSignal(undefined);
   const output = resolve(shown.options.output);
+  let before = new Set<string>();
+  let started = false;
   try {
     await ref.ensure(signal);
     for (const d of [shown.workdir, join(shown.workdir, '.home'), output]) mkdirSync(d, { recursive: true, mode: d === output ? 0o755 : 0o700 });
-    const before = new Set(listFiles(output));
+    before = new Set(listFiles(output));
+    started = true;
     // Temporary dirs the steps make (the verify step's) must exist in the container too: under the work dir.
     mkdirSync(join(shown.workdir, '.tmp'), { recursive: true, mode: 0o700 });
     let wheel: string | null = null;
@@ -139,11 +142,14 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
       if (tmp === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = tmp;
       forgetPythonInfo();
-      if (owner.uid !== self.uid || owner.gid !== self.gid) handOver([shown.workdir, ...listFiles(output).filter((f) => !before.has(f)).map((f) => join(output, f))], owner.uid, owner.gid, join(shown.workdir, '.cache'));
     }
     await recordImage(ref.engine.name, ref.engine.path, ref.image, side.generation.name, i.image.containerRuntime, output, before);
-    if (wheel !== null) await checkWheelOnHost(wheel, p, say);
+    if (wheel !== null) await installOnHost(wheel, p, shown.workdir, say);
   } finally {
     dispose();
+    // Also after a failure or an interrupt: the resumable state belongs to the user it is for.
+    if (started && (owner.uid !== self.uid || owner.gid !== self.gid)) {
+      handOver([shown.workdir, ...listFiles(output).filter((f) => !before.has(f)).map((f) => join(output, f))], owner.uid, owner.gid, join(shown.workdir, '.cache'));
+    }
   }
 }

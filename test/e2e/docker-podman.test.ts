@@ -172,6 +172,10 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
     expect(r.stdout + r.stderr).toMatch(new RegExp(`Resuming the interrupted build in ${workdir}`));
     expect(r.stderr).toMatch(/the plan runs in tfbuild-r2\.17-\S+ \(image localhost\/tfbuild:r2\.17-/);
     expect(r.stderr).toContain('The install and verify steps ran in the build container');
+    // This host runs the wheel too (same python minor, no ISA extensions compiled in): installed and verified here.
+    expect(r.stderr).toContain(`Installed and verified on this host as well: ${join(workdir, 'host-venv', 'bin', 'python')}`);
+    expect(statSync(join(workdir, 'host-venv')).uid).toBe(HOST_UID);
+    expect(execFileSync(join(workdir, 'host-venv', 'bin', 'python'), ['-c', 'import tensorflow, sys; print(tensorflow.__file__.startswith(sys.prefix))'], { encoding: 'utf8' }).trim()).toBe('True');
     expect(containersNamed('tfbuild-r2.17-')).toEqual([]);
     // What ran in the container is the saved plan: each resumed step's command, with its cwd and env, by podman exec.
     const plan = JSON.parse(readFileSync(join(workdir, 'container-plan.json'), 'utf8')) as { steps: Array<{ id: string; kind: string; cmd: string; args: string[]; cwd: string; env: Record<string, string> }> };
