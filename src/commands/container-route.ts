@@ -17,7 +17,7 @@ import { resolveImage, type DockerOptions } from '../docker/build.js';
 import { probeImageFacts } from '../docker/image-facts.js';
 import { formatContainerName, type Mount } from '../docker/run-args.js';
 import { getHostUserIds, interruptSignal, listFiles, recordImage } from '../docker/run-support.js';
-import { startBuildContainer, startContainerArgs, withContainerExecutor, type StartOptions } from '../tools/container-exec.js';
+import { removeStaleContainers, startBuildContainer, startContainerArgs, withContainerExecutor, type StartOptions } from '../tools/container-exec.js';
 import { forgetPythonInfo } from '../tools/python-info.js';
 import type { ResumeMode } from '../steps/run-plan.js';
 import { build } from './build.js';
@@ -87,6 +87,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     mounts: planMounts(shown), env: { HOME: join(shown.workdir, '.home') }, ...(i.image.containerRuntime ? { runtime: i.image.containerRuntime } : {}),
     // The verify step of a GPU build checks the GPU where the host has one: the container gets it only then.
     gpuAccess: shown.gpu && shown.options.install.mode !== 'none' && hostHasGpu() && ref.engine.gpuPassthrough,
+    workdirLabel: shown.workdir,
   };
   if (shown.gpu && hostHasGpu() && !ref.engine.gpuPassthrough) {
     say(`note: ${ref.engine.name} cannot pass this host's GPU through (tfbuild doctor says how to set it up): the verify step in the container will not see it`);
@@ -120,6 +121,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     mkdirSync(join(shown.workdir, '.tmp'), { recursive: true, mode: 0o700 });
     let wheel: string | null = null;
     const tmp = process.env.TMPDIR;
+    for (const n of await removeStaleContainers(target, shown.workdir)) say(`removed ${n}, left by a run of this work dir that was killed`);
     say(`starting the build container ${name} from ${ref.image}`);
     await startBuildContainer(start);
     process.env.TMPDIR = join(shown.workdir, '.tmp');

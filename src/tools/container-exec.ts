@@ -30,16 +30,50 @@ export type StartOptions = Omit<RunArgsInput, 'engine' | 'name' | 'gpuAccess' | 
   target: ContainerTarget;
   /** The host's GPUs in the container: only for the plan's verify step, where the host has one (building needs none). */
   gpuAccess?: boolean;
+  /** The run's work dir, as a label (removeStaleContainers). */
+  workdirLabel: string;
 };
 
 /** `ENGINE run` for the run's container: detached, idle (`sleep infinity`) until steps are executed in it. */
 export function startContainerArgs(o: StartOptions): string[] {
-  const { target, gpuAccess, ...runInput } = o;
+  const { target, gpuAccess, workdirLabel: _label, ...runInput } = o;
   const args = buildRunArgs({ ...runInput, engine: target.engine, name: target.name, gpuAccess: gpuAccess ?? false, command: ['infinity'] });
   const i = args.indexOf('run');
-  // Detached, with sleep as the entry point instead of the image's.
-  args.splice(i + 1, 0, '--detach', '--entrypoint', 'sleep');
+  // Detached, with sleep as the entry point instead of the image's; labelled with the work dir, so that a later run
+  // finds the container of a run that was killed (SIGKILL leaves no chance to remove it).
+  args.splice(i + 1, 0, '--detach', '--entrypoint', 'sleep', '--label', `${WORKDIR_LABEL}=${o.workdirLabel}`);
   return args;
+}
+
+export const WORKDIR_LABEL = 'tfbuild.workdir';
+
+/**
+ * Of the containers labelled with a work dir, those whose tfbuild is gone: the name carries the pid of the run
+ * (formatContainerName), and a live pid keeps its container (its run holds the work dir's lock).
+ */
+export function staleContainers(names: readonly string[], alive: (pid: number) => boolean): string[] {
+  return names.filter((n) => {
+    const pid = /^tfbuild-.+-(\d+)-[0-9a-z]+$/.exec(n)?.[1];
+    return pid !== undefined && !alive(Number(pid));
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the containers that killed runs left for this work dir; returns their names. */
+export async function removeStaleContainers(c: Omit<ContainerTarget, 'name'>, workdir: string): Promise<string[]> {
+  const r = await run({ cmd: c.path, args: ['ps', '--all', '--filter', `label=${WORKDIR_LABEL}=${workdir}`, '--format', '{{.Names}}'], effect: 'read', timeout: 30_000, reject: false, title: `${c.engine} ps` });
+  if (r.exitCode !== 0) return [];
+  const stale = staleContainers(r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== ''), isAlive);
+  for (const name of stale) await stopBuildContainer({ ...c, name });
+  return stale;
 }
 
 /** Starts the run's container (startContainerArgs). */

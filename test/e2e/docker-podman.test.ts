@@ -107,7 +107,7 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
     const r = await runCli(fixtureArgs('--dry-run'), { env, bin });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`build --network host --tag ${image} `);
-    expect(r.stdout).toMatch(new RegExp(`run --detach --entrypoint sleep --rm --name tfbuild-r2\\.17-\\S+ .*--volume ${workdir}:${workdir}:rw,z --volume ${output}:${output}:rw,z --volume ${repo.bareRepo}:${repo.bareRepo}:ro,z .*${image} infinity`));
+    expect(r.stdout).toMatch(new RegExp(`run --detach --entrypoint sleep --label tfbuild\\.workdir=${workdir} --rm --name tfbuild-r2\\.17-\\S+ .*--volume ${workdir}:${workdir}:rw,z --volume ${output}:${output}:rw,z --volume ${repo.bareRepo}:${repo.bareRepo}:ro,z .*${image} infinity`));
     expect(r.stdout).toContain(`Plan for TensorFlow v2.17.0 (r2.17, CPU) in ${workdir}`);
     expect(r.stdout).toMatch(/exec --workdir CWD --env K=V tfbuild-r2\.17-/);
     expect(existsSync(stateFile)).toBe(false);

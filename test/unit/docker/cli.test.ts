@@ -37,7 +37,7 @@ describe('tfbuild docker (CLI)', () => {
     const build = lines.find((l) => /^\S*podman .*\bbuild --network host --tag localhost\/tfbuild:r1\.4-cuda8-ubuntu16\.04-[0-9a-f]{12} /.test(l));
     expect(build, r.stdout).toBeDefined();
     expect(build).toContain('--build-arg MIRROR=http://127.0.0.1:9/m');
-    const run = lines.find((l) => / run --detach --entrypoint sleep --rm --name tfbuild-r1\.4-/.test(l))!;
+    const run = lines.find((l) => / run --detach --entrypoint sleep --label tfbuild\.workdir=\S+ --rm --name tfbuild-r1\.4-/.test(l))!;
     expect(run, r.stdout).toBeDefined();
     expect(run).not.toMatch(/--device|--gpus|tfbuild-runtime/);
     // The work and output dirs are mounted at their own paths, so the plan's paths are valid inside.
