@@ -4,19 +4,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { findForbiddenEnv } from '../recipes/schema.js';
-import { resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
-import { ConfigError, ToolError, UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { configureExec, killAllChildren, liveProcessGroups, shellQuote } from '../exec/index.js';
 import { SecretRegistry, useSecrets } from '../exec/redact.js';
 import { findRemoteSecrets } from '../plan/remote.js';
-import { formatContainerRoute, type ContainerRoute } from '../ui/route.js';
 import { prepare, type Prepared } from './prepare.js';
 import type { BuildOptions } from '../plan/options.js';
 import { PlanSchema, type Plan } from '../plan/index.js';
 import type { ResumeMode } from '../steps/run-plan.js';
-import { createReporter, pickReporterMode, toEvent, type EventInput, type ReporterMode } from '../ui/events.js';
+import { createReporter, pickReporterMode, type EventInput, type ReporterMode } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
 import { addBuildOptions, makePlan, type BuildFlags } from './build-options.js';
 import type { HostFacts } from '../probe/types.js';
@@ -40,26 +38,10 @@ export interface BuildDeps {
   secrets?: SecretRegistry;
 }
 
-/** `tfbuild build` on the container route: --dry-run shows it, the real run builds in a container. */
-async function runContainerRoute(p: Prepared, version: string, flags: BuildCommandFlags, io: CliIO): Promise<void> {
-  const route: ContainerRoute = { schemaVersion: 1, route: 'container', version, line: p.recipe.line, gpu: p.options.gpu, command: p.dockerCommand ?? `tfbuild docker ${version}`, reasons: p.verdict.reasons };
-  if (flags.dryRun) {
-    if (!flags.json) io.stdout(formatContainerRoute(route));
-    else {
-      io.stdout(JSON.stringify(toEvent({ type: 'log', level: 'info', message: formatContainerRoute(route).trimEnd() })) + '\n');
-      io.stdout(JSON.stringify(toEvent({ type: 'result', ok: true, result: { wheel: null, buildInfo: { route: 'container', command: route.command, reasons: route.reasons }, cache: {} } })) + '\n');
-    }
-    return;
-  }
-  const opts = p.options;
-  const { dockerBuild } = await import('./docker.js');
-  const r = await dockerBuild({ version, gpu: opts.gpu, output: opts.output, ...(opts.workdir ? { workdir: opts.workdir } : {}), ...(opts.recipeFile ? { recipeFile: opts.recipeFile } : {}), ...(opts.source ? { source: opts.source } : {}), onLine: (l) => io.stderr(l + '\n') });
-  if (r.exitCode !== 0) {
-    throw new ToolError(`The container build failed (exit ${r.exitCode ?? 'none'}).`, { command: route.command.split(' '), exitCode: r.exitCode, ...(r.workdir ? { logFile: `${r.workdir}/container.log` } : {}), hint: `Read ${r.workdir ?? 'the work dir'}/container.log; re-run ${route.command} to retry.` });
-  }
-  if (flags.json) {
-    io.stdout(JSON.stringify(toEvent({ type: 'result', ok: true, result: { wheel: ((w) => (w && r.output ? resolvePath(r.output, w) : null))(r.outputs.find((f) => f.endsWith('.whl'))), buildInfo: { route: 'container', image: r.image, output: r.output }, cache: {} } })) + '\n');
-  } else io.stdout(`Built in ${r.image}; output in ${r.output}: ${r.outputs.join(', ')}\n`);
+/** `tfbuild build` on the container route: the plan, executed in a build container (container-route.ts). */
+async function runContainerRoute(p: Prepared, flags: BuildCommandFlags, io: CliIO, resume: ResumeMode, resumeCommand: string): Promise<void> {
+  const { runContainerPlan } = await import('./container-route.js');
+  await runContainerPlan({ prepared: p, image: {}, io, dryRun: flags.dryRun ?? false, json: flags.json ?? false, resume, resumeCommand });
 }
 
 export interface BuildResult {
@@ -253,7 +235,7 @@ export function register(program: Command, io: CliIO): Command {
         return;
       }
       if (p.route === 'container') {
-        await runContainerRoute(p, version!, flags, io);
+        await runContainerRoute(p, flags, io, run.resume, run.resumeCommand);
         return;
       }
       await build(p.options, { ...run, plan: p.plan!, secrets: p.secrets });

@@ -1,14 +1,32 @@
 /**
- * `tfbuild docker VERSION [--gpu]`: flags only; the typed core is `dockerBuild(opts)` in src/docker/build.ts.
+ * `tfbuild docker VERSION [--gpu]`: flags only. The image side is src/docker/build.ts (`dockerImage`,
+ * `resolveImage`); the build is the plan prepare() makes for the image, executed in a build container
+ * (container-route.ts). Build options for the plan go after `--` (e.g. `-- --cpu-flags avx2,fma`).
  */
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../errors.js';
-import { dockerBuild, type DockerOptions } from '../docker/build.js';
+import { shellQuote } from '../exec/index.js';
+import { dockerImage, type DockerOptions } from '../docker/build.js';
 import type { EngineName } from '../docker/engine.js';
+import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
 import { toJson } from '../ui/output.js';
+import { addBuildOptions, type BuildFlags } from './build-options.js';
+import { prepare } from './prepare.js';
 
-export { dockerBuild, getHostUserIds, type DockerOptions, type DockerResult } from '../docker/build.js';
+export { dockerImage, resolveImage, getHostUserIds, type DockerOptions, type DockerResult } from '../docker/build.js';
+
+/** The build options given after `--`, parsed as `tfbuild build` parses them (usage errors exit 2). */
+function parsePassthrough(args: string[]): BuildFlags & DecisionFlags {
+  const cmd = addDecisionOptions(addBuildOptions(new Command('docker --').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined })));
+  try {
+    cmd.parse(args, { from: 'user' });
+  } catch (e) {
+    throw new UsageError(`After --: ${(e as Error).message.replace(/^error: /, '')}`, { hint: 'Pass tfbuild build options after --, e.g. -- --cpu-flags avx2,fma.' });
+  }
+  if (cmd.args.length > 0) throw new UsageError(`After --: unexpected ${cmd.args.join(' ')}.`, { hint: 'Only tfbuild build options go after --.' });
+  return cmd.opts();
+}
 
 function parseUserIds(s: string): { uid: number; gid: number } {
   const m = /^(\d+):(\d+)$/.exec(s);
@@ -25,10 +43,10 @@ export function register(program: Command, io: CliIO): Command {
     .command('docker')
     .description('build TensorFlow inside a container with the toolchain the release was built with (docker or podman)')
     .argument('<version>', 'release: r1.4, 1.4, 1.4.1 or v1.4.1')
-    .argument('[build-args...]', 'after --: extra arguments for tfbuild build inside the container')
+    .argument('[build-args...]', 'after --: tfbuild build options for the plan (e.g. --cpu-flags, --python, --no-install)')
     .option('--gpu', 'GPU build: CUDA/cuDNN image; building needs no GPU (only the verify run gets one, where the host has one)')
     .option('--compute-capabilities <list>', 'CUDA compute capabilities (default: this host\'s GPUs, else the recipe\'s default)')
-    .option('--dry-run', 'print the engine commands (image build, run) and run nothing')
+    .option('--dry-run', 'print the engine commands (image build, container start) and the plan, and run nothing')
     .option('--mirror <url>', 'read NVIDIA\'s, LLVM\'s and Bazel\'s downloads from URL/<host>/<path> (keys still checked)')
     .option('--engine <engine>', 'docker or podman (default: docker when its daemon answers, else podman)')
     .option('--base-image <image>', 'FROM this image instead of the generation\'s ubuntu release')
@@ -43,7 +61,7 @@ export function register(program: Command, io: CliIO): Command {
     .option('--image-bazel-sha256 <sha256>', 'pin the bazel download to this sha256 (default: its release signature)')
     .option('--installer <file>', 'CUDA runfile or cuDNN archive for the image (repeatable)', collect, [])
     .option('--image-build-arg <name=value>', 'extra --build-arg for the image (repeatable)', collect, [])
-    .option('--node <path>', 'node binary mounted to run tfbuild in the container (default: this one)')
+    .option('--fresh', 'ignore earlier progress in the work dir and run every step')
     .option('--container-runtime <name>', 'podman OCI runtime, e.g. runc')
     .option('--build-isolation <mode>', 'podman build isolation: chroot, oci or rootless')
     .option('--rebuild', 'build the image even when one with the same content hash exists')
@@ -67,42 +85,48 @@ export function register(program: Command, io: CliIO): Command {
         dryRun: f.dryRun === true,
         rebuild: f.rebuild === true,
         imageOnly: f.imageOnly === true,
-        output: f.output as string,
         installers: f.installer as string[],
         buildArgs: f.imageBuildArg as string[],
-        passthrough: buildArgs,
         ...(engine ? { engine: engine as EngineName } : {}),
         ...(iso ? { buildIsolation: iso as 'chroot' | 'oci' | 'rootless' } : {}),
         ...(typeof f.baseImage === 'string' ? { baseImage: f.baseImage } : {}),
-        ...(typeof f.workdir === 'string' ? { workdir: f.workdir } : {}),
         ...(typeof f.recipe === 'string' ? { recipeFile: f.recipe } : {}),
-        ...(typeof f.repo === 'string' ? { repo: f.repo } : {}),
         ...(typeof f.userIds === 'string' ? { userIds: parseUserIds(f.userIds) } : {}),
-        ...(typeof f.source === 'string' ? { source: f.source } : {}),
         ...(typeof f.imageBazel === 'string' ? { imageBazel: f.imageBazel } : {}),
         ...(typeof f.imageBazelSha256 === 'string' ? { imageBazelSha256: f.imageBazelSha256 } : {}),
-        ...(typeof f.node === 'string' ? { node: f.node } : {}),
         ...(typeof f.mirror === 'string' ? { mirror: f.mirror } : {}),
-        ...(typeof f.computeCapabilities === 'string' ? { computeCapabilities: f.computeCapabilities } : {}),
         ...(typeof f.containerRuntime === 'string' ? { containerRuntime: f.containerRuntime } : {}),
         ...(json ? {} : { onLine: (l: string) => io.stderr(l + '\n') }),
       };
-      const r = await dockerBuild(opts);
-      if (opts.printDockerfile) {
-        io.stdout(json ? toJson({ generation: r.generation, dockerfile: r.dockerfile }) : r.dockerfile);
+      if (opts.printDockerfile || opts.imageOnly) {
+        const r = await dockerImage(opts);
+        if (opts.printDockerfile) io.stdout(json ? toJson({ generation: r.generation, dockerfile: r.dockerfile }) : r.dockerfile);
+        else if (json) io.stdout(toJson({ ...r, dockerfile: undefined }));
+        else if (opts.dryRun) io.stdout(`${r.commands.join('\n')}\n`);
+        else io.stdout(`Image ${r.image} ${r.built ? 'built' : 'already present'}.\n`);
         return;
       }
-      if (opts.dryRun) {
-        io.stdout(json ? toJson({ ...r, dockerfile: undefined }) : `${r.notes.map((n) => `# note: ${n}\n`).join('')}${r.commands.join('\n')}\n`);
-        return;
-      }
-      if (json) io.stdout(toJson({ ...r, dockerfile: undefined }));
-      else if (r.exitCode !== null) {
-        io.stdout(r.exitCode === 0 ? `Built in ${r.image}; output in ${r.output}: ${r.outputs.join(', ') || '(empty)'}\n` : `The build inside ${r.image} failed (exit ${r.exitCode}); log: ${r.workdir}/container.log\n`);
-      } else {
-        io.stdout(`Image ${r.image} ${r.built ? 'built' : 'already present'}.\n`);
-      }
-      // tfbuild inside uses the same exit codes (4 config, 5 tool, …): pass them through.
-      if (r.exitCode !== null && r.exitCode !== 0) process.exitCode = r.exitCode;
+      const extra = parsePassthrough(buildArgs);
+      const flags: BuildFlags & DecisionFlags = {
+        ...extra,
+        gpu: f.gpu === true,
+        output: f.output as string,
+        yes: true,
+        json,
+        ...(typeof f.workdir === 'string' ? { workdir: f.workdir } : {}),
+        ...(typeof f.recipe === 'string' ? { recipe: f.recipe } : {}),
+        ...(typeof f.repo === 'string' ? { repo: f.repo } : {}),
+        ...(typeof f.source === 'string' ? { source: f.source } : {}),
+        ...(typeof f.computeCapabilities === 'string' ? { computeCapabilities: f.computeCapabilities } : {}),
+      };
+      const p = await prepare({ version, flags, mode: opts.dryRun ? 'dry-run' : 'build', print: io.stderr, container: true });
+      if (p.route === 'abort') return;
+      const argv = process.argv.slice(2).filter((a) => a !== '--fresh');
+      const { runContainerPlan } = await import('./container-route.js');
+      const { version: _v, gpu: _g, recipeFile: _r, ...image } = opts;
+      await runContainerPlan({
+        prepared: p, image, io, dryRun: opts.dryRun ?? false, json,
+        resume: f.fresh === true ? 'fresh' : 'auto', resumeCommand: `tfbuild ${argv.map(shellQuote).join(' ')}`,
+      });
     });
 }

@@ -21,8 +21,13 @@ export function register(program: Command, io: CliIO): Command {
       // The same prepare() as `tfbuild build`: the route, the decisions and the exit code are the real run's.
       const p = await prepare({ version, flags, mode: 'plan', print: io.stderr });
       if (p.route === 'container') {
-        const route = { schemaVersion: 1 as const, route: 'container' as const, version, line: p.recipe.line, gpu: p.options.gpu, command: p.dockerCommand ?? `tfbuild docker ${version}`, reasons: p.verdict.reasons };
-        io.stdout(flags.json ? toJson(route) : formatContainerRoute(route));
+        const route = {
+          schemaVersion: 1 as const, route: 'container' as const, version, line: p.recipe.line, gpu: p.options.gpu, command: p.dockerCommand ?? `tfbuild docker ${version}`, reasons: p.verdict.reasons,
+          ...(p.container ? { generation: p.container.generation.name } : {}),
+        };
+        // The plan the build container executes (made from the image's declared toolchain).
+        const plan = p.plan ? p.secrets.redactValue(p.plan) : null;
+        io.stdout(flags.json ? toJson({ ...route, plan }) : formatContainerRoute(route) + (plan ? formatPlan(plan) : ''));
         return;
       }
       const plan = p.secrets.redactValue(p.plan!);

@@ -22,6 +22,7 @@ import { decide, getDockerCommand, type DecisionFlags, type Origins } from '../u
 import { askConfirm, getPromptContext, type PromptContext } from '../ui/prompts.js';
 import { SecretRegistry } from '../exec/redact.js';
 import { findRemoteSecrets } from '../plan/remote.js';
+import { decideForContainer, type ContainerSide } from './prepare-container.js';
 import { planFor, probeForBuild, readHostFactsFile, readRequestOptions, withPythonFacts, type BuildFlags } from './build-options.js';
 
 /** What the command will do with the result: only `build` may write before the first step (a bazel download). */
@@ -37,6 +38,8 @@ export interface PrepareRequest {
   env?: NodeJS.ProcessEnv;
   stdinIsTTY?: boolean;
   stdoutIsTTY?: boolean;
+  /** `tfbuild docker`: the container route whatever the verdict (the command itself is the consent). */
+  container?: boolean;
 }
 
 export type Route = 'native' | 'container' | 'abort';
@@ -49,8 +52,10 @@ export interface Prepared {
   verdict: Verdict;
   options: BuildOptions;
   origins: Origins;
-  /** The plan that runs (native route); null on the container and abort routes. */
+  /** The plan that runs, natively or in the build container; null on the abort route. */
   plan: Plan | null;
+  /** The container route: the image generation and the facts its plan was made from. */
+  container: ContainerSide | null;
   /** The container route's command (what `tfbuild build` runs instead of the plan). */
   dockerCommand: string | null;
   /** Every secret the plan carries (literal credentials, `${ENV}` values): mask them in every output. */
@@ -92,7 +97,7 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   const secretsOf = (plan: Plan | null) => new SecretRegistry(findRemoteSecrets(plan?.options ?? asked, env));
 
   // Bazel is settled before the plan is made, so the plan the user confirms names the bazel that runs.
-  if (verdict.kind !== 'container' && verdict.kind !== 'impossible' && asked.bazel === undefined && needsOtherBazel(facts, recipe)) {
+  if (!req.container && verdict.kind !== 'container' && verdict.kind !== 'impossible' && asked.bazel === undefined && needsOtherBazel(facts, recipe)) {
     if (req.mode === 'build' || req.mode === 'fetch') {
       facts = await settleBazel({
         facts, recipe, yes, interactive: ctx.interactive, cacheDir: getCacheDir({ home: env.HOME ?? homedir(), cwd, xdgCacheHome: env.XDG_CACHE_HOME }),
@@ -113,12 +118,21 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
     made = { options, plan };
     return plan;
   };
+  const out = (route: Route, plan: Plan | null, dockerCommand: string | null, options: BuildOptions, origins: Origins, container: ContainerSide | null = null): Prepared => ({
+    route, facts, recipe, tag: asked.tag ?? tag, verdict, options, origins, plan, dockerCommand, container, secrets: secretsOf(plan),
+  });
+  const containerRoute = async (dockerCommand: string): Promise<Prepared> => {
+    const c = await decideForContainer({
+      version: req.version, tag: asked.tag ?? tag, hostFacts: facts, recipe, given, config, ctx, yes: yes || Boolean(req.container), env, cwd,
+      print: req.mode === 'plan' ? () => undefined : req.print,
+    });
+    if (c.decision.action !== 'build') return out('abort', null, null, c.decision.options, c.decision.origins);
+    return out('container', c.plan, dockerCommand, c.decision.options, c.decision.origins, c.side);
+  };
+  if (req.container) return containerRoute(`tfbuild docker ${req.version}${asked.gpu ? ' --gpu' : ''}`);
   const d = await decide({
     flags: given, config, version: req.version, tag: asked.tag ?? tag, facts, recipe, verdict, ctx, yes, makePlan,
     print: req.mode === 'plan' ? () => undefined : req.print,
-  });
-  const out = (route: Route, plan: Plan | null, dockerCommand: string | null): Prepared => ({
-    route, facts, recipe, tag: asked.tag ?? tag, verdict, options: d.options, origins: d.origins, plan, dockerCommand, secrets: secretsOf(plan),
   });
   if (d.action === 'docker') {
     const dockerCommand = d.dockerCommand ?? getDockerCommand(verdict, req.version, asked.gpu);
@@ -130,13 +144,13 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
         hint: `Run ${dockerCommand}, or pass --yes to let tfbuild build take the container route.`,
       });
     }
-    return out('container', null, dockerCommand);
+    return containerRoute(dockerCommand);
   }
-  if (d.action === 'abort') return out('abort', null, null);
+  if (d.action === 'abort') return out('abort', null, null, d.options, d.origins);
   const m = made as { options: BuildOptions; plan: Plan } | null;
   const plan = m !== null && m.options === d.options ? m.plan : makePlan(d.options);
 
-  const prepared = out('native', plan, null);
+  const prepared = out('native', plan, null, d.options, d.origins);
   if (f.saveConfig !== undefined) {
     prepared.savedConfig = writeConfigFile(resolve(cwd, f.saveConfig), d.options, { cwd });
     req.print(`Saved these decisions to ${prepared.savedConfig}; repeat headless with: tfbuild build ${req.version} --config ${prepared.savedConfig} --yes\n`);

@@ -1,14 +1,13 @@
 /**
  * Writes an image's build context: Dockerfile, docker/scripts and the user's CUDA/cuDNN installers (local/). The
- * image holds the toolchain only; tfbuild's own payload (the package's "files" plus its production dependencies,
- * resolved the way Node resolves them) goes into the runtime the run mounts (src/docker/runtime.ts), so no image
- * ever installs tfbuild from a registry or depends on the tfbuild version. File-system work only; no processes.
+ * image holds the toolchain only: tfbuild stays on the host and runs the plan's steps in a container of it
+ * (src/tools/container-exec.ts), so no image depends on node or on the tfbuild version. File-system work only.
  */
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { hashContext, type ContextEntry } from './tag.js';
 
 /** The installed tfbuild package (the folder holding package.json). */
@@ -16,59 +15,8 @@ export function getPackageRoot(): string {
   return fileURLToPath(new URL('../../', import.meta.url));
 }
 
-interface PackageJson {
-  name?: string;
-  files?: string[];
-  dependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-}
-
-function readPackageJson(dir: string): PackageJson {
-  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
-}
-
-/** Node's lookup: DIR/node_modules/NAME, then each parent's, up to and including the project root. */
-function resolvePackageDir(name: string, fromDir: string, root: string): string | null {
-  let dir = fromDir;
-  for (;;) {
-    const candidate = join(dir, 'node_modules', name);
-    if (existsSync(join(candidate, 'package.json'))) return candidate;
-    if (dir === root) return null;
-    const up = dirname(dir);
-    if (up === dir || !up.startsWith(root)) return null;
-    dir = up;
-  }
-}
-
-/** Every installed package dir that the project's runtime dependencies reach. */
-export function listProductionPackages(projectRoot: string): string[] {
-  const root = resolve(projectRoot);
-  const seen = new Set<string>();
-  const queue: Array<{ name: string; from: string; optional: boolean }> = [];
-  const enqueue = (dir: string) => {
-    const pkg = readPackageJson(dir);
-    for (const name of Object.keys(pkg.dependencies ?? {})) queue.push({ name, from: dir, optional: false });
-    for (const name of Object.keys(pkg.optionalDependencies ?? {})) queue.push({ name, from: dir, optional: true });
-  };
-  enqueue(root);
-  while (queue.length > 0) {
-    const next = queue.shift()!;
-    const dir = resolvePackageDir(next.name, next.from, root);
-    if (dir === null) {
-      if (next.optional) continue;
-      throw new ConfigError(`Dependency ${next.name} of ${relative(root, next.from) || 'tfbuild'} is not installed.`, {
-        hint: `Run npm ci in ${root} before tfbuild docker.`,
-      });
-    }
-    if (seen.has(dir)) continue;
-    seen.add(dir);
-    enqueue(dir);
-  }
-  return [...seen].sort();
-}
-
 /** Plain recursive copy (files, dirs, symlinks); fs.cpSync with a filter is several times slower on many small files. */
-function copyTree(src: string, dest: string, skipNodeModules: boolean): void {
+function copyTree(src: string, dest: string): void {
   const st = lstatSync(src);
   if (st.isSymbolicLink()) {
     symlinkSync(readlinkSync(src), dest);
@@ -81,26 +29,8 @@ function copyTree(src: string, dest: string, skipNodeModules: boolean): void {
   }
   mkdirSync(dest, { recursive: true });
   for (const entry of readdirSync(src, { withFileTypes: true })) {
-    // A package's own nested node_modules is copied only where resolution reaches it (listProductionPackages).
-    if (skipNodeModules && entry.name === 'node_modules') continue;
-    copyTree(join(src, entry.name), join(dest, entry.name), false);
+    copyTree(join(src, entry.name), join(dest, entry.name));
   }
-}
-
-/** The package payload: what `npm pack` would ship (package.json "files") plus production node_modules. */
-export function writeTfbuildPayload(root: string, dest: string): void {
-  const pkg = readPackageJson(root);
-  mkdirSync(dest, { recursive: true });
-  copyFileSync(join(root, 'package.json'), join(dest, 'package.json'));
-  for (const f of pkg.files ?? []) {
-    if (existsSync(join(root, f))) copyTree(join(root, f), join(dest, f), false);
-  }
-  if (!existsSync(join(dest, 'dist', 'cli', 'main.js'))) {
-    throw new ConfigError(`tfbuild is not built: ${join(root, 'dist', 'cli', 'main.js')} is missing.`, {
-      hint: `Run npm run build in ${root}.`,
-    });
-  }
-  for (const dir of listProductionPackages(root)) copyTree(dir, join(dest, relative(root, dir)), true);
 }
 
 export interface ContextInput {
@@ -135,7 +65,7 @@ export function writeBuildContext(input: ContextInput): { dir: string; hash: str
   rmSync(input.dir, { recursive: true, force: true });
   mkdirSync(input.dir, { recursive: true });
   writeFileSync(join(input.dir, 'Dockerfile'), input.dockerfile);
-  copyTree(join(root, 'docker', 'scripts'), join(input.dir, 'scripts'), false);
+  copyTree(join(root, 'docker', 'scripts'), join(input.dir, 'scripts'));
   const local = join(input.dir, 'local');
   mkdirSync(local);
   // COPY of an empty folder is fine for docker and buildah, but a marker keeps the layer explicit.

@@ -1,7 +1,7 @@
 /**
  * Renders the build-image definition for a generation. Pure: the same inputs give the same text, and that text
  * (plus the context files and build-args) is what the image tag hashes. The image holds the toolchain only
- * (compilers, python, bazel, CUDA/cuDNN, git): no node and no tfbuild, which the run mounts (src/docker/runtime.ts).
+ * (compilers, python, bazel, CUDA/cuDNN, git): no node and no tfbuild (the plan runs in it: src/tools/container-exec.ts).
  * Downloads happen in docker/scripts/*.sh and are trusted through the publishers' signing keys, pinned by
  * fingerprint (src/docker/trust.ts); distribution packages come through apt and its signed indexes; NVIDIA
  * packages are pinned to exact versions.
@@ -25,10 +25,8 @@ export interface DockerfileInput {
 /** Paths inside the image. */
 export const IMAGE_PATHS = {
   scripts: '/opt/tfbuild-image',
-  /** Where the run mounts tfbuild's runtime (node, its C libraries, tfbuild), read-only. */
-  runtime: '/opt/tfbuild-runtime',
+  /** The image's working directory (each step sets its own through `ENGINE exec --workdir`). */
   work: '/work',
-  output: '/out',
 } as const;
 
 function q(s: string): string {
@@ -104,9 +102,8 @@ export function renderDockerfile(input: DockerfileInput): string {
     '',
     `ENV TFBUILD_IN_CONTAINER=1 TFBUILD_GENERATION=${g.name}`,
     `WORKDIR ${IMAGE_PATHS.work}`,
-    '# tfbuild runs from the runtime the run mounts at /opt/tfbuild-runtime (see entrypoint.sh).',
-    `ENTRYPOINT ["${S}/entrypoint.sh"]`,
-    'CMD ["--help"]',
+    '# No tfbuild in here: tfbuild on the host starts a container of this image and runs its plan\'s steps in it.',
+    'CMD ["/bin/bash"]',
     '',
   );
   return lines.join('\n');

@@ -30,7 +30,7 @@ export interface RunArgsInput {
   env?: Record<string, string>;
   /** OCI runtime for podman (e.g. runc where crun cannot set cgroups/rlimits). */
   runtime?: string;
-  /** Arguments for the entry point (tfbuild …). */
+  /** Arguments for the entry point (the build container's: `sleep infinity`). */
   command: string[];
 }
 

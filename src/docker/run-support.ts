@@ -1,15 +1,13 @@
 /**
- * Pieces of `dockerBuild` around the engine calls: signal handling, host user ids, compute capabilities for a
- * GPU build, and recording the image's provenance in the build info of the wheels a run wrote.
+ * Pieces of the container route around the engine calls: signal handling, host user ids, and recording the
+ * image's provenance in the build info of the wheels a run wrote.
  */
 import { chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeNvidia } from '../probe/nvidia.js';
-import type { Recipe } from '../recipes/schema.js';
 import { readImageFile } from '../tools/container.js';
 import type { EngineName } from './engine.js';
 
-/** Stop the container when the user interrupts; the work dir keeps the resumable state. */
+/** An interrupt while the image builds (or before the first step) stops the run; the work dir keeps the state. */
 export function interruptSignal(outer: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
   const onSig = () => ac.abort();
@@ -39,23 +37,6 @@ export function getHostUserIds(env: NodeJS.ProcessEnv): { uid: number; gid: numb
 export function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort();
-}
-
-export const hasFlag = (args: readonly string[], flag: string) => args.some((a) => a === flag || a.startsWith(`${flag}=`));
-
-/** Compute capabilities: the flag, else the host's GPUs, else the recipe's default (said in a note). */
-export async function pickComputeCapabilities(recipe: Recipe, o: { computeCapabilities?: string; passthrough?: string[] }, notes: string[]): Promise<string | null> {
-  if (o.computeCapabilities !== undefined) return o.computeCapabilities;
-  if (hasFlag(o.passthrough ?? [], '--compute-capabilities')) return null;
-  const { gpus } = await probeNvidia(process.env, { timeoutMs: 15_000 });
-  const caps = [...new Set(gpus.map((g) => g.computeCapability).filter((c): c is string => c !== null))].sort();
-  if (caps.length > 0) {
-    notes.push(`compute capabilities ${caps.join(',')}: this host's GPUs`);
-    return caps.join(',');
-  }
-  const d = recipe.gpu?.computeCapabilities.default ?? null;
-  if (d !== null) notes.push(`compute capabilities ${d}: the recipe's default (no GPU here; building needs none). Pass --compute-capabilities to choose.`);
-  return d;
 }
 
 /** `key=value` lines the image build recorded (docker/scripts/lib.sh provenance). */

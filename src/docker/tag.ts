@@ -13,7 +13,7 @@ export interface ContextEntry {
 export function hashContext(entries: readonly ContextEntry[]): string {
   const h = createHash('sha256');
   for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    // The exec bit matters (entrypoint.sh); other mode bits are noise across checkouts.
+    // The exec bit matters (a script run directly); other mode bits are noise across checkouts.
     h.update(`${e.path}\0${e.sha256}\0${e.mode & 0o111 ? 'x' : '-'}\n`);
   }
   return h.digest('hex');

@@ -25,7 +25,10 @@ export interface BazelCheck {
 
 /** Preflight: the bazel binary exists and its release is in the recipe's range (bazelisk picks its own via USE_BAZEL_VERSION). */
 export async function verifyBazel(step: BazelStep): Promise<BazelCheck> {
-  const path = isAbsolute(step.cmd) ? (existsSync(step.cmd) ? step.cmd : null) : which(step.cmd);
+  // Steps executed elsewhere (the container executor's transform): the binary is not on this host's file system;
+  // `--version` below runs where the steps do and fails there when it is missing.
+  const elsewhere = getExecContext().transform !== undefined;
+  const path = elsewhere ? step.cmd : isAbsolute(step.cmd) ? (existsSync(step.cmd) ? step.cmd : null) : which(step.cmd);
   if (path === null) {
     throw new EnvironmentError(`bazel was not found (${step.cmd}).`, {
       hint: 'Re-run with --yes to let tfbuild download the recipe\'s bazel (sha256-verified), install bazelisk (https://github.com/bazelbuild/bazelisk/releases), or pass --bazel PATH.',

@@ -26,16 +26,59 @@ export function toContainerExec(spec: RunSpec, c: ContainerTarget): RunSpec {
 }
 
 /** What `ENGINE run` needs (run-args.ts), less what the target and an idle build container fix. */
-export type StartOptions = Omit<RunArgsInput, 'engine' | 'name' | 'gpuAccess' | 'command'> & { target: ContainerTarget };
+export type StartOptions = Omit<RunArgsInput, 'engine' | 'name' | 'gpuAccess' | 'command'> & {
+  target: ContainerTarget;
+  /** The host's GPUs in the container: only for the plan's verify step, where the host has one (building needs none). */
+  gpuAccess?: boolean;
+  /** The run's work dir, as a label (removeStaleContainers). */
+  workdirLabel: string;
+};
 
-/** Starts the run's container, idle (`sleep infinity`) until steps are executed in it. */
-export async function startBuildContainer(o: StartOptions): Promise<void> {
-  const { target, ...runInput } = o;
-  const args = buildRunArgs({ ...runInput, engine: target.engine, name: target.name, gpuAccess: false, command: ['infinity'] });
+/** `ENGINE run` for the run's container: detached, idle (`sleep infinity`) until steps are executed in it. */
+export function startContainerArgs(o: StartOptions): string[] {
+  const { target, gpuAccess, workdirLabel: _label, ...runInput } = o;
+  const args = buildRunArgs({ ...runInput, engine: target.engine, name: target.name, gpuAccess: gpuAccess ?? false, command: ['infinity'] });
   const i = args.indexOf('run');
-  // Detached, with sleep as the entry point instead of tfbuild's.
-  args.splice(i + 1, 0, '--detach', '--entrypoint', 'sleep');
-  await run({ cmd: o.target.path, args, effect: 'write', timeout: 120_000, title: `${o.target.engine} run (build container)` });
+  // Detached, with sleep as the entry point instead of the image's; labelled with the work dir, so that a later run
+  // finds the container of a run that was killed (SIGKILL leaves no chance to remove it).
+  args.splice(i + 1, 0, '--detach', '--entrypoint', 'sleep', '--label', `${WORKDIR_LABEL}=${o.workdirLabel}`);
+  return args;
+}
+
+export const WORKDIR_LABEL = 'tfbuild.workdir';
+
+/**
+ * Of the containers labelled with a work dir, those whose tfbuild is gone: the name carries the pid of the run
+ * (formatContainerName), and a live pid keeps its container (its run holds the work dir's lock).
+ */
+export function staleContainers(names: readonly string[], alive: (pid: number) => boolean): string[] {
+  return names.filter((n) => {
+    const pid = /^tfbuild-.+-(\d+)-[0-9a-z]+$/.exec(n)?.[1];
+    return pid !== undefined && !alive(Number(pid));
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the containers that killed runs left for this work dir; returns their names. */
+export async function removeStaleContainers(c: Omit<ContainerTarget, 'name'>, workdir: string): Promise<string[]> {
+  const r = await run({ cmd: c.path, args: ['ps', '--all', '--filter', `label=${WORKDIR_LABEL}=${workdir}`, '--format', '{{.Names}}'], effect: 'read', timeout: 30_000, reject: false, title: `${c.engine} ps` });
+  if (r.exitCode !== 0) return [];
+  const stale = staleContainers(r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== ''), isAlive);
+  for (const name of stale) await stopBuildContainer({ ...c, name });
+  return stale;
+}
+
+/** Starts the run's container (startContainerArgs). */
+export async function startBuildContainer(o: StartOptions): Promise<void> {
+  await run({ cmd: o.target.path, args: startContainerArgs(o), effect: 'write', timeout: 120_000, title: `${o.target.engine} run (build container)` });
 }
 
 /**
@@ -43,7 +86,13 @@ export async function startBuildContainer(o: StartOptions): Promise<void> {
  * needs a grace period (and `sleep` as PID 1 ignores SIGTERM anyway). `rm --force` returns once it is gone.
  */
 export async function stopBuildContainer(c: ContainerTarget): Promise<void> {
-  await run({ cmd: c.path, args: ['rm', '--force', c.name], effect: 'write', timeout: 60_000, reject: false, title: `${c.engine} rm` });
+  // An interrupt stops every child tree, SIGKILLing what still runs after a grace period: an `rm` started in that
+  // window is killed with the rest, so it is started again until the engine itself answers.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const r = await run({ cmd: c.path, args: ['rm', '--force', c.name], effect: 'write', timeout: 60_000, reject: false, title: `${c.engine} rm` });
+    if (r.signal === null && !r.timedOut) return;
+    await new Promise((res) => setTimeout(res, 500));
+  }
 }
 
 /**

@@ -117,45 +117,6 @@ export async function buildImage(engine: EngineName, args: string[], o: StreamOp
   });
 }
 
-/** `ENGINE run …` (args from buildRunArgs): the containerised tfbuild, streamed. Never rejects on exit code. */
-export async function runContainer(engine: EngineName, args: string[], o: StreamOptions = {}, path: string = engine): Promise<RunResult> {
-  return run({
-    cmd: path,
-    args,
-    effect: 'write',
-    timeout: 'build',
-    capture: false,
-    tailLines: 40,
-    reject: false,
-    title: `${engine} run`,
-    logFile: o.logFile,
-    onLine: o.onLine,
-    signal: o.signal,
-  });
-}
-
-/** `ENGINE stop -t SECONDS NAME`: SIGTERM to the container's tfbuild, which saves its state; SIGKILL after the grace. */
-export async function stopContainer(engine: EngineName, name: string, graceSeconds = 20, path: string = engine): Promise<boolean> {
-  const r = await run({
-    cmd: path,
-    args: ['stop', '--time', String(graceSeconds), name],
-    effect: 'write',
-    timeout: (graceSeconds + 15) * 1000,
-    reject: false,
-    title: `${engine} stop`,
-  });
-  return r.exitCode === 0;
-}
-
-/**
- * `ENGINE wait NAME`, bounded: true once the container has exited (or is already gone: `run --rm` removed it),
- * false when it still runs after `ms`.
- */
-export async function waitContainer(engine: EngineName, name: string, ms: number, path: string = engine): Promise<boolean> {
-  const r = await run({ cmd: path, args: ['wait', name], effect: 'read', timeout: ms, reject: false, title: `${engine} wait` });
-  return !r.timedOut;
-}
-
 /**
  * A file of an image, read by `ENGINE run --rm --entrypoint cat IMAGE FILE` (the image's build records, such as how
  * its bazel was verified). null when the file is not there.

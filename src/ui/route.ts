@@ -8,6 +8,8 @@ export interface ContainerRoute {
   /** What `tfbuild build VERSION --yes` runs on this host. */
   command: string;
   reasons: string[];
+  /** The image generation whose toolchain the plan is made for. */
+  generation?: string;
 }
 
 export function formatContainerRoute(r: ContainerRoute): string {
@@ -15,6 +17,7 @@ export function formatContainerRoute(r: ContainerRoute): string {
     `Route for TensorFlow ${r.line} (${r.gpu ? 'GPU' : 'CPU'}): container — a native build is not practical on this host.`,
     ...r.reasons.map((x) => `  ${x}`),
     `tfbuild build ${r.version} --yes runs: ${r.command}`,
-    `(the container runs the same steps with the release's own toolchain; see: ${r.command} --print-dockerfile)`,
+    `The plan below runs in a build container of the ${r.generation ?? 'release\'s'} image, each step through \`ENGINE exec\`; its toolchain paths are the image's`,
+    `(probed in the container before the first step; the image definition: ${r.command} --print-dockerfile).`,
   ].join('\n') + '\n';
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InterruptedError, ToolError } from '../../src/errors.js';
 import { run } from '../../src/exec/index.js';
-import { startBuildContainer, withContainerExecutor, type ContainerTarget } from '../../src/tools/container-exec.js';
+import { removeStaleContainers, startBuildContainer, stopBuildContainer, withContainerExecutor, type ContainerTarget } from '../../src/tools/container-exec.js';
 import { BASE_IMAGE, canRunPodmanTests, ensureBaseImage } from '../helpers/podman.js';
 import { makeTempDir } from '../helpers/tmp.js';
 
@@ -23,7 +23,7 @@ function containerExists(name: string): boolean {
 
 async function start(name: string): Promise<ContainerTarget> {
   const target: ContainerTarget = { engine: 'podman', path: 'podman', name };
-  await startBuildContainer({ target, image: BASE_IMAGE, uid: 0, gid: 0, engineIsRoot: true, mounts: [{ host: work, container: '/work' }], runtime: 'runc' });
+  await startBuildContainer({ target, image: BASE_IMAGE, uid: 0, gid: 0, engineIsRoot: true, mounts: [{ host: work, container: '/work' }], runtime: 'runc', workdirLabel: work });
   return target;
 }
 
@@ -66,5 +66,16 @@ describe.skipIf(!enabled)('container executor (podman exec through src/exec)', (
     const e = await withContainerExecutor(target, () => run({ cmd: 'sleep', args: ['300'], effect: 'write', timeout: 600_000, signal: ac.signal })).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(InterruptedError);
     expect(containerExists(name)).toBe(false);
+  });
+
+  it('a container left by a killed run of the work dir is removed by the next run; a live run\'s is kept', async () => {
+    // 4194304 is above Linux's largest pid_max: no process has it.
+    const dead = await start('tfbuild-exec-test-4194304-c');
+    const live = await start(`tfbuild-exec-test-${process.pid}-d`);
+    expect(await removeStaleContainers({ engine: 'podman', path: 'podman' }, work)).toEqual([dead.name]);
+    expect(containerExists(dead.name)).toBe(false);
+    expect(containerExists(live.name)).toBe(true);
+    await stopBuildContainer(live);
+    expect(containerExists(live.name)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `tfbuild docker` for real with podman: the newest generation's CPU image built on a debootstrap'd Debian base
- * (bazel from Debian's bazel-bootstrap, as the host has), doctor inside it, and the TF-shaped fixture built inside
- * with the wheel and its build-info landing in the host's output dir owned by the requested host user.
+ * (bazel from Debian's bazel-bootstrap, as the host has), and the TF-shaped fixture built by the container
+ * executor: tfbuild on the host, each plan step run by `podman exec` in one build container, the state file, logs
+ * and wheel on the host as for a native build, handed to the requested host user; Ctrl-C stops the container.
  */
 import { execFileSync } from 'node:child_process';
 import { chownSync, cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
@@ -11,7 +12,6 @@ import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fix
 import { BASE_IMAGE, canRunPodmanTests, ensureBaseImage, hasImage, PODMAN_HOST_FLAGS, podmanRun } from '../helpers/podman.js';
 import { chooseEngine } from '../../src/docker/engine.js';
 import { describeEngines, isRootlessEngine } from '../../src/tools/container.js';
-import { writeRuntime } from '../../src/docker/runtime.js';
 import { REPO_ROOT, runCli, startCli } from './build-cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 
@@ -28,9 +28,9 @@ let repo: FixtureRepo;
 const output = join(root, 'out');
 const workdir = join(root, 'work');
 // The bare repo is read through a read-only mount, as the host user.
-const fixtureArgs = () => ['docker', '2.17', ...imageFlags, '--repo', repo.bareRepo, '--output', output, '--workdir', workdir, '--user-ids', `${HOST_UID}:${HOST_GID}`, '--', '--cpu-flags', 'none'];
+const fixtureArgs = (...more: string[]) => ['docker', '2.17', ...imageFlags, '--repo', repo.bareRepo, '--output', output, '--workdir', workdir, '--user-ids', `${HOST_UID}:${HOST_GID}`, ...more, '--', '--cpu-flags', 'none'];
 
-const stateFile = join(workdir, 'build', 'tfbuild-state.json');
+const stateFile = join(workdir, 'tfbuild-state.json');
 interface StateLike { status: string; steps: Array<{ id: string; finishedAt: string }> }
 let interruptedSteps: StateLike['steps'] = [];
 function readState(): StateLike {
@@ -100,74 +100,57 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
     console.info(`image build ${Math.round(buildMs / 1000)} s, reuse check ${Math.round((Date.now() - t0 - buildMs) / 1000)} s`);
   });
 
-  it('the image holds no node and no tfbuild; with the runtime mounted, its entry point runs tfbuild and doctor --json sees the image toolchain', () => {
+  it('the image holds no node and no tfbuild; --dry-run prints the engine commands and the plan, and runs nothing', async () => {
     const none = podmanRun(image, ['-c', 'command -v node || echo no-node; ls /opt'], ['--entrypoint', '/bin/sh']);
     expect(none.stdout).toContain('no-node');
     expect(none.stdout.trim().split('\n').slice(1)).toEqual(['tfbuild-image']);
-    const unmounted = podmanRun(image, ['--version']);
-    expect(unmounted.status).toBe(3);
-    expect(unmounted.stderr).toContain("tfbuild's runtime is not mounted at /opt/tfbuild-runtime");
-
-    const rt = join(root, 'runtime');
-    writeRuntime({ dir: rt, node: process.execPath, packageRoot: pkg });
-    const mount = ['--volume', `${rt}:/opt/tfbuild-runtime:ro`];
-    const v = podmanRun(image, ['--version'], [...mount, '--user', `${HOST_UID}:${HOST_GID}`]);
-    expect(v.status, v.stderr).toBe(0);
-    expect(v.stdout.trim()).toBe(JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version);
-
-    const d = podmanRun(image, ['doctor', '--json'], mount);
-    expect(d.status === 0 || d.status === 3, d.stderr).toBe(true);
-    const doc = JSON.parse(d.stdout) as {
-      host: {
-        os: { distro: { id: string } };
-        bazel: { path: string; raw: string } | null;
-        pythons: Array<{ path: string; wheel: boolean; venv: boolean; numpy: string | null }>;
-        compilers: Array<{ kind: string; path: string }>;
-        containers: unknown[];
-        cuda: unknown[];
-        gpus: unknown[];
-      };
-      checks: Array<{ id: string; status: string }>;
-    };
-    // --base-image took effect: the debootstrap'd Debian, not Ubuntu.
-    expect(doc.host.os.distro.id).toBe('debian');
-    expect(doc.host.bazel).toMatchObject({ path: '/usr/bin/bazel', raw: 'bazel no_version' });
-    const py = doc.host.pythons.find((p) => p.path === '/usr/bin/python3');
-    expect(py).toMatchObject({ wheel: true, venv: true });
-    expect(py!.numpy).toMatch(/^\d+\.\d+/);
-    expect(doc.host.compilers.map((c) => c.kind)).toContain('gcc');
-    expect(doc.host.containers).toEqual([]);
-    expect(doc.host.cuda).toEqual([]);
-    expect(doc.host.gpus).toEqual([]);
-    expect(doc.checks.find((c) => c.id === 'git')?.status).toBe('pass');
+    const r = await runCli(fixtureArgs('--dry-run'), { env, bin });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`build --network host --tag ${image} `);
+    expect(r.stdout).toMatch(new RegExp(`run --detach --entrypoint sleep --label tfbuild\\.workdir=${workdir} --rm --name tfbuild-r2\\.17-\\S+ .*--volume ${workdir}:${workdir}:rw,z --volume ${output}:${output}:rw,z --volume ${repo.bareRepo}:${repo.bareRepo}:ro,z .*${image} infinity`));
+    expect(r.stdout).toContain(`Plan for TensorFlow v2.17.0 (r2.17, CPU) in ${workdir}`);
+    expect(r.stdout).toMatch(/exec --workdir CWD --env K=V tfbuild-r2\.17-/);
+    expect(existsSync(stateFile)).toBe(false);
+    expect(containersNamed('tfbuild-r2.17-')).toEqual([]);
   });
 
   it('Ctrl-C stops the container and leaves the resumable state in the mounted work dir', async () => {
-    execFileSync('chown', ['-R', `${HOST_UID}:${HOST_GID}`, repo.bareRepo]);
     const { child, done } = startCli(fixtureArgs(), { env, bin });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    // Interrupt once the build inside has recorded a finished step.
+    // Interrupt while the bazel step runs in the container.
     const deadline = Date.now() + 240_000;
-    while (finishedSteps().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    const inBazel = () => {
+      try {
+        return (JSON.parse(readFileSync(stateFile, 'utf8')) as { current: { id: string } | null }).current?.id === 'bazel-build';
+      } catch {
+        return false;
+      }
+    };
+    while (!inBazel() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(inBazel(), out.slice(-3000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(out).toMatch(/the plan runs in tfbuild-r2\.17-/);
     expect(finishedSteps().length, out.slice(-3000)).toBeGreaterThan(0);
     const running = containersNamed('tfbuild-r2.17-');
     expect(running.length).toBe(1);
     child.kill('SIGINT');
     const { code } = await done;
     expect(code, out.slice(-3000)).toBe(130);
-    expect(out).toMatch(/rerun the same tfbuild docker command to resume/);
+    expect(out).toMatch(/Interrupted during bazel-build; progress saved in /);
+    expect(out).toMatch(/Resume with: tfbuild docker 2\.17 /);
     expect(containersNamed('tfbuild-r2.17-')).toEqual([]);
-    // tfbuild inside got the signal and saved its state (a killed build would still say "running").
+    // tfbuild on the host saved the state (a killed build would still say "running") and handed it to the host user.
     const state = readState();
     expect(state.status).toBe('interrupted');
     interruptedSteps = state.steps;
     expect(statSync(stateFile).uid).toBe(HOST_UID);
   });
 
-  it('builds the fixture inside (resuming): wheel and build-info arrive in the host output dir, owned by the host user', async () => {
-    const r = await runCli(fixtureArgs(), { env, bin });
+  it('builds the fixture in the container (resuming): wheel, build-info, state and logs on the host, owned by the host user', async () => {
+    const record = join(root, 'exec.jsonl');
+    const r = await runCli(fixtureArgs(), { env: { ...env, TFBUILD_EXEC_RECORD: record }, bin });
     expect(r.code, (r.stdout + r.stderr).slice(-4000)).toBe(0);
     const files = readdirSync(output).sort();
     const wheel = files.find((f) => f.endsWith('.whl'));
@@ -180,11 +163,44 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
     const meta = JSON.parse(readFileSync(join(output, `${wheel}.tfbuild.json`), 'utf8')) as { tag: string; commit: string; sha256: string };
     expect(meta).toMatchObject({ tag: 'v2.17.0', commit: repo.commit });
     expect(meta.sha256).toBe(execFileSync('sha256sum', [join(output, wheel!)], { encoding: 'utf8' }).split(' ')[0]);
-    // The resumable state and caches stay in the mounted work dir, also owned by the host user.
-    expect(existsSync(join(workdir, 'container.log'))).toBe(true);
-    expect(statSync(join(workdir, 'build')).uid).toBe(HOST_UID);
-    // Resumed from the state the interrupted container left in the mounted work dir.
-    expect(r.stdout + r.stderr).toMatch(/Resuming the interrupted build in \/work\/build/);
+    // The native runner's logs and state, in the mounted work dir, also owned by the host user.
+    const logs = readdirSync(join(workdir, 'logs'));
+    expect(logs.some((f) => f.endsWith('-bazel.log')), logs.join(', ')).toBe(true);
+    expect(statSync(join(workdir, 'logs')).uid).toBe(HOST_UID);
+    expect(statSync(join(workdir, 'src')).uid).toBe(HOST_UID);
+    // Resumed from the state the interrupted run left in the work dir; the steps ran in the build container.
+    expect(r.stdout + r.stderr).toMatch(new RegExp(`Resuming the interrupted build in ${workdir}`));
+    expect(r.stderr).toMatch(/the plan runs in tfbuild-r2\.17-\S+ \(image localhost\/tfbuild:r2\.17-/);
+    expect(r.stderr).toContain('The install and verify steps ran in the build container');
+    // This host runs the wheel too (same python minor, no ISA extensions compiled in): installed and verified here.
+    expect(r.stderr).toContain(`Installed and verified on this host as well: ${join(workdir, 'host-venv', 'bin', 'python')}`);
+    expect(statSync(join(workdir, 'host-venv')).uid).toBe(HOST_UID);
+    expect(execFileSync(join(workdir, 'host-venv', 'bin', 'python'), ['-c', 'import tensorflow, sys; print(tensorflow.__file__.startswith(sys.prefix))'], { encoding: 'utf8' }).trim()).toBe('True');
+    expect(containersNamed('tfbuild-r2.17-')).toEqual([]);
+    // What ran in the container is the saved plan: each resumed step's command, with its cwd and env, by podman exec.
+    const plan = JSON.parse(readFileSync(join(workdir, 'container-plan.json'), 'utf8')) as { steps: Array<{ id: string; kind: string; cmd: string; args: string[]; cwd: string; env: Record<string, string> }> };
+    const execs = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; effect: string })
+      .filter((s) => s.effect === 'write' && s.argv[1] === 'exec').map((s) => {
+        const a = s.argv.slice(2);
+        const out: { cwd: string | null; env: Record<string, string>; argv: string[] } = { cwd: null, env: {}, argv: [] };
+        let i = 0;
+        for (; a[i]?.startsWith('--'); i += 2) {
+          if (a[i] === '--workdir') out.cwd = a[i + 1]!;
+          else { const [k, ...v] = a[i + 1]!.split('='); out.env[k!] = v.join('='); }
+        }
+        out.argv = a.slice(i + 1);
+        return out;
+      });
+    for (const kind of ['bazel-build', 'install']) {
+      const step = plan.steps.find((s) => s.kind === kind)!;
+      const ran = execs.find((e) => JSON.stringify(e.argv) === JSON.stringify([step.cmd, ...step.args]));
+      expect(ran, `${kind}: ${[step.cmd, ...step.args].join(' ')} not among ${execs.map((e) => e.argv.join(' ')).join(' | ')}`).toBeDefined();
+      // The venv is made without the step's cwd and env (as natively: test/e2e/plan-executed.test.ts).
+      if (kind === 'bazel-build') {
+        expect(ran!.cwd).toBe(step.cwd);
+        expect(ran!.env).toMatchObject(step.env);
+      }
+    }
     const state = readState();
     expect(state.status).toBe('done');
     for (const step of interruptedSteps) expect(state.steps.map((s) => s.id)).toContain(step.id);

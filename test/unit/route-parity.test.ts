@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { configureExec } from '../../src/exec/index.js';
 import { EventSchema } from '../../src/ui/events.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const HOSTS = join(import.meta.dirname, '..', 'fixtures', 'hosts');
 const LAPTOP = join(HOSTS, 'ubuntu2204-cpu-laptop.json');
@@ -44,15 +45,23 @@ describe('plan, --dry-run and the real run take the same route', () => {
     }
   });
 
-  it('container verdict with --yes: plan and --dry-run show the container route (exit 0) and name what runs', async () => {
-    for (const args of ways('r1.4', ['--host-facts', LAPTOP, '--no-install', '--yes']).slice(0, 2)) {
+  it('container verdict with --yes: plan and --dry-run show the container route (exit 0) and the plan the build container runs', async () => {
+    const runs = [];
+    // --dry-run writes the image's build context (its hash is the tag): into a temporary cache.
+    vi.stubEnv('XDG_CACHE_HOME', makeTempDir('tfb-route-cache-'));
+    for (const args of ways('r1.4', ['--host-facts', LAPTOP, '--no-install', '--yes', '--workdir', '/nonexistent/w']).slice(0, 2)) {
       const r = await cli(args);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain('container');
-      expect(r.stdout).toContain('tfbuild build r1.4 --yes runs: tfbuild docker r1.4');
+      // The same plan, made for the image's toolchain (CUDA-era gcc and python 3 of the cpu-cuda8 image).
+      expect(r.stdout).toContain('Plan for TensorFlow v1.4.1 (r1.4, CPU) in /nonexistent/w');
+      expect(r.stdout).toContain('PYTHON_BIN_PATH=/usr/bin/python3');
+      expect(r.stdout).toMatch(/\$ \/usr\/local\/bin\/bazel --output_user_root=\/nonexistent\/w\/\.cache\/tfbuild\/bazel build /);
+      runs.push(r.stdout);
     }
+    expect(runs[0]).toContain('tfbuild build r1.4 --yes runs: tfbuild docker r1.4');
+    expect(runs[1]).toMatch(/# The container route: image localhost\/tfbuild:r1\.4-cpu-cuda8-ubuntu16\.04-[0-9a-f]{12}/);
     const j = await cli(['plan', 'r1.4', '--host-facts', LAPTOP, '--no-install', '--yes', '--json']);
-    expect(JSON.parse(j.stdout)).toMatchObject({ route: 'container', command: 'tfbuild docker r1.4' });
+    expect(JSON.parse(j.stdout)).toMatchObject({ route: 'container', command: 'tfbuild docker r1.4', generation: 'cpu-cuda8-ubuntu16.04', plan: { line: 'r1.4' } });
   });
 
   it('native-after-fixes (r2.8 on the laptop, gcc 11 where 10 is wanted): plan and --dry-run show the same plan and the fix to do first', async () => {

@@ -28,25 +28,32 @@ describe('tfbuild docker (CLI)', () => {
     expect(r.stdout).toContain(' apt-transport-https ');
   });
 
-  it('--dry-run --gpu prints the image build and the build run, with no GPU device for the build', () => {
+  it('--dry-run --gpu prints the image build, the build container (no GPU device) and the plan it executes', () => {
     const tmp = makeTempDir('tfb-dry-');
-    const r = spawnSync(process.execPath, [bin, 'docker', 'r1.4', '--gpu', '--dry-run', '--engine', 'podman', '--output', join(tmp, 'out'), '--workdir', join(tmp, 'w'), '--mirror', 'http://127.0.0.1:9/m'],
+    const r = spawnSync(process.execPath, [bin, 'docker', 'r1.4', '--gpu', '--dry-run', '--engine', 'podman', '--output', join(tmp, 'out'), '--workdir', join(tmp, 'w'), '--mirror', 'http://127.0.0.1:9/m', '--', '--cpu-flags', 'avx2,fma'],
       { encoding: 'utf8', env: { ...process.env, CI: '1', XDG_CACHE_HOME: join(tmp, 'cache'), PATH: `/nonexistent:${process.env.PATH ?? ''}` } });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const build = lines.find((l) => /^\S*podman .*\bbuild --network host --tag localhost\/tfbuild:r1\.4-cuda8-ubuntu16\.04-[0-9a-f]{12} /.test(l));
     expect(build, r.stdout).toBeDefined();
     expect(build).toContain('--build-arg MIRROR=http://127.0.0.1:9/m');
-    const run = lines.find((l) => / run --rm --name tfbuild-r1\.4-/.test(l) && !l.includes('-verify'))!;
+    const run = lines.find((l) => / run --detach --entrypoint sleep --label tfbuild\.workdir=\S+ --rm --name tfbuild-r1\.4-/.test(l))!;
     expect(run, r.stdout).toBeDefined();
-    expect(run).not.toMatch(/--device|--gpus/);
-    expect(run).toMatch(/\/opt\/tfbuild-runtime:ro/);
-    // No GPU here: the recipe's default compute capabilities, said in a note.
-    expect(run).toContain('build r1.4 --yes --workdir /work/build --output /out --python /usr/bin/python3 --gpu --compute-capabilities 3.5,5.2');
-    expect(r.stdout).toMatch(/# note: compute capabilities 3\.5,5\.2: the recipe's default/);
-    // The verify run is the only one that would get the GPU, and only where there is one.
-    expect(lines.find((l) => l.includes('-verify'))).toMatch(/--device nvidia\.com\/gpu=all .* verify --python \/work\/build\/venv\/bin\/python --gpu$/);
+    expect(run).not.toMatch(/--device|--gpus|tfbuild-runtime/);
+    // The work and output dirs are mounted at their own paths, so the plan's paths are valid inside.
+    expect(run).toContain(`--volume ${join(tmp, 'w')}:${join(tmp, 'w')}:rw,z --volume ${join(tmp, 'out')}:${join(tmp, 'out')}:rw,z`);
+    expect(run).toMatch(/ infinity$/);
+    // The plan made for the image: its python and CUDA, the CPU flags after --, and (no GPU here) the recipe's
+    // default compute capabilities, said in a note.
+    expect(r.stdout).toContain(`Plan for TensorFlow v1.4.1 (r1.4, GPU) in ${join(tmp, 'w')}`);
+    expect(r.stdout).toContain('PYTHON_BIN_PATH=/usr/bin/python3');
+    expect(r.stdout).toContain('CUDA_TOOLKIT_PATH=/usr/local/cuda-8.0');
+    expect(r.stdout).toContain('TF_CUDA_COMPUTE_CAPABILITIES=3.5,5.2');
+    expect(r.stdout).toContain('CC_OPT_FLAGS=-mavx2 -mfma');
+    expect(r.stderr).toMatch(/compute capabilities 3\.5,5\.2: the recipe's default/);
+    expect(lines.at(-1)).toMatch(/podman rm --force tfbuild-r1\.4-/);
     expect(existsSync(join(tmp, 'out'))).toBe(false);
+    expect(existsSync(join(tmp, 'w'))).toBe(false);
   });
 
   it('--print-dockerfile --json, and the CPU image for a 2.x release', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toContainerExec } from '../../../src/tools/container-exec.js';
+import { staleContainers, startContainerArgs, toContainerExec } from '../../../src/tools/container-exec.js';
 
 const c = { engine: 'podman' as const, path: '/usr/bin/podman', name: 'tfbuild-r1.4-1-x' };
 
@@ -21,5 +21,14 @@ describe('toContainerExec', () => {
     const stop = { cmd: '/usr/bin/podman', args: ['stop', 'x'], effect: 'write' as const, timeout: 1000 };
     expect(toContainerExec(stop, c)).toBe(stop);
     expect(toContainerExec({ ...stop, cmd: 'podman' }, c).args).toEqual(['stop', 'x']);
+  });
+});
+
+describe('the build container of a killed run', () => {
+  it('is labelled with its work dir and found by the pid in its name', () => {
+    const args = startContainerArgs({ target: c, image: 'img', uid: 1, gid: 2, engineIsRoot: true, mounts: [], workdirLabel: '/w d' });
+    expect(args.slice(0, 8)).toEqual(['run', '--detach', '--entrypoint', 'sleep', '--label', 'tfbuild.workdir=/w d', '--rm', '--name']);
+    const alive = (pid: number) => pid === 42;
+    expect(staleContainers(['tfbuild-r1.4-42-mx1', 'tfbuild-r1.4-7-mx2', 'tfbuild-r2.17-9-a0', 'other'], alive)).toEqual(['tfbuild-r1.4-7-mx2', 'tfbuild-r2.17-9-a0']);
   });
 });

@@ -1,0 +1,157 @@
+/**
+ * The container route: tfbuild stays on the host and the build container is one more executor of the plan. The
+ * image is built (or reused), ONE container of it is started with the work dir, the output dir and a local
+ * --source/--repo mounted at the same absolute paths, the image's toolchain is probed inside it through src/exec,
+ * and the plan made from those facts runs through the native runner (`build()` → runPlan) with every step's
+ * command executed by `ENGINE exec`: the log, the progress parser, diagnosis, state file and resume are the native
+ * ones. The container is removed at the end, on failure, on Ctrl-C and on SIGTERM.
+ */
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CliIO } from '../cli/io.js';
+import { InterruptedError, UsageError } from '../errors.js';
+import { formatCommand } from '../exec/index.js';
+import { formatPlan, type Plan } from '../plan/index.js';
+import { computeVerdict } from '../plan/verdict.js';
+import { resolveImage, type DockerOptions } from '../docker/build.js';
+import { probeImageFacts } from '../docker/image-facts.js';
+import { formatContainerName, type Mount } from '../docker/run-args.js';
+import { getHostUserIds, interruptSignal, listFiles, recordImage } from '../docker/run-support.js';
+import { removeStaleContainers, startBuildContainer, startContainerArgs, withContainerExecutor, type StartOptions } from '../tools/container-exec.js';
+import { forgetPythonInfo } from '../tools/python-info.js';
+import type { ResumeMode } from '../steps/run-plan.js';
+import { build } from './build.js';
+import { planFor } from './build-options.js';
+import { containerPlanEnv, requireNative, verdictOptions } from './prepare-container.js';
+import type { Prepared } from './prepare.js';
+import { installOnHost } from './container-verify.js';
+
+export interface ContainerRunInput {
+  prepared: Prepared;
+  /** The image's options (engine, base image, mirror, …). */
+  image: Omit<DockerOptions, 'version' | 'gpu' | 'recipeFile'>;
+  io: CliIO;
+  dryRun: boolean;
+  json: boolean;
+  resume: ResumeMode;
+  resumeCommand: string;
+}
+
+/** Host paths the plan reads or writes, each mounted at the same path (a local repository read-only). */
+export function planMounts(plan: Plan): Mount[] {
+  const o = plan.options;
+  const paths: Mount[] = [{ host: plan.workdir, container: plan.workdir }, { host: resolve(o.output), container: resolve(o.output) }];
+  if (o.source) paths.push({ host: resolve(o.source), container: resolve(o.source) });
+  if (o.repo && existsSync(o.repo)) paths.push({ host: resolve(o.repo), container: resolve(o.repo), readOnly: true });
+  // Caches given by flag (the defaults lie in the work dir: containerPlanEnv).
+  for (const d of [typeof o.diskCache === 'string' ? o.diskCache : null, o.repositoryCache ?? null, ...o.distdir]) {
+    if (d !== null) paths.push({ host: resolve(d), container: resolve(d), readOnly: o.distdir.includes(d) });
+  }
+  return paths.filter((m, i) => paths.findIndex((n) => n.host === m.host) === i);
+}
+
+/** The NVIDIA driver's control device: the host has a GPU and a driver. */
+const hostHasGpu = (): boolean => existsSync('/dev/nvidiactl');
+
+/**
+ * Hands what the run wrote to the requested owner (only root can, and only root needs to). `keep`: bazel's output
+ * root and disk cache stay with the user the build runs as: bazel refuses an output root another user owns.
+ */
+function handOver(paths: string[], uid: number, gid: number, keep: string): void {
+  const walk = (p: string) => {
+    if (!existsSync(p) || p === keep) return;
+    const st = statSync(p);
+    if (st.uid !== uid || st.gid !== gid) chownSync(p, uid, gid);
+    if (st.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+  };
+  for (const p of paths) walk(p);
+}
+
+export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
+  const p = i.prepared;
+  const shown = p.plan!;
+  const side = p.container!;
+  const say = (l: string) => i.io.stderr(l + '\n');
+  const ref = await resolveImage({ ...i.image, version: shown.version, gpu: shown.gpu, dryRun: i.dryRun, ...(shown.options.recipeFile ? { recipeFile: shown.options.recipeFile } : {}), onLine: say });
+  const self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  const owner = i.image.userIds ?? getHostUserIds(process.env);
+  if ((owner.uid !== self.uid || owner.gid !== self.gid) && self.uid !== 0) {
+    throw new UsageError(`--user-ids ${owner.uid}:${owner.gid}: only root can hand the build's files to another user.`, { hint: 'Drop --user-ids, or run as root (sudo).' });
+  }
+  const name = formatContainerName(p.recipe.line, process.pid, Date.now());
+  const target = { engine: ref.engine.name, path: ref.engine.path, name };
+  // The container writes as the user tfbuild runs as, so host and container write the same owner's files; under
+  // sudo (or --user-ids) the run's files are handed over at the end.
+  const start: StartOptions = {
+    target, image: ref.image, uid: self.uid, gid: self.gid, engineIsRoot: ref.engine.name === 'docker' ? true : !ref.engine.rootless,
+    mounts: planMounts(shown), env: { HOME: join(shown.workdir, '.home') }, ...(i.image.containerRuntime ? { runtime: i.image.containerRuntime } : {}),
+    // The verify step of a GPU build checks the GPU where the host has one: the container gets it only then.
+    gpuAccess: shown.gpu && shown.options.install.mode !== 'none' && hostHasGpu() && ref.engine.gpuPassthrough,
+    workdirLabel: shown.workdir,
+  };
+  if (shown.gpu && hostHasGpu() && !ref.engine.gpuPassthrough) {
+    say(`note: ${ref.engine.name} cannot pass this host's GPU through (tfbuild doctor says how to set it up): the verify step in the container will not see it`);
+  }
+
+  if (i.dryRun) {
+    i.io.stdout([
+      `# The container route: image ${ref.image} (${side.generation.name}), engine ${ref.engine.name} (${ref.engine.reason}).`,
+      '# Build the image (skipped when it exists):',
+      formatCommand([ref.engine.path, ...ref.buildArgv]),
+      '# Start the build container (work and output dirs mounted at the same paths):',
+      formatCommand([ref.engine.path, ...startContainerArgs(start)]),
+      `# Each step of the plan below then runs in it as: ${ref.engine.path} exec --workdir CWD --env K=V ${name} COMMAND…`,
+      `# (the toolchain paths are the image's declared ones; the real run probes them in the container first).`,
+      formatPlan(shown).trimEnd(),
+      formatCommand([ref.engine.path, 'rm', '--force', name]),
+    ].join('\n') + '\n');
+    return;
+  }
+
+  const { signal, dispose } = interruptSignal(undefined);
+  const output = resolve(shown.options.output);
+  let before = new Set<string>();
+  let started = false;
+  try {
+    await ref.ensure(signal);
+    for (const d of [shown.workdir, join(shown.workdir, '.home'), output]) mkdirSync(d, { recursive: true, mode: d === output ? 0o755 : 0o700 });
+    before = new Set(listFiles(output));
+    started = true;
+    // Temporary dirs the steps make (the verify step's) must exist in the container too: under the work dir.
+    mkdirSync(join(shown.workdir, '.tmp'), { recursive: true, mode: 0o700 });
+    let wheel: string | null = null;
+    const tmp = process.env.TMPDIR;
+    for (const n of await removeStaleContainers(target, shown.workdir)) say(`removed ${n}, left by a run of this work dir that was killed`);
+    say(`starting the build container ${name} from ${ref.image}`);
+    await startBuildContainer(start);
+    process.env.TMPDIR = join(shown.workdir, '.tmp');
+    try {
+      wheel = await withContainerExecutor(target, async () => {
+        const { facts, problems } = await probeImageFacts(side.facts);
+        for (const x of problems) say(`note: image probe: ${x}`);
+        const verdict = computeVerdict(facts, p.recipe, verdictOptions(shown.options));
+        requireNative(verdict, p.recipe, ref.image);
+        const plan = planFor({ facts, recipe: p.recipe, tag: p.tag, options: shown.options, verdict, env: containerPlanEnv(process.env, shown.workdir), cwd: process.cwd() });
+        say(`the plan runs in ${name} (image ${ref.image}): bazel ${facts.bazel?.path ?? '?'}, python ${plan.options.python ?? facts.pythons[0]?.path ?? '?'}; it is saved as ${join(shown.workdir, 'container-plan.json')}`);
+        // The plan that runs, as `tfbuild plan --json` would print it for the probed image (rerun it natively there
+        // with tfbuild build --plan, or compare it with the declared one --dry-run showed).
+        writeFileSync(join(shown.workdir, 'container-plan.json'), `${JSON.stringify(p.secrets.redactValue(plan), null, 2)}\n`, { mode: 0o600 });
+        if (signal.aborted) throw new InterruptedError('SIGINT', 'Interrupted before the first step.', `Resume with: ${i.resumeCommand}`);
+        const r = await build(plan.options, { io: i.io, plan, resume: i.resume, json: i.json, resumeCommand: i.resumeCommand, secrets: p.secrets });
+        return r.wheel;
+      });
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+      forgetPythonInfo();
+    }
+    await recordImage(ref.engine.name, ref.engine.path, ref.image, side.generation.name, i.image.containerRuntime, output, before);
+    if (wheel !== null) await installOnHost(wheel, p, shown.workdir, say);
+  } finally {
+    dispose();
+    // Also after a failure or an interrupt: the resumable state belongs to the user it is for.
+    if (started && (owner.uid !== self.uid || owner.gid !== self.gid)) {
+      handOver([shown.workdir, ...listFiles(output).filter((f) => !before.has(f)).map((f) => join(output, f))], owner.uid, owner.gid, join(shown.workdir, '.cache'));
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The container route's half of prepare(): the same decisions and the same plan as a native build, made from the
+ * facts of the image (the host's machine with the generation's declared toolchain, src/docker/image-facts.ts).
+ * The guided build therefore asks the native questions here too (CPU flags with the host's ISA as default, compute
+ * capabilities, the image's python, where to install); the plan it returns is what the build container executes.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EnvironmentError } from '../errors.js';
+import type { Plan } from '../plan/index.js';
+import type { BuildOptions, BuildOptionsInput } from '../plan/options.js';
+import { getCacheDir } from '../plan/paths.js';
+import { computeVerdict, type Verdict } from '../plan/verdict.js';
+import type { HostFacts } from '../probe/types.js';
+import type { Recipe } from '../recipes/schema.js';
+import { declaredImageFacts } from '../docker/image-facts.js';
+import { chooseGeneration, choosePython, type Generation } from '../docker/generations.js';
+import { decide, type Decision } from '../ui/decide.js';
+import type { PromptContext } from '../ui/prompts.js';
+import { planFor } from './build-options.js';
+
+export interface ContainerSide {
+  generation: Generation;
+  /** The facts the plan was made from (declared until the build container is probed). */
+  facts: HostFacts;
+  verdict: Verdict;
+}
+
+/** The work dir of a container build when none is given: apart from the native build's, whose toolchain differs. */
+export function defaultContainerWorkdir(line: string, gpu: boolean, env: NodeJS.ProcessEnv, cwd: string): string {
+  return join(getCacheDir({ home: env.HOME ?? homedir(), cwd, xdgCacheHome: env.XDG_CACHE_HOME }), 'docker-work', `${line}-${gpu ? 'gpu' : 'cpu'}`);
+}
+
+export function verdictOptions(o: Pick<BuildOptions, 'gpu' | 'install' | 'python' | 'hostCompiler' | 'cudaPath'>) {
+  return {
+    gpu: o.gpu, noInstall: o.install.mode === 'none',
+    ...(o.python ? { python: o.python } : {}), ...(o.hostCompiler ? { hostCompiler: o.hostCompiler } : {}), ...(o.cudaPath ? { cudaPath: o.cudaPath } : {}),
+  };
+}
+
+/**
+ * The environment a container plan is made with: tfbuild's caches (bazel's output root, the disk cache) default
+ * under the work dir, which is mounted, instead of under the host's cache dir, which is not (and whose bazel
+ * install bases belong to the host's toolchain).
+ */
+export function containerPlanEnv(env: NodeJS.ProcessEnv, workdir: string): NodeJS.ProcessEnv {
+  return { ...env, XDG_CACHE_HOME: join(workdir, '.cache') };
+}
+
+/** The image's facts must satisfy the recipe, as a native host's would: else the image cannot build it. */
+export function requireNative(verdict: Verdict, recipe: Recipe, image: string): void {
+  if (verdict.kind === 'native') return;
+  throw new EnvironmentError(`The image ${image} cannot build ${recipe.line} as planned (${verdict.kind}).`, {
+    details: [...verdict.reasons, ...verdict.fixes].map(String),
+    hint: 'Drop --base-image/--image-bazel overrides that change the toolchain, or pass --python/--host-compiler naming what the image has.',
+  });
+}
+
+export interface ContainerDecisionInput {
+  version: string;
+  tag: string;
+  hostFacts: HostFacts;
+  recipe: Recipe;
+  given: Partial<BuildOptionsInput>;
+  config: Partial<BuildOptionsInput> | undefined;
+  ctx: PromptContext;
+  yes: boolean;
+  print: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Decides (asking where interactive) and plans for the image; null plan when the user aborts. */
+export async function decideForContainer(i: ContainerDecisionInput): Promise<{ decision: Decision; plan: Plan | null; side: ContainerSide }> {
+  const gpu = i.given.gpu === true;
+  const generation = chooseGeneration(i.recipe.containers, gpu, i.version, i.recipe.gpu);
+  const facts = declaredImageFacts(i.hostFacts, generation, i.recipe.bazel.tested);
+  const python = choosePython(generation, i.recipe);
+  const given: Partial<BuildOptionsInput> = {
+    ...i.given,
+    workdir: i.given.workdir ?? i.config?.workdir ?? defaultContainerWorkdir(i.recipe.line, gpu, i.env, i.cwd),
+    ...(i.given.python === undefined && i.config?.python === undefined && python !== null ? { python } : {}),
+    ...(gpu && generation.cuda && i.given.cudaPath === undefined ? { cudaPath: `/usr/local/cuda-${generation.cuda.version}` } : {}),
+  };
+  // No GPU in a build container: a headless run builds for the recipe's default capabilities (said), as
+  // `tfbuild docker` always did; the guided build asks with that default.
+  if (gpu && given.computeCapabilities === undefined && i.config?.computeCapabilities === undefined && !i.ctx.interactive && i.recipe.gpu) {
+    given.computeCapabilities = i.recipe.gpu.computeCapabilities.default.split(',');
+    i.print(`Note: compute capabilities ${given.computeCapabilities.join(',')}: the recipe's default (the build container has no GPU; building needs none). Pass --compute-capabilities to choose.\n`);
+  }
+  let verdict = computeVerdict(facts, i.recipe, verdictOptions({ gpu, install: { mode: 'venv' }, python: given.python, hostCompiler: given.hostCompiler, cudaPath: given.cudaPath } as BuildOptions));
+  let made: Plan | null = null;
+  const makePlan = (options: BuildOptions): Plan => {
+    verdict = computeVerdict(facts, i.recipe, verdictOptions(options));
+    made = planFor({ facts, recipe: i.recipe, tag: i.tag, options: { ...options, output: resolve(i.cwd, options.output) }, verdict, env: containerPlanEnv(i.env, options.workdir ?? given.workdir!), cwd: i.cwd });
+    return made;
+  };
+  const decision = await decide({ flags: given, config: i.config, version: i.version, tag: i.tag, facts, recipe: i.recipe, verdict, ctx: i.ctx, yes: i.yes, makePlan, print: i.print });
+  if (decision.action !== 'build') return { decision, plan: null, side: { generation, facts, verdict } };
+  const plan = (made as Plan | null) ?? makePlan(decision.options);
+  return { decision, plan, side: { generation, facts, verdict } };
+}
