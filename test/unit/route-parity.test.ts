@@ -55,7 +55,7 @@ describe('plan, --dry-run and the real run take the same route', () => {
       // The same plan, made for the image's toolchain (CUDA-era gcc and python 3 of the cpu-cuda8 image).
       expect(r.stdout).toContain('Plan for TensorFlow v1.4.1 (r1.4, CPU) in /nonexistent/w');
       expect(r.stdout).toContain('PYTHON_BIN_PATH=/usr/bin/python3');
-      expect(r.stdout).toMatch(/\$ \/usr\/local\/bin\/bazel --output_user_root=\/nonexistent\/w\/\.cache\/tfbuild\/bazel build /);
+      expect(r.stdout).toMatch(/\$ \/usr\/local\/bin\/bazel --output_user_root=\/nonexistent\/w\/\.cache\/tfbuild\/bazel --max_idle_secs=900 build /);
       runs.push(r.stdout);
     }
     expect(runs[0]).toContain('tfbuild build r1.4 --yes runs: tfbuild docker r1.4');

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cloneArgs, CLONE_ENV } from '../../../src/plan/clone.js';
 import { isAllowedEnvName } from '../../../src/recipes/schema.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 import { makeVictim } from '../../helpers/victim.js';
@@ -72,7 +73,9 @@ describe('hints quote user values for a POSIX shell', () => {
     const work = makeTempDir('tfb-hint-');
     const repo = `${work}/nope;touch ${work}/pwned`;
     const { runSourceStep } = await import('../../../src/steps/source.js');
-    const step = { id: 'source', kind: 'source', title: 'clone', cmd: 'git', args: [], cwd: work, env: {}, pathPrepend: [], mode: 'clone', dir: join(work, 'src', 'v1.4.1'), repo, tag: 'v1.4.1', allowDirty: false };
+    const dir = join(work, 'src', 'v1.4.1');
+    const args = cloneArgs(repo, 'v1.4.1', join(`${dir}.partial`, 'tree'), work);
+    const step = { id: 'source', kind: 'source', title: 'clone', cmd: 'git', args, cwd: work, env: { ...CLONE_ENV }, pathPrepend: [], mode: 'clone', dir, repo, tag: 'v1.4.1', allowDirty: false };
     const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: work, runId: 't', setStatus: () => undefined, currentLog: null };
     const e = (await runSourceStep(step as never, ctx as never).catch((x: unknown) => x)) as { hint: string };
     expect(e.hint).toContain(`git ls-remote --tags '${repo}'`);

@@ -5,8 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cloneArgs, CLONE_ENV } from '../../../src/plan/clone.js';
 import { trimDiskCache } from '../../../src/cache/disk-cache.js';
 import { ConflictError, UsageError } from '../../../src/errors.js';
 import type { PackageStep, SourceStep } from '../../../src/plan/index.js';
@@ -31,7 +32,9 @@ function ctxIn(dir: string): StepContext {
 }
 
 function cloneStep(repo: string, tag: string, dir: string): SourceStep {
-  return { id: 'source', kind: 'source', title: 'clone', cmd: 'git', args: [], cwd: dir, env: {}, pathPrepend: [], mode: 'clone', dir, repo, tag, allowDirty: false } as SourceStep;
+  // The plan's clone command, as createPlan makes it.
+  const args = cloneArgs(repo, tag, join(`${dir}.partial`, 'tree'), process.cwd());
+  return { id: 'source', kind: 'source', title: 'clone', cmd: 'git', args, cwd: dirname(dir), env: { ...CLONE_ENV }, pathPrepend: [], mode: 'clone', dir, repo, tag, allowDirty: false } as SourceStep;
 }
 
 describe('cache clean only empties a bazel disk cache', () => {

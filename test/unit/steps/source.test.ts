@@ -1,8 +1,9 @@
 /** The source step's clone path on a real fixture repo: a fresh clone is the tag, or it is refused (exit 6). */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cloneArgs, CLONE_ENV } from '../../../src/plan/clone.js';
 import { ConflictError } from '../../../src/errors.js';
 import type { SourceStep } from '../../../src/plan/index.js';
 import { runSourceStep } from '../../../src/steps/source.js';
@@ -11,7 +12,9 @@ import { makeFixtureRepo } from '../../helpers/fixture.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 
 function cloneStep(repo: string, tag: string, dir: string): SourceStep {
-  return { id: 'source', kind: 'source', title: 'clone', cmd: 'git', args: [], cwd: dir, env: {}, pathPrepend: [], mode: 'clone', dir, repo, tag, allowDirty: false } as SourceStep;
+  // The plan's clone command, as createPlan makes it.
+  const args = cloneArgs(repo, tag, join(`${dir}.partial`, 'tree'), process.cwd());
+  return { id: 'source', kind: 'source', title: 'clone', cmd: 'git', args, cwd: dirname(dir), env: { ...CLONE_ENV }, pathPrepend: [], mode: 'clone', dir, repo, tag, allowDirty: false } as SourceStep;
 }
 
 function ctxIn(dir: string): StepContext {
