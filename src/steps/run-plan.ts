@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { Listr } from 'listr2';
 import { InterruptedError, TfbuildError, ToolError } from '../errors.js';
 import { getExecContext } from '../exec/index.js';
-import { diagnoseFile, formatDiagnosis } from '../diagnose/index.js';
+import { diagnoseFile, formatDiagnosis, type Diagnosis } from '../diagnose/index.js';
 import { loadPatch } from '../patches/index.js';
 import type { Plan, Step } from '../plan/index.js';
 import { acquireLock } from '../state/lock.js';
@@ -45,6 +45,21 @@ export interface RunPlanResult {
   executed: string[];
   skipped: string[];
   state: BuildState;
+}
+
+/**
+ * Fixes that name a compiler, CUDA or cuDNN version follow the plan's recipe (CUDA 8 → gcc 5 or the container, not a
+ * general "install gcc-9"), as `tfbuild explain LOG --for VERSION` does. A recipe that no longer loads leaves the
+ * diagnosis as it is: it must never hide the failure it explains.
+ */
+export async function adviseForPlan(d: Diagnosis, plan: Plan): Promise<Diagnosis> {
+  try {
+    const { resolveRecipe } = await import('../recipes/index.js');
+    const { adviseForRecipe } = await import('../diagnose/recipe-advice.js');
+    return adviseForRecipe(d, resolveRecipe(plan.version, plan.recipeFile !== null ? { recipeFile: plan.recipeFile } : {}).recipe);
+  } catch {
+    return d;
+  }
 }
 
 async function execute(step: Step, ctx: StepContext): Promise<StepOutputs> {
@@ -229,7 +244,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
           error: { kind: err?.kind ?? 'internal', message: e instanceof Error ? e.message : String(e), exitCode: err?.exitCode ?? 1, ...(err?.hint ? { hint: err.hint } : {}), ...(ctx.currentLog ? { logFile: ctx.currentLog } : {}) },
         });
         if (ctx.currentLog && existsSync(ctx.currentLog) && e instanceof ToolError) {
-          const d = await diagnoseFile(ctx.currentLog);
+          const d = await adviseForPlan(await diagnoseFile(ctx.currentLog), plan);
           if (o.renderer === 'json') {
             for (const m of d.matches.slice(0, 3)) {
               if (m.severity === 'benign') continue;

@@ -34,6 +34,16 @@ describe('recipe-aware advice', () => {
     ]);
   });
 
+  it("a failing build step's diagnosis follows the plan's recipe, as explain --for does", async () => {
+    const { adviseForPlan } = await import('../../../src/steps/run-plan.js');
+    const plan = { version: '1.4', recipeFile: null } as Parameters<typeof adviseForPlan>[1];
+    const m = (await adviseForPlan(diagnoseLines([NVCC]), plan)).matches[0];
+    expect(m?.fix).toMatch(/gcc 5 at the newest/);
+    // A recipe that cannot be loaded leaves the general diagnosis, never an error of its own.
+    const general = diagnoseLines([NVCC]);
+    expect(await adviseForPlan(general, { ...plan, recipeFile: '/nonexistent/recipe.yaml' })).toBe(general);
+  });
+
   it('the nasm diagnosis points at tfbuild patch', () => {
     const m = diagnoseLines(["ERROR: /x/external/jpeg/BUILD:162:1: no such package '@nasm//': Error downloading [http://www.nasm.us/pub/nasm/releasebuilds/2.12.02/nasm-2.12.02.tar.bz2] to /x: GET returned 404 Not Found"]).matches[0];
     expect(m?.id).toBe('fetch-nasm-2-12-02-mirror-dead');
