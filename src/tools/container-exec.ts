@@ -89,7 +89,11 @@ export async function stopBuildContainer(c: ContainerTarget): Promise<void> {
   // An interrupt stops every child tree, SIGKILLing what still runs after a grace period: an `rm` started in that
   // window is killed with the rest, so it is started again until the engine itself answers.
   for (let attempt = 0; attempt < 4; attempt++) {
-    const r = await run({ cmd: c.path, args: ['rm', '--force', c.name], effect: 'write', timeout: 60_000, reject: false, title: `${c.engine} rm` });
+    // podman's rm waits 10 s for `sleep` (PID 1, which ignores SIGTERM) before it kills: longer than an interrupt's
+    // grace, so the rm itself was killed and the container left running. Nothing in it needs a graceful stop (the
+    // bazel server's state is on the mounted work dir), so podman kills at once; docker's rm --force always does.
+    const args = c.engine === 'podman' ? ['rm', '--force', '--time', '0', c.name] : ['rm', '--force', c.name];
+    const r = await run({ cmd: c.path, args, effect: 'write', timeout: 60_000, reject: false, title: `${c.engine} rm` });
     if (r.signal === null && !r.timedOut) return;
     await new Promise((res) => setTimeout(res, 500));
   }

@@ -44,6 +44,18 @@ function finishedSteps(): StateLike['steps'] {
   }
 }
 
+/** The conmon processes (one per running container) of the container called `name`. */
+function conmonsOf(name: string): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return argv[0]?.endsWith('conmon') === true && argv[argv.indexOf('-n') + 1] === name;
+    } catch {
+      return false;
+    }
+  });
+}
+
 function containersNamed(prefix: string): string[] {
   return execFileSync('podman', ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n').filter((n) => n.startsWith(prefix));
 }
@@ -141,6 +153,8 @@ describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', (
     expect(out).toMatch(/Interrupted during bazel-build; progress saved in /);
     expect(out).toMatch(/Resume with: tfbuild docker 2\.17 /);
     expect(containersNamed('tfbuild-r2.17-')).toEqual([]);
+    // Gone as processes too, not only from podman's list: no conmon of that container is left on this host.
+    expect(conmonsOf(running[0]!)).toEqual([]);
     // tfbuild on the host saved the state (a killed build would still say "running") and handed it to the host user.
     const state = readState();
     expect(state.status).toBe('interrupted');
