@@ -44,6 +44,8 @@ const when = z.enum(['always', 'cpu', 'gpu']).default('always').describe('apply 
 const ALLOWED_ENV_PATTERNS = [/^TF_[A-Z0-9_]+$/, /^(?:CUDA|CUDNN|NCCL|TENSORRT|HERMETIC|ROCM|CLANG|GCC_HOST|ANDROID)_[A-Z0-9_]+$/];
 const ALLOWED_ENV_NAMES = new Set([
   'CC_OPT_FLAGS', 'LOCAL_CUDA_PATH', 'LOCAL_CUDNN_PATH', 'LOCAL_NCCL_PATH', 'PYTHON_BIN_PATH', 'PYTHON_LIB_PATH', 'USE_DEFAULT_PYTHON_LIB_PATH', 'USE_PYWRAP_RULES', 'WHEEL_NAME', 'USE_BAZEL_VERSION', 'MPI_HOME',
+  // The clone step's own: git never asks for credentials on a terminal nobody watches.
+  'GIT_TERMINAL_PROMPT',
   'LANG', 'LC_ALL', 'LC_CTYPE', 'HOST_C_COMPILER', 'HOST_CXX_COMPILER', 'COMPUTECPP_TOOLKIT_PATH', 'TRISYCL_INCLUDE_DIR',
 ]);
 

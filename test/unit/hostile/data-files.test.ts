@@ -86,6 +86,15 @@ describe('hints quote user values for a POSIX shell', () => {
 });
 
 describe('a saved plan sets only documented variables', () => {
+  it("a plan tfbuild made passes its own check: every variable of every step is one it may set", async () => {
+    const { findForbiddenEnv } = await import('../../../src/recipes/schema.js');
+    for (const args of [['1.4'], ['1.4', '--gpu', '--compute-capabilities', '6.1']]) {
+      const plan = JSON.parse(tfbuild(['plan', ...args, '--json', '--host-facts', hostFacts]).out) as { steps: Array<{ id: string; env: Record<string, string> }> };
+      expect(plan.steps.map((s) => s.id)).toContain('source');
+      expect(findForbiddenEnv(plan.steps)).toEqual([]);
+    }
+  });
+
   it('a plan whose configure step sets LD_PRELOAD is exit 4 before any step runs', () => {
     const v = makeVictim();
     const planText = tfbuild(['plan', '1.4', '--json', '--host-facts', hostFacts, '--workdir', join(v.dir, 'w'), '--output', join(v.dir, 'out')]).out;
