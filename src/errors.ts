@@ -1,5 +1,5 @@
 /**
- * One error taxonomy for the whole program (shared/STYLE.md §11). Only src/cli turns these into exit codes.
+ * One error taxonomy for the whole program. Only src/cli turns these into exit codes.
  * Every error carries a `hint`: what the user should do next.
  */
 export type ErrorKind = 'usage' | 'environment' | 'config' | 'tool' | 'conflict' | 'internal';

@@ -1,5 +1,5 @@
 /**
- * A check is a pure function over HostFacts (shared/STYLE.md §9: collect, then evaluate, then render).
+ * A check is a pure function over HostFacts.
  * Recipe checks (src/checks/recipe.ts) produce the same shape, so doctor just concatenates lists.
  */
 import type { HostFacts } from '../probe/types.js';

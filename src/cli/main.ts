@@ -1,5 +1,5 @@
 /**
- * argv → command. The ONLY place errors become exit codes (shared/STYLE.md §1, §11).
+ * argv → command. The ONLY place errors become exit codes.
  */
 import { Command, CommanderError } from 'commander';
 import { appendFileSync, readFileSync } from 'node:fs';

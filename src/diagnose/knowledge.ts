@@ -1,6 +1,6 @@
 /**
  * Loads and validates the failure knowledge base (recipes/knowledge/failures.yaml): schema → rules →
- * `{value, warnings, errors}` (shared/STYLE.md §10). Patterns are compiled here once; a pattern that does not
+ * `{value, warnings, errors}`. Patterns are compiled here once; a pattern that does not
  * compile is an error naming its entry.
  */
 import { readFileSync } from 'node:fs';

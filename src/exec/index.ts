@@ -1,5 +1,5 @@
 /**
- * The single subprocess chokepoint (shared/STYLE.md §2, §4, §6, §12). Only this folder imports execa.
+ * The single subprocess chokepoint. Only this folder imports execa.
  * Every call says whether it reads or writes; under dry-run, reads run and writes are printed as
  * copy-pasteable shell lines. Output is streamed line by line (to a log file, a callback and a bounded
  * tail), never buffered whole unless the caller asks for `capture`.

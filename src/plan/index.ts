@@ -1,5 +1,5 @@
 /**
- * PURE: (HostFacts, Recipe, BuildOptions) → Plan. No process, file or environment access here (shared/STYLE.md §5):
+ * PURE: (HostFacts, Recipe, BuildOptions) → Plan. No process, file or environment access here:
  * everything the plan depends on comes in as arguments, so a plan for a GPU box can be made on a laptop.
  */
 import { createHash } from 'node:crypto';

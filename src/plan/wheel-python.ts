@@ -4,7 +4,7 @@
  * Up to 2.13 the wheel's cpXY tag is the python that ran ./configure (PYTHON_BIN_PATH). From 2.14 bazel downloads its
  * own python (hermetic Python): the tag follows --repo_env=TF_PYTHON_VERSION / HERMETIC_PYTHON_VERSION, and a value the
  * tag's rule does not offer falls back to the rule's default with only a warning in the bazel log
- * (shared/reference/tf-build-matrix.md §4.1; tensorflow/tensorflow#61436: a 2.14.0 build gave cp310 with python 3.8
+ * (a reported 2.14.0 build gave cp310 with python 3.8
  * configured). So for those recipes the host python only runs configure (and makes the venv), and the version asked
  * for must be the receiving python's — one of recipe.python.hermeticVersions — or the wheel cannot be installed.
  */

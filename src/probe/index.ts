@@ -1,6 +1,6 @@
 /**
  * probeHost: every fact family runs concurrently with its own time limit; a family that fails or hangs becomes an
- * entry in `facts.problems` and an empty/null value, never a crash (shared/STYLE.md §9).
+ * entry in `facts.problems` and an empty/null value, never a crash.
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';

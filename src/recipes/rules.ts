@@ -1,5 +1,5 @@
 /**
- * Cross-field rules a schema cannot express (shared/STYLE.md §10: schema → rules → {value, warnings, errors}).
+ * Cross-field rules a schema cannot express.
  * Pure: the set of existing patch ids is passed in.
  */
 import semver from 'semver';

@@ -1,5 +1,5 @@
 /**
- * Decide first, then do (shared/STYLE.md §7): every build choice is settled here, before the task list renders.
+ * Decide first, then do: every build choice is settled here, before the task list renders.
  * Each decision comes from, in order: a flag → the config file → the probed default (--yes or headless) → a prompt
  * with that default preselected. A `container` verdict is explained in one paragraph with `tfbuild docker …` as the
  * default answer; the last screen summarises the plan (steps, key flags, estimated disk and time) and asks to go.

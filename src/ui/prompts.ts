@@ -1,6 +1,6 @@
 /**
  * askX: one wrapper per build decision over @inquirer/prompts 7, each with the probed default preselected.
- * Every prompt has a flag (shared/STYLE.md §8): when the run is not interactive (no TTY, CI set, --yes,
+ * Every prompt has a flag: when the run is not interactive (no TTY, CI set, --yes,
  * --non-interactive) a wrapper returns its default, or throws UsageError naming the flag that decides it.
  * Ctrl-C at a prompt becomes InterruptedError (exit 130, no stack trace).
  */
