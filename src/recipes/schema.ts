@@ -46,6 +46,8 @@ const ALLOWED_ENV_NAMES = new Set([
   'CC_OPT_FLAGS', 'LOCAL_CUDA_PATH', 'LOCAL_CUDNN_PATH', 'LOCAL_NCCL_PATH', 'PYTHON_BIN_PATH', 'PYTHON_LIB_PATH', 'USE_DEFAULT_PYTHON_LIB_PATH', 'USE_PYWRAP_RULES', 'WHEEL_NAME', 'USE_BAZEL_VERSION', 'MPI_HOME',
   // The clone step's own: git never asks for credentials on a terminal nobody watches.
   'GIT_TERMINAL_PROMPT',
+  // The install step's pip: no version check against the network, no user site-packages mixed in.
+  'PIP_DISABLE_PIP_VERSION_CHECK', 'PYTHONNOUSERSITE',
   'LANG', 'LC_ALL', 'LC_CTYPE', 'HOST_C_COMPILER', 'HOST_CXX_COMPILER', 'COMPUTECPP_TOOLKIT_PATH', 'TRISYCL_INCLUDE_DIR',
 ]);
 
@@ -214,7 +216,13 @@ export const RecipeSchema = z
 export type Recipe = z.infer<typeof RecipeSchema>;
 export type RecipeInput = z.input<typeof RecipeSchema>;
 
-/** The names a saved plan's steps set that no recipe may set (a hand-edited plan is data too). */
-export function findForbiddenEnv(steps: ReadonlyArray<{ id: string; env: Readonly<Record<string, string>> }>): string[] {
-  return steps.flatMap((s) => Object.keys(s.env).filter((k) => !isAllowedEnvName(k)).map((k) => `steps.${s.id}.env.${k}`));
+type EnvMap = Readonly<Record<string, string>>;
+
+/**
+ * The names a saved plan sets that no recipe may set (a hand-edited plan is data too): every environment a step
+ * runs with, the install step's pip command included.
+ */
+export function findForbiddenEnv(steps: ReadonlyArray<{ id: string; env: EnvMap; pip?: { env: EnvMap } | null }>): string[] {
+  const bad = (env: EnvMap, where: string) => Object.keys(env).filter((k) => !isAllowedEnvName(k)).map((k) => `${where}.${k}`);
+  return steps.flatMap((s) => [...bad(s.env, `steps.${s.id}.env`), ...(s.pip ? bad(s.pip.env, `steps.${s.id}.pip.env`) : [])]);
 }

@@ -95,6 +95,15 @@ describe('a saved plan sets only documented variables', () => {
     }
   });
 
+  it("a plan whose install step's pip sets LD_PRELOAD is refused too", async () => {
+    const { findForbiddenEnv } = await import('../../../src/recipes/schema.js');
+    const plan = JSON.parse(tfbuild(['plan', '1.4', '--json', '--host-facts', hostFacts]).out) as { steps: Array<{ id: string; kind: string; env: Record<string, string>; pip?: { env: Record<string, string> } | null }> };
+    const install = plan.steps.find((s) => s.kind === 'install')!;
+    expect(install.pip).toBeTruthy();
+    install.pip!.env.LD_PRELOAD = '/tmp/evil.so';
+    expect(findForbiddenEnv(plan.steps)).toEqual(['steps.install.pip.env.LD_PRELOAD']);
+  });
+
   it('a plan whose configure step sets LD_PRELOAD is exit 4 before any step runs', () => {
     const v = makeVictim();
     const planText = tfbuild(['plan', '1.4', '--json', '--host-facts', hostFacts, '--workdir', join(v.dir, 'w'), '--output', join(v.dir, 'out')]).out;
