@@ -171,10 +171,6 @@ export function readFlagOptions(version: string, f: BuildFlags): Partial<BuildOp
   };
 }
 
-export function toBuildOptions(version: string, f: BuildFlags, cwd = process.cwd()): BuildOptions {
-  return readRequestOptions(version, f, cwd).options;
-}
-
 /** Flags, then the config file, validated once (exit 2 naming the field). */
 export function readRequestOptions(version: string, flags: BuildFlags & Pick<DecisionFlags, 'config'>, cwd: string): {
   given: Partial<BuildOptionsInput>; config: Partial<BuildOptionsInput> | undefined; options: BuildOptions;

@@ -224,7 +224,7 @@ export function register(program: Command, io: CliIO): Command {
         resumeCommand: `tfbuild ${argv.map(shellQuote).join(' ')} --resume`,
       };
       if (saved) {
-        await build(saved.options, { ...run, plan: saved, secrets: new SecretRegistry(findRemoteSecrets(saved.options, process.env)) });
+        await build(saved.options, { ...run, plan: saved });
         return;
       }
       // Decide first (STYLE §7): one prepare() for the real run and --dry-run alike, so both take the same route.

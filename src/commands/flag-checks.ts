@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { resolvePath } from '../plan/paths.js';
 import { UsageError } from '../errors.js';
 
 interface CheckedFlags {
@@ -40,8 +40,8 @@ export function verifyFlagCombinations(f: CheckedFlags): void {
   }
   for (const k of EXISTING) {
     const v = f[k];
-    // `~/x` is expanded by tfbuild itself (a quoted ~ reaches it unexpanded).
-    if (typeof v === 'string' && !existsSync(v.startsWith('~/') ? join(homedir(), v.slice(2)) : v)) {
+    // `~/x` is expanded by tfbuild itself (a quoted ~ reaches it unexpanded), the same way the plan expands it.
+    if (typeof v === 'string' && !existsSync(resolvePath({ home: process.env.HOME ?? homedir(), cwd: process.cwd() }, v))) {
       throw new UsageError(`${flagName(k)} ${v}: no such file or directory.`, { hint: `Check the path given to ${flagName(k)}.` });
     }
   }

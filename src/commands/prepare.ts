@@ -84,8 +84,11 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
     ...(asked.python ? { python: asked.python } : {}), ...(asked.hostCompiler ? { hostCompiler: asked.hostCompiler } : {}), ...(asked.cudaPath ? { cudaPath: asked.cudaPath } : {}),
   };
   // Only this host's engines are probed, and only when the verdict needs them: a --host-facts file is another host.
-  if (probing && facts.skipped?.includes('containers') && computeVerdict(facts, recipe, verdictOpts).kind === 'container') facts = await addContainerFacts(facts);
-  const verdict = computeVerdict(facts, recipe, verdictOpts);
+  let verdict = computeVerdict(facts, recipe, verdictOpts);
+  if (probing && facts.skipped?.includes('containers') && verdict.kind === 'container') {
+    facts = await addContainerFacts(facts);
+    verdict = computeVerdict(facts, recipe, verdictOpts);
+  }
 
   const base = getPromptContext({
     yes: f.yes, nonInteractive: f.nonInteractive, json: f.json, env,

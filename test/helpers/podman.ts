@@ -22,7 +22,10 @@ function has(cmd: string): boolean {
 
 /** podman, runc and debootstrap are installed and we are root (debootstrap and rootful podman need it). */
 export function canRunPodmanTests(): boolean {
-  return process.getuid?.() === 0 && has('podman') && has('runc') && has('debootstrap');
+  const ok = process.getuid?.() === 0 && has('podman') && has('runc') && has('debootstrap');
+  // .ci/run installs them and runs as root: in CI a missing piece is a failure, never a silent skip.
+  if (!ok && process.env.CI) throw new Error('CI: the container tests need root, podman, runc and debootstrap (.ci/run installs them).');
+  return ok;
 }
 
 let sandbox: string | undefined;
