@@ -126,8 +126,9 @@ export function summarizeEntries(dir: string, entries: readonly CacheEntry[], ex
     ac: area('ac'),
     cas: area('cas'),
     other: area('other'),
-    oldest: times.length ? new Date(Math.min(...times)).toISOString() : null,
-    newest: times.length ? new Date(Math.max(...times)).toISOString() : null,
+    // A loop, not Math.min(...times): spreading a few hundred thousand entries overflows the call stack.
+    oldest: times.length ? new Date(times.reduce((a, b) => Math.min(a, b))).toISOString() : null,
+    newest: times.length ? new Date(times.reduce((a, b) => Math.max(a, b))).toISOString() : null,
   };
 }
 

@@ -23,9 +23,13 @@ export interface BazelProgress {
 // `; 12s remote` / `; 0s local, remote`, optionally followed by ` ... (N actions running)`. No nested quantifiers.
 const RUNNING = /; \d+s ([a-z][a-z-]*(?:, [a-z][a-z-]*)*)(?: \.\.\. \([^)]*\))?$/;
 
-/** The strategy at the end of a counter line, or null. */
+/**
+ * The strategy at the end of a counter line, or null. Only the text from the last `; ` on is matched: unanchored on
+ * the whole line, `[^)]*` rescanned the rest of the line from every `; ` (quadratic on a long crafted line).
+ */
 export function parseRunningStrategy(line: string): string | null {
-  return RUNNING.exec(line)?.[1] ?? null;
+  const at = line.lastIndexOf('; ');
+  return at < 0 ? null : (RUNNING.exec(line.slice(at))?.[1] ?? null);
 }
 
 /**

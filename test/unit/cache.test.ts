@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readDiskCacheInfo, selectForTrim, trimDiskCache, type CacheEntry } from '../../src/cache/disk-cache.js';
+import { readDiskCacheInfo, selectForTrim, summarizeEntries, trimDiskCache, type CacheEntry } from '../../src/cache/disk-cache.js';
 import { parseSize } from '../../src/commands/cache.js';
 import { UsageError } from '../../src/errors.js';
 import { makeTempDir } from '../helpers/tmp.js';
@@ -44,6 +44,15 @@ describe('disk cache info', () => {
   it('reports a missing cache as empty, not an error', async () => {
     const info = await readDiskCacheInfo('/nonexistent/tfbuild-cache');
     expect(info).toMatchObject({ exists: false, files: 0, bytes: 0, oldest: null });
+  });
+});
+
+describe('a disk cache of TensorFlow size', () => {
+  it('summarises 600 000 entries (oldest and newest) without overflowing the call stack', () => {
+    const entries: CacheEntry[] = Array.from({ length: 600_000 }, (_, i) => ({ path: `/c/cas/${i}`, bytes: 1, lastUsed: 1_000_000 + i, area: 'cas' }));
+    const info = summarizeEntries('/c', entries);
+    expect(info.oldest).toBe(new Date(1_000_000).toISOString());
+    expect(info.newest).toBe(new Date(1_599_999).toISOString());
   });
 });
 

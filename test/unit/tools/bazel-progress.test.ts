@@ -87,6 +87,8 @@ describe('where actions run (bazel 4.2.3 with a remote executor, recorded)', () 
     expect(formatProgress({ done: 8, total: 11, percent: 72.7, etaSeconds: null, running: 'remote' }, 4)).toBe('[###.] 72.7% 8/11, running remote');
     expect(parseRunningStrategy('[1,234 / 5,678] Compiling x.cc; 12s linux-sandbox ... (8 actions running)')).toBe('linux-sandbox');
     expect(parseRunningStrategy('[0 / 4] [Prepa] BazelWorkspaceStatusAction stable-status.txt ... (2 actions, 0 running)')).toBeNull();
+    // Earlier `; ` segments (a crafted or odd action name) do not hide the strategy at the end.
+    expect(parseRunningStrategy(`[1 / 2] Compiling ${'; 1s a ... ('.repeat(5000)}x.cc; 3s remote ... (1 action running)`)).toBe('remote');
   });
 
   it('counts from the summary: remote, local, cached; null when bazel printed none', () => {
