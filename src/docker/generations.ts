@@ -7,8 +7,8 @@
  * Each generation also declares the toolchain facts its image will have (`declaredToolchain`), so that the
  * verdict of every recipe naming it can be checked against them without building anything.
  */
-import semver from 'semver';
 import { UsageError } from '../errors.js';
+import { isVersionInRange as inRange } from '../recipes/rules.js';
 import { CONTAINER_GENERATIONS, type GpuContainerGeneration } from '../recipes/containers.js';
 
 // The names are the recipes' (src/recipes/containers.ts); this module adds what goes into each image.
@@ -225,11 +225,6 @@ export interface CudaRanges {
   cuda: { range: string };
   cudnn: { range: string };
   hermetic: boolean;
-}
-
-function inRange(version: string, range: string): boolean {
-  const v = semver.coerce(version);
-  return v !== null && semver.satisfies(v, range);
 }
 
 /**

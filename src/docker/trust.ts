@@ -18,7 +18,6 @@ export const TRUST_PINS = {
   BAZEL_KEY_FPR: '71A1D0EFCFEB6281FD0437C93D5919B448457EE0',
 } as const;
 
-export type TrustPin = keyof typeof TRUST_PINS;
 
 /**
  * `--mirror URL`: every download of the image build (NVIDIA's repositories and keys, LLVM's repository, Bazel's

@@ -18,6 +18,12 @@ export function coerceVersion(s: string): string | null {
 }
 
 /** "3.11.7" → "3.11" (a python's X.Y, as recipes and TF_PYTHON_VERSION name it); the input when it has no number. */
+/** Whether a version as tools print it ("5.4.0", "12", "gcc 11.4.0-1ubuntu1") satisfies a semver range. */
+export function isVersionInRange(version: string, range: string): boolean {
+  const v = semver.coerce(version);
+  return v !== null && semver.satisfies(v, range);
+}
+
 export function majorMinor(v: string): string {
   const c = semver.coerce(v);
   return c ? `${c.major}.${c.minor}` : v;

@@ -1,10 +1,9 @@
 /** The choices a decision offers, from the host facts and the recipe: usable ones first, the others with why not. Pure. */
-import semver from 'semver';
 import { compilerRange } from '../plan/verdict.js';
 import type { BuildOptions } from '../plan/options.js';
 import { getHermeticVersions, getPythonVersion } from '../plan/wheel-python.js';
 import type { CompilerFacts, HostFacts, PythonFacts } from '../probe/types.js';
-import { majorMinor } from '../recipes/rules.js';
+import { isVersionInRange as inRange, majorMinor } from '../recipes/rules.js';
 import type { Recipe } from '../recipes/schema.js';
 import type { Candidate } from './prompts.js';
 
@@ -13,11 +12,6 @@ export function pathOf(x: unknown): string | undefined {
   if (typeof x === 'string') return x;
   if (x && typeof x === 'object' && typeof (x as { path?: unknown }).path === 'string') return (x as { path: string }).path;
   return undefined;
-}
-
-export function inRange(version: string, range: string): boolean {
-  const v = semver.coerce(version);
-  return v !== null && semver.satisfies(v, range);
 }
 
 /**
