@@ -11,6 +11,7 @@ import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../errors.js';
 import { getDefaultDiskCache, getOutputUserRoot, resolvePath } from '../plan/paths.js';
 import { toJson } from '../ui/output.js';
+import { formatBytes } from '../util/format.js';
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
@@ -22,14 +23,6 @@ export function parseSize(s: string): number {
     throw new UsageError(`--max-size ${JSON.stringify(s)} is not a size.`, { hint: 'Use a number with an optional K/M/G/T suffix (powers of 1024), e.g. 50G.' });
   }
   return Math.floor(Number(m[1]) * unit);
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
 export function formatCacheInfo(info: DiskCacheInfo): string {

@@ -17,7 +17,7 @@ import type { BuildOptions } from '../plan/options.js';
 import { getBazelBuildFlags, type BazelStep, type Plan } from '../plan/index.js';
 import { expandEnvRefsOrThrow, findRemoteSecrets } from '../plan/remote.js';
 import { runPlan } from '../steps/run-plan.js';
-import { writeCredentialsRc } from '../steps/bazel-build.js';
+import { writeCredentialsRc } from '../steps/bazel-credentials.js';
 import { bazelFetch } from '../tools/bazel.js';
 import { createReporter, pickReporterMode, type EventInput } from '../ui/events.js';
 import { useColor } from '../ui/output.js';

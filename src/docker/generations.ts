@@ -78,6 +78,9 @@ const PYTHON_PACKAGES = ['python3', 'python3-dev', 'python3-pip', 'python3-venv'
 // Package versions are the ones TensorFlow's own devel-gpu Dockerfiles of each era pinned
 // (tensorflow/tools/docker*/Dockerfile.devel-gpu), which are the builds its docs list as tested; where one
 // generation serves recipes with different CUDA/cuDNN ranges, it offers one pin set per range.
+/** CUDA 8.0's development packages: the same under both of that generation's cuDNN pin sets. */
+const CUDA_8_0_PACKAGES = ['cuda-command-line-tools-8-0=8.0.61-1', 'cuda-cublas-dev-8-0=8.0.61-1', 'cuda-cudart-dev-8-0=8.0.61-1',
+  'cuda-cufft-dev-8-0=8.0.61-1', 'cuda-curand-dev-8-0=8.0.61-1', 'cuda-cusolver-dev-8-0=8.0.61-1', 'cuda-cusparse-dev-8-0=8.0.61-1'];
 const ERAS: Record<GpuGenerationName, Era> = {
   'cuda8-ubuntu16.04': {
     ubuntu: '16.04',
@@ -91,17 +94,13 @@ const ERAS: Record<GpuGenerationName, Era> = {
     cuda: [
       {
         version: '8.0',
-        packages: ['cuda-command-line-tools-8-0=8.0.61-1', 'cuda-cublas-dev-8-0=8.0.61-1', 'cuda-cudart-dev-8-0=8.0.61-1',
-          'cuda-cufft-dev-8-0=8.0.61-1', 'cuda-curand-dev-8-0=8.0.61-1', 'cuda-cusolver-dev-8-0=8.0.61-1',
-          'cuda-cusparse-dev-8-0=8.0.61-1'],
+        packages: CUDA_8_0_PACKAGES,
         cudnn: { major: 6, version: '6.0.21', repo: 'machine-learning', packages: ['libcudnn6=6.0.21-1+cuda8.0', 'libcudnn6-dev=6.0.21-1+cuda8.0'] },
       },
       {
         // r1.0–r1.2 were built against cuDNN 5.1.
         version: '8.0',
-        packages: ['cuda-command-line-tools-8-0=8.0.61-1', 'cuda-cublas-dev-8-0=8.0.61-1', 'cuda-cudart-dev-8-0=8.0.61-1',
-          'cuda-cufft-dev-8-0=8.0.61-1', 'cuda-curand-dev-8-0=8.0.61-1', 'cuda-cusolver-dev-8-0=8.0.61-1',
-          'cuda-cusparse-dev-8-0=8.0.61-1'],
+        packages: CUDA_8_0_PACKAGES,
         cudnn: { major: 5, version: '5.1.10', repo: 'machine-learning', packages: ['libcudnn5=5.1.10-1+cuda8.0', 'libcudnn5-dev=5.1.10-1+cuda8.0'] },
       },
     ],

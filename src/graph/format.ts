@@ -1,6 +1,6 @@
 /** A model summary as text for the terminal (pure). Long lists are cut with a count of what was left out. */
 import type { GraphSummary, ModelSummary } from './summary.js';
-import { formatBytes } from './tensor.js';
+import { formatBytes } from '../util/format.js';
 
 const FORMAT_NAMES = {
   graphdef: 'GraphDef (frozen graph)',

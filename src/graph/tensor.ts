@@ -57,14 +57,3 @@ export function tensorSize(t: Tensor | undefined): TensorSize {
   return { elements, storedBytes: stored, memoryBytes: elements === null || per === undefined ? null : elements * per };
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}

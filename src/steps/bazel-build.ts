@@ -3,11 +3,11 @@
  * streaming the output to a per-run log file (bounded tail on screen, progress bar from `[N / M]`). When the diagnosis says the OOM killer
  * ended a compile, retry with half the jobs and a smaller RAM budget (bazel's cache keeps the finished actions).
  */
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import semver from 'semver';
 import { EnvironmentError, ToolError } from '../errors.js';
-import { getExecContext, shellQuote, which } from '../exec/index.js';
+import { getExecContext, which } from '../exec/index.js';
 import { registerSecrets } from '../exec/redact.js';
 import { expandEnvRefsOrThrow } from '../plan/remote.js';
 import { diagnoseFile, isOomMatch, type Match } from '../diagnose/index.js';
@@ -15,6 +15,7 @@ import { getBazelBuildFlags, type BazelStep } from '../plan/index.js';
 import { reduceResources, type Resources } from '../plan/resources.js';
 import { bazelBuild, bazelShutdown, hintForBazelExit, readBazelVersion } from '../tools/bazel.js';
 import { actionCountOutputs, formatProgress, getActionCounts } from '../tools/bazel-progress.js';
+import { writeCredentialsRc } from './bazel-credentials.js';
 import { getLogFile, stepRef, type StepContext, type StepOutputs } from './context.js';
 
 export interface BazelCheck {
@@ -58,34 +59,6 @@ export function withResources(args: readonly string[], r: Resources): string[] {
 
 function isOomFailure(exitCode: number | null, matches: readonly Match[]): boolean {
   return exitCode === 137 || matches.some((m) => isOomMatch(m));
-}
-
-/**
- * The step's credential flags, `${ENV}` expanded, in a private rc file: mode 0600 in a 0700 dir, so neither argv
- * (ps) nor a file other users can read shows them. `--bazelrc` stops bazel reading ~/.bazelrc, so it is imported here.
- * Returns a function that removes the file.
- */
-export function writeCredentialsRc(step: BazelStep, env: Readonly<Record<string, string | undefined>> = process.env): () => void {
-  if (step.credentials === null || getExecContext().dryRun) return () => undefined;
-  const expanded = expandEnvRefsOrThrow(step.credentials.flags, env);
-  registerSecrets(expanded.secrets);
-  const file = step.credentials.rcFile;
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  chmodSync(dirname(file), 0o700);
-  // bazel's client hands rc options to its server, which logs them in java.log (0644) under the output base, and
-  // bazel resets the output root itself to 0755: its parent (tfbuild's cache dir) is made private instead, so only
-  // this user can reach those logs.
-  const root = step.startupArgs.find((a) => a.startsWith('--output_user_root='))?.slice('--output_user_root='.length);
-  if (root) {
-    mkdirSync(dirname(root), { recursive: true, mode: 0o700 });
-    chmodSync(dirname(root), 0o700);
-  }
-  const home = env.HOME ? join(env.HOME, '.bazelrc') : null;
-  // bazel splits rc lines like a shell does: a header value with spaces ("Bearer …") must be quoted.
-  const lines = [...(home && existsSync(home) ? [`try-import ${shellQuote(home)}`] : []), ...expanded.args.map((f) => `build ${shellQuote(f)}`)];
-  rmSync(file, { force: true });
-  writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600, flag: 'wx' });
-  return () => rmSync(file, { force: true });
 }
 
 /** Runs after runPlan's preflight, which called verifyBazel(step) and emitted its warning. */

@@ -29,7 +29,7 @@ export async function verifyInstallTarget(step: InstallStep): Promise<void> {
 
 // Where pip would put the wheel, and whether the python is a system one pip refuses (PEP 668: an
 // EXTERNALLY-MANAGED file in the stdlib dir, unless the python runs in a venv).
-const INSTALLABLE = [
+export const INSTALLABLE = [
   'import json, os, sys, sysconfig',
   'lib = sysconfig.get_paths()["purelib"]',
   'marker = os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED")',

@@ -3,8 +3,7 @@
  * --output without ever overwriting a wheel of the same name, with <wheel>.tfbuild.json (what was built and how)
  * beside it (publishWheel: both or neither).
  */
-import { createHash } from 'node:crypto';
-import { accessSync, constants, copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { classifyFsError, ConflictError, EnvironmentError, ToolError, withFsErrors } from '../errors.js';
 import { getExecContext } from '../exec/index.js';
@@ -12,12 +11,7 @@ import type { PackageStep } from '../plan/index.js';
 import { makeOwnedDir } from '../state/owned.js';
 import { runBuildPipPackage } from '../tools/tf-scripts.js';
 import { getLogFile, withPath, type StepContext, type StepOutputs } from './context.js';
-
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
+import { sha256File } from '../util/sha256.js';
 
 /** --output must be creatable and writable: checked before the build starts (hours before packaging). */
 export function verifyOutputDir(dir: string): void {

@@ -8,6 +8,7 @@
  * in ` ... (3 actions running)`. That strategy goes into the progress as `running`. The counts of where all actions
  * ran come only at the end, from bazel's process summary (src/tools/bazel.ts, `parseBuildSummary`).
  */
+import { formatDuration } from '../util/format.js';
 
 export interface BazelProgress {
   done: number;
@@ -126,7 +127,7 @@ export function formatProgress(p: BazelProgress, width = 20): string {
   const filled = Math.min(width, Math.round((p.percent / 100) * width));
   const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
   const running = p.running === null ? '' : `, running ${p.running}`;
-  return `[${bar}] ${p.percent.toFixed(1)}% ${p.done}/${p.total}${p.etaSeconds === null ? '' : ` ETA ${formatDuration(p.etaSeconds)}`}${running}`;
+  return `[${bar}] ${p.percent.toFixed(1)}% ${p.done}/${p.total}${p.etaSeconds === null ? '' : ` ETA ${formatDuration(p.etaSeconds * 1000)}`}${running}`;
 }
 
 /** Where a build's processes ran, from bazel's summary: remote / here / from a cache; null when bazel printed none. */
@@ -155,14 +156,6 @@ export function getActionCounts(s: SummaryCounts): ActionCounts | null {
   if (s.processes === null) return null;
   const cached = s.remoteCacheHits + s.diskCacheHits + s.actionCacheHits;
   return { remote: s.remote, cached, local: Math.max(0, s.processes - s.internal - cached - s.remote), total: s.processes };
-}
-
-export function formatDuration(s: number): string {
-  if (s < 60) return `${s}s`;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
 }
 
 /** The counts as step outputs (strings, like every step output); none when bazel printed no summary. */

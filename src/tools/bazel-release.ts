@@ -8,7 +8,7 @@
  * final path, so a cached binary is always one that was verified.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import semver from 'semver';
@@ -18,6 +18,7 @@ import { ConfigError, EnvironmentError, UsageError } from '../errors.js';
 import type { HostFacts } from '../probe/types.js';
 import { describeProxy, fetchWithProxy } from './http.js';
 import type { Recipe } from '../recipes/schema.js';
+import { sha256File } from '../util/sha256.js';
 
 export const PLATFORMS = ['linux-x86_64', 'linux-arm64', 'darwin-x86_64', 'darwin-arm64'] as const;
 export type BazelPlatform = (typeof PLATFORMS)[number];
@@ -93,12 +94,6 @@ export function getReleaseUrls(table: BazelReleaseTable, version: string, platfo
   const fill = (t: string) => t.replaceAll('{version}', version).replaceAll('{platform}', platform);
   if (baseUrl !== undefined) return [`${baseUrl.replace(/\/$/, '')}/${version}/bazel-${version}-${platform}`];
   return [fill(table.urlTemplate), ...table.mirrors.map(fill)];
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;

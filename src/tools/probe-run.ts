@@ -2,7 +2,9 @@
 import { run, type RunResult } from '../exec/index.js';
 
 export interface ProbeRunOptions {
+  /** The whole environment, or with `extendEnv` only what changes from this process's. */
   env?: NodeJS.ProcessEnv;
+  extendEnv?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
   input?: string;
@@ -33,7 +35,7 @@ export async function probeRun(cmd: string, args: readonly string[], o: ProbeRun
     effect: 'read',
     timeout: o.timeoutMs,
     reject: false,
-    ...(o.env ? { env: o.env as Record<string, string | undefined>, extendEnv: false } : {}),
+    ...(o.env ? { env: o.env as Record<string, string | undefined>, extendEnv: o.extendEnv ?? false } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.input !== undefined ? { input: o.input } : {}),
     tailLines: 5,

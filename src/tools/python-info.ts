@@ -243,7 +243,11 @@ export async function probePythonInterpreter(
   share = false,
 ): Promise<PythonFacts> {
   const p = (async () => {
-    const out = await probeRun(exec, ['-c', PYTHON_INFO_SCRIPT], { ...o, env: { ...(o.env ?? process.env), ...NO_USER_SITE } });
+    // Only the variable it adds when the probe runs in this process's environment: a copy of that environment would
+    // be the spawn's "extra" env, and so land whole (a `${ENV}` credential included, registered only later, once
+    // the plan is made) in TFBUILD_EXEC_RECORD.
+    const env = o.env ? { env: { ...o.env, ...NO_USER_SITE } } : { env: NO_USER_SITE, extendEnv: true };
+    const out = await probeRun(exec, ['-c', PYTHON_INFO_SCRIPT], { ...o, ...env });
     if (!out.ok) throw new Error(out.problem ?? `${path} failed`);
     const info = parsePythonInfo(out.stdout);
     if (!info) throw new Error(`${path} printed something other than the probe's JSON: ${out.stdout.slice(0, 120)}`);

@@ -5,6 +5,7 @@
  * warnings and diagnoses. schema/events.schema.json is generated from EventSchema (test/unit/events.test.ts).
  */
 import { z } from 'zod';
+import { formatDuration } from '../util/format.js';
 
 export const EVENTS_VERSION = 1 as const;
 
@@ -243,14 +244,6 @@ export function createReporter(opts: ReporterOptions): Reporter {
       closed = true;
     },
   };
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${(ms / 1000).toFixed(1)}s`;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
 }
 
 export function formatProgressLine(e: Extract<BuildEvent, { type: 'progress' }>): string {

@@ -1,19 +1,26 @@
 /**
  * Class "leave the machine as found", with real bazel and podman: a headless build leaves no bazel server behind;
  * `tfbuild cache servers` lists the servers of tfbuild's output root and `--stop` ends them; the container tests'
- * podman uses its own configuration and storage under a temp dir, never /etc/containers or /var/lib/containers.
+ * podman uses its own configuration and storage under a temp dir (an image imported and removed through it), and
+ * the tests' nginx its own config, logs and temp dirs. The system and user configuration these programs could write
+ * (test/helpers/system-config.ts: /etc/containers, /etc/nginx, apt sources, pip, git, bazel and docker config,
+ * /var/lib/containers/storage, nginx's default logs) is snapshotted before this file's first build and compared
+ * after all of that work.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listBazelServers } from '../../src/cache/bazel-servers.js';
 import { fixtureRecipe, makeFixtureRepo } from '../helpers/fixture.js';
-import { canRunPodmanTests, usePrivatePodman } from '../helpers/podman.js';
+import { startNginxCache } from '../helpers/nginx.js';
+import { canRunPodmanTests, hasImage, usePrivatePodman } from '../helpers/podman.js';
+import { snapshotConfig } from '../helpers/system-config.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { runCli, stopBazelServers, waitFor } from './build-cli.js';
 
+// Before any work of this file.
+const configBefore = snapshotConfig();
 const root = makeTempDir('tfb-e2e-leave-');
 const cache = join(root, 'cache');
 const outputRoot = join(cache, 'tfbuild', 'bazel');
@@ -41,12 +48,35 @@ describe('bazel servers', () => {
 });
 
 describe.skipIf(!canRunPodmanTests())('the container tests podman', () => {
-  it('uses its own config and storage under the test temp dir; system files unchanged', () => {
-    const sum = (p: string) => (existsSync(p) ? createHash('sha256').update(readFileSync(p)).digest('hex') : 'absent');
-    const before = sum('/etc/containers/containers.conf');
+  it('uses its own config and storage under the test temp dir: an image is imported into it and removed', () => {
     const dir = usePrivatePodman();
     const info = spawnSync('podman', ['info', '--format', '{{.Store.GraphRoot}} {{.Store.GraphDriverName}}'], { encoding: 'utf8' });
     expect(info.stdout.trim()).toBe(`${join(dir, 'storage')} vfs`);
-    expect(sum('/etc/containers/containers.conf')).toBe(before);
+    const ctx = makeTempDir('tfb-leave-img-');
+    writeFileSync(join(ctx, 'hello'), 'hi\n');
+    const tag = 'localhost/tfbuild-leave-machine:t';
+    execFileSync('sh', ['-c', `tar -C '${ctx}' -c . | podman import - ${tag}`], { stdio: 'ignore', timeout: 120_000 });
+    expect(hasImage(tag)).toBe(true);
+    expect(spawnSync('podman', ['rmi', tag], { stdio: 'ignore' }).status).toBe(0);
+    expect(hasImage(tag)).toBe(false);
+  });
+});
+
+describe('the tests nginx', () => {
+  it('serves PUT and GET from its own root and stops', async () => {
+    const nginx = await startNginxCache();
+    try {
+      const put = await fetch(`${nginx.url}/cas/leave-machine`, { method: 'PUT', body: 'blob' });
+      expect(put.status).toBeLessThan(300);
+      expect(await (await fetch(`${nginx.url}/cas/leave-machine`)).text()).toBe('blob');
+    } finally {
+      await nginx.stop();
+    }
+  });
+});
+
+describe('system configuration', () => {
+  it('is as it was before the bazel builds, podman and nginx above', () => {
+    expect(snapshotConfig()).toEqual(configBefore);
   });
 });

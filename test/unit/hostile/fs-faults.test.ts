@@ -7,13 +7,14 @@
  * classifier with the errors node raises for them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyFsError, EnvironmentError, EXIT_CODES } from '../../../src/errors.js';
 import { run } from '../../../src/exec/index.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 import { makeVictim } from '../../helpers/victim.js';
+import { writePureWheel } from '../../helpers/wheel.js';
 
 const distPackage = new URL('../../../dist/steps/package.js', import.meta.url).pathname;
 
@@ -104,19 +105,47 @@ describe('a full --output disk (real ENOSPC on a private 256 KiB tmpfs)', () => 
 
 describe('the install venv', () => {
   const installStep = (venvDir: string) => ({ id: 'install', kind: 'install', title: 'install', cmd: 'pip', args: [], cwd: venvDir, env: {}, pathPrepend: [], mode: 'venv', python: 'python3', venvDir });
+  /** As the plan makes it: pip runs the venv's own python (plan/index.ts). */
+  const plannedInstallStep = (venvDir: string) => ({
+    ...installStep(venvDir), targetPython: join(venvDir, 'bin', 'python'),
+    pip: { cmd: join(venvDir, 'bin', 'python'), args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '{wheel}'], env: { PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' } },
+  });
 
-  it('a half-made venv of its own (no completion marker) is removed and made again', async () => {
+  // Two ways `python -m venv` leaves a venv of ours half-made (no completion marker): interrupted before it linked
+  // bin/python (pyvenv.cfg only), or while ensurepip ran (python there, pip missing).
+  const halfMade: Array<[string, (venv: string) => void]> = [
+    ['interrupted before bin/python: pyvenv.cfg only', (venv) => {
+      spawnSync('python3', ['-m', 'venv', '--without-pip', venv], { stdio: 'ignore' });
+      for (const f of readdirSync(join(venv, 'bin'))) if (f.startsWith('python')) rmSync(join(venv, 'bin', f));
+    }],
+    ['interrupted during ensurepip: python, no pip', (venv) => {
+      spawnSync('python3', ['-m', 'venv', '--without-pip', venv], { stdio: 'ignore' });
+    }],
+  ];
+  it.each(halfMade)('a half-made venv of its own (%s) is made again, works, and the wheel is installed into it', async (_, halfMake) => {
     const { runInstallStep } = await import('../../../src/steps/install.js');
     const root = makeTempDir('tfb-venv-');
     const venv = join(root, 'venv');
-    mkdirSync(join(venv, 'bin'), { recursive: true });
+    halfMake(venv);
     writeFileSync(join(venv, '.tfbuild-owned'), '');
-    symlinkSync('/usr/bin/python3', join(venv, 'bin', 'python'));
-    const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: { wheel: join(root, 'missing.whl') }, logDir: root, runId: 't', setStatus: () => undefined, currentLog: null, plan: { steps: [] } };
-    await runInstallStep(installStep(venv) as never, ctx as never).catch(() => undefined); // pip then fails on the missing wheel
+    // It really is half-made: no python, or a python without pip.
+    expect(existsSync(join(venv, 'pyvenv.cfg'))).toBe(true);
+    const before = spawnSync(join(venv, 'bin', 'python'), ['-m', 'pip', '--version'], { encoding: 'utf8' });
+    expect(before.status).not.toBe(0);
+    const wheel = writePureWheel(root, 'halfvenvpkg', '0.3.0');
+    const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: { wheel }, logDir: root, runId: 't', setStatus: () => undefined, currentLog: null, plan: { steps: [] } };
+    await runInstallStep(plannedInstallStep(venv) as never, ctx as never);
     expect(readdirSync(venv)).toContain('.tfbuild-complete');
-    expect(readdirSync(join(venv, 'bin'))).toContain('pip');
-  }, 120_000);
+    // The rebuilt venv's own python runs, has pip, and imports the installed wheel from a clean dir.
+    const got = spawnSync(join(venv, 'bin', 'python'), ['-c', 'import sys, pip, halfvenvpkg; print(sys.prefix, halfvenvpkg.VALUE, halfvenvpkg.__file__)'], { encoding: 'utf8', cwd: makeTempDir('tfb-venv-cwd-') });
+    expect(got.status, got.stderr).toBe(0);
+    const [prefix, value, file] = got.stdout.trim().split(' ');
+    expect(realpathSync(prefix!)).toBe(realpathSync(venv));
+    expect(value).toBe('42');
+    expect(realpathSync(file!).startsWith(`${realpathSync(venv)}/`)).toBe(true);
+    // Into the venv only: the base python does not have it.
+    expect(spawnSync('python3', ['-c', 'import halfvenvpkg'], { stdio: 'ignore' }).status).not.toBe(0);
+  }, 180_000);
 
   it.skipIf(!canUnshare())('a full work dir while making the venv is exit 3 saying so (real ENOSPC on a private 4 MiB tmpfs)', () => {
     const root = makeTempDir('tfb-venv-enospc-');

@@ -6,6 +6,7 @@ import { EnvironmentError, ToolError } from '../../../src/errors.js';
 import { createVenv, pipInstall, readPythonInfo, runPython } from '../../../src/tools/python.js';
 import { forgetPythonInfo, probePythonInterpreter } from '../../../src/tools/python-info.js';
 import { makeTempDir } from '../../helpers/tmp.js';
+import { writePureWheel } from '../../helpers/wheel.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -14,20 +15,7 @@ beforeAll(() => {
 
 const realPython = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 
-/** A minimal pure-python wheel written with zipfile (no `wheel` module needed). */
-function writeWheel(dir: string, name: string, version: string): string {
-  const path = join(dir, `${name}-${version}-py3-none-any.whl`);
-  execFileSync(realPython, ['-c', `
-import zipfile, sys
-info = '${name}-${version}.dist-info'
-with zipfile.ZipFile(sys.argv[1], 'w') as z:
-    z.writestr('${name}/__init__.py', 'VALUE = 42\\n')
-    z.writestr(info + '/METADATA', 'Metadata-Version: 2.1\\nName: ${name}\\nVersion: ${version}\\n')
-    z.writestr(info + '/WHEEL', 'Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')
-    z.writestr(info + '/RECORD', '')
-`, path]);
-  return path;
-}
+const writeWheel = (dir: string, name: string, version: string): string => writePureWheel(dir, name, version, realPython);
 
 describe('python adapter (real interpreters)', () => {
   it('reads facts about the interpreter', async () => {
