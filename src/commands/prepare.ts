@@ -12,7 +12,7 @@ import { EnvironmentError } from '../errors.js';
 import { formatCommand } from '../exec/format.js';
 import type { Plan } from '../plan/index.js';
 import type { BuildOptions } from '../plan/options.js';
-import { getCacheDir } from '../plan/paths.js';
+import { getCacheDir, verifyTagName } from '../plan/paths.js';
 import { computeVerdict, type Verdict } from '../plan/verdict.js';
 import { addContainerFacts } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
@@ -113,6 +113,7 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   // What the verdict says to do first that tfbuild does not do itself (a system package, which needs root; disk
   // space) is refused before step 1, the same in plan, --dry-run and the run. The bazel download and the build venv
   // are tfbuild's own actions, run after consent.
+  verifyTagName(asked.tag ?? tag);
   const todo = !req.container && verdict.kind === 'native-after-fixes'
     ? verdict.fixes.filter((x) => !isBazelFix(x, verdict) && x !== verdict.buildPackages?.fix) : [];
   if (todo.length > 0) {
