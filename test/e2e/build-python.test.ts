@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
+import type { BuildPythonStep } from '../../src/plan/index.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { runCli, stopBazelServers } from './build-cli.js';
 import { PYTHON, readConfigureRecord } from './fixture-support.js';
@@ -76,8 +77,20 @@ describe('build-python step (recipe python.buildPackages: [wheel])', () => {
   it('with --yes: makes the venv, installs wheel into it, configure sees the venv python, the wheel is built', async () => {
     const w = join(root, 'w');
     const out = join(root, 'out');
-    const r = await runCli([...args(w, out), '--yes', '--json'], { env });
+    // The plan for the same options, and every process the run starts (TFBUILD_EXEC_RECORD).
+    const p = await runCli(['plan', ...args(w, out).slice(1), '--yes', '--json'], { env });
+    expect(p.code, p.stderr).toBe(0);
+    const planned = (JSON.parse(p.stdout) as { steps: BuildPythonStep[] }).steps[0]!;
+    expect(planned.kind).toBe('build-python');
+    const record = join(root, 'exec.jsonl');
+    const r = await runCli([...args(w, out), '--yes', '--json'], { env: { ...env, TFBUILD_EXEC_RECORD: record } });
     expect(r.code, r.stderr).toBe(0);
+    // The first two processes that write are the step's two commands, exactly as planned (argv and pip's env).
+    const writes = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; effect: string; env: Record<string, string> })
+      .filter((x) => x.effect === 'write');
+    expect(writes[0]?.argv).toEqual([planned.cmd, ...planned.args]);
+    expect(writes[1]?.argv).toEqual([planned.pip.cmd, ...planned.pip.args]);
+    expect(writes[1]?.env).toMatchObject(planned.pip.env);
     const venv = join(w, 'build-python');
     const venvPython = join(venv, 'bin', 'python');
     // The venv is tfbuild's (marked), made with --system-site-packages, and wheel is in its own site-packages.
