@@ -71,7 +71,7 @@ function isBazelFix(fix: string, verdict: Verdict): boolean {
 }
 
 /** A headless run without --yes does not install anything on its own: the commands the plan would run, refused. */
-function refuseUnconsented(plan: Plan): void {
+export function refuseUnconsented(plan: Plan): void {
   const step = plan.steps.find((s) => s.kind === 'build-python');
   if (step?.kind !== 'build-python') return;
   throw new EnvironmentError(`${step.basePython} lacks ${step.packages.join(', ')}: the build would first install them into a build venv of tfbuild's own with:`, {

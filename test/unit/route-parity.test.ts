@@ -109,6 +109,15 @@ describe('plan, --dry-run and the real run take the same route', () => {
     const steps = (JSON.parse(json.stdout) as { steps: Array<{ kind: string; env: Record<string, string> }> }).steps;
     expect(steps.map((s) => s.kind)).toEqual(['build-python', 'source', 'patch', 'configure', 'bazel-build', 'package', 'install', 'verify']);
     expect(steps.find((s) => s.kind === 'package')?.env.PYTHON_BIN_PATH).toBe('/nonexistent/w/build-python/bin/python');
+    // That plan saved and run later: without --yes refused the same way (a saved plan never prompts), --dry-run too.
+    const saved = join(file, '..', 'plan.json');
+    writeFileSync(saved, json.stdout);
+    for (const extra of [[], ['--dry-run']]) {
+      const r = await cli(['build', '--plan', saved, ...extra]);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain(pip);
+      expect(r.stderr).toContain('Pass --yes to let tfbuild run them');
+    }
     const dry = await cli(['build', 'r1.4', '--dry-run', ...common, '--yes']);
     expect(dry.stderr).toContain('1. Make the build python: a venv with numpy<1.19, wheel');
     expect(dry.stderr).toContain(`$ ${pip}`);

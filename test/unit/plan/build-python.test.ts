@@ -13,6 +13,7 @@ import type { HostFacts, PythonFacts } from '../../../src/probe/types.js';
 import { loadCatalog, resolveRecipe } from '../../../src/recipes/index.js';
 import { RecipeSchema } from '../../../src/recipes/schema.js';
 import { parsePythonInfo, PYTHON_INFO_SCRIPT } from '../../../src/tools/python-info.js';
+import { formatSummary } from '../../../src/ui/summary.js';
 import { PATH_ENV, R14, sampleFacts, sampleOptions, sampleRecipe } from './samples.js';
 
 const PY: PythonFacts = {
@@ -91,6 +92,15 @@ describe('verdict → plan step or refusal', () => {
     // (PYTHON_LIB_PATH, which the real r1.4 recipe sets, is checked in route-parity.test.ts.)
     expect(p.steps.find((s) => s.kind === 'configure')?.env.PYTHON_BIN_PATH).toBe('/w/build-python/bin/python');
     expect(p.steps.find((s) => s.kind === 'package')?.env.PYTHON_BIN_PATH).toBe('/w/build-python/bin/python');
+  });
+
+  it('the guided summary ("Start the build?") lists both commands it consents to', () => {
+    const p = plan({ ...PY, wheel: false });
+    const text = formatSummary({ options: p.options, origins: {}, recipe: R14_PKGS, tag: 'v1.4.1', facts: sampleFacts(), plan: p });
+    expect(text).toContain('  installs first (build venv, never into /usr/bin/python3):');
+    expect(text).toContain('    $ /usr/bin/python3 -m venv --system-site-packages /w/build-python');
+    expect(text).toContain('    $ /w/build-python/bin/python -m pip install --disable-pip-version-check --no-input wheel');
+    expect(text).not.toContain('before it runs');
   });
 
   it('nothing missing: no step, configure runs the chosen python', () => {
