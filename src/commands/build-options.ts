@@ -243,7 +243,7 @@ export async function withPythonFacts(facts: HostFacts, python: string | undefin
     ...facts,
     pythons: [{
       path: python, realPath: info.executable, version: info.version, numpy: info.numpy, pip: info.pipVersion,
-      wheel: info.wheel, venv: info.hasVenv, headers: info.headers, sitePackages: info.sitePackages, packages: info.packages,
+      wheel: info.wheel, venv: info.hasVenv, headers: info.headers, sitePackages: info.sitePackages, packages: info.packages, isVenv: info.isVenv,
     }, ...facts.pythons],
   };
 }

@@ -60,6 +60,16 @@ export function findMissingBuildPackages(py: PythonFacts, recipe: Recipe): Missi
   return out;
 }
 
+/**
+ * What the build venv gets: the missing requirements; all of the recipe's when the python is itself a venv, because a
+ * venv made from a venv's python sees the base interpreter's packages, not that venv's (`--system-site-packages`
+ * means the base's site-packages), so what the user's venv has would not be there.
+ */
+export function getBuildVenvRequirements(py: PythonFacts, recipe: Recipe, missing: readonly MissingPackage[]): string[] {
+  if (missing.length === 0) return [];
+  return py.isVenv === true ? recipe.python.buildPackages.map(getRequirement) : missing.map((m) => m.requirement);
+}
+
 /** The tfbuild-owned build venv of a work dir. */
 export function getBuildVenvDir(workdir: string): string {
   return join(workdir, 'build-python');

@@ -15,7 +15,7 @@ import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot,
 import { findEnvRefs, remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type BuildPythonStep, type Plan, type Step } from './types.js';
-import { buildVenvCommands, describeMissing, findMissingBuildPackages, getBuildVenvDir } from './build-python.js';
+import { buildVenvCommands, describeMissing, findMissingBuildPackages, getBuildVenvDir, getBuildVenvRequirements } from './build-python.js';
 import { resolveWheelPython } from './wheel-python.js';
 import { UsageError } from '../errors.js';
 
@@ -90,7 +90,7 @@ function planBuildVenv(
     return { step: null, sitePackages: '', warning: `${python} lacks ${describeMissing(missing)} and cannot make a venv to install them into (no venv/ensurepip module).` };
   }
   const venvDir = getBuildVenvDir(workdir);
-  const packages = missing.map((m) => m.requirement);
+  const packages = getBuildVenvRequirements(py, recipe, missing);
   const c = buildVenvCommands(python, venvDir, packages);
   const [venvCmd, ...venvArgs] = c.venv as [string, ...string[]];
   const [pipCmd, ...pipArgs] = c.pip as [string, ...string[]];

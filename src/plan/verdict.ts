@@ -14,7 +14,7 @@ import {
 } from '../recipes/distros.js';
 import type { Recipe } from '../recipes/schema.js';
 import type { CompilerFacts, CudaFacts, CudnnFacts, HostFacts, PythonFacts } from '../probe/types.js';
-import { describeMissing, findMissingBuildPackages, formatBuildVenvCommands } from './build-python.js';
+import { describeMissing, findMissingBuildPackages, formatBuildVenvCommands, getBuildVenvRequirements } from './build-python.js';
 
 export type VerdictKind = 'native' | 'native-after-fixes' | 'container' | 'impossible';
 
@@ -192,7 +192,7 @@ function checkBuildPackages(facts: HostFacts, recipe: Recipe, choice: PythonFact
       packages: { apt: [`python${mm}-venv`] },
     }];
   }
-  const requirements = missing.map((m) => m.requirement);
+  const requirements = getBuildVenvRequirements(choice, recipe, missing);
   return [{
     id: 'python.packages',
     ok: false,

@@ -182,6 +182,7 @@ export function toPythonFacts(i: PythonIntrospection, path: string, realPath: st
     headers: i.headers,
     sitePackages: i.sitePackages,
     packages: i.packages,
+    isVenv: i.isVenv,
   };
 }
 

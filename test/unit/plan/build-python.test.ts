@@ -103,6 +103,11 @@ describe('verdict → plan step or refusal', () => {
     expect(text).not.toContain('before it runs');
   });
 
+  it("a python that is itself a venv: the build venv gets every build package (it would not see that venv's own)", () => {
+    expect(venvStep(plan({ ...PY, wheel: false, isVenv: true }))?.packages).toEqual(['numpy<1.19', 'wheel']);
+    expect(venvStep(plan({ ...PY, wheel: false, isVenv: false }))?.packages).toEqual(['wheel']);
+  });
+
   it('nothing missing: no step, configure runs the chosen python', () => {
     const p = plan(PY);
     expect(venvStep(p)).toBeUndefined();

@@ -208,7 +208,7 @@ describe('tool version lines', () => {
     const i = parsePythonInfo('some warning on stdout\n' + line)!;
     expect(toPythonFacts(i, '/usr/bin/python3', '/usr/bin/python3.11')).toEqual({
       path: '/usr/bin/python3', realPath: '/usr/bin/python3.11', version: '3.11.2', numpy: null, pip: '23.0.1', wheel: true, venv: true, headers: true,
-      sitePackages: '/usr/local/lib/python3.11/dist-packages', packages: {},
+      sitePackages: '/usr/local/lib/python3.11/dist-packages', packages: {}, isVenv: false,
     });
     // Installed distributions (normalized names): what recipes' python.buildPackages are judged by.
     const withPkgs = parsePythonInfo(line.replace('}', ', "packages": {"numpy": "1.24.2", "keras-preprocessing": "1.1.2", "bad": 3}}'))!;
