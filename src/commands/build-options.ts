@@ -6,6 +6,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { parseCpuFlagNames } from '../plan/cpu-flags.js';
 import { loadConfig, mergeOptions } from '../config/index.js';
 import { BuildOptionsSchema, type BuildOptions, type BuildOptionsInput } from '../plan/options.js';
+import { resolvePath } from '../plan/paths.js';
 import type { Plan } from '../plan/index.js';
 import { createPlan, type PlanChoices } from '../plan/index.js';
 import type { Verdict } from '../plan/verdict.js';
@@ -177,6 +178,11 @@ export function readRequestOptions(version: string, flags: BuildFlags & Pick<Dec
 } {
   const given = readFlagOptions(version, flags);
   const loaded = loadConfig({ cwd, ...(flags.config !== undefined ? { configFile: flags.config } : {}) });
+  // A config file's source is checked as --source is (flags-checks.ts), as a config error naming the file.
+  const src = loaded?.options.source;
+  if (given.source === undefined && src !== undefined && !existsSync(resolvePath({ home: process.env.HOME ?? homedir(), cwd }, src))) {
+    throw new ConfigError(`${loaded?.path}: source ${src}: no such directory.`, { hint: `Fix "source" in ${loaded?.path} (relative paths are relative to that file), or pass --source DIR.` });
+  }
   const parsed = BuildOptionsSchema.safeParse(mergeOptions(loaded?.options, given));
   if (!parsed.success) {
     throw new UsageError('Invalid build options.', {
@@ -237,7 +243,7 @@ export async function withPythonFacts(facts: HostFacts, python: string | undefin
     ...facts,
     pythons: [{
       path: python, realPath: info.executable, version: info.version, numpy: info.numpy, pip: info.pipVersion,
-      wheel: info.wheel, venv: info.hasVenv, headers: info.headers, sitePackages: info.sitePackages,
+      wheel: info.wheel, venv: info.hasVenv, headers: info.headers, sitePackages: info.sitePackages, packages: info.packages, isVenv: info.isVenv,
     }, ...facts.pythons],
   };
 }

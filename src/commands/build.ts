@@ -10,7 +10,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { configureExec, killAllChildren, liveProcessGroups, shellQuote } from '../exec/index.js';
 import { SecretRegistry, useSecrets } from '../exec/redact.js';
 import { findRemoteSecrets } from '../plan/remote.js';
-import { prepare, type Prepared } from './prepare.js';
+import { prepare, refuseUnconsented, type Prepared } from './prepare.js';
 import type { BuildOptions } from '../plan/options.js';
 import { PlanSchema, type Plan } from '../plan/index.js';
 import type { ResumeMode } from '../steps/run-plan.js';
@@ -224,6 +224,8 @@ export function register(program: Command, io: CliIO): Command {
         resumeCommand: `tfbuild ${argv.map(shellQuote).join(' ')} --resume`,
       };
       if (saved) {
+        // A saved plan that installs packages (its build-python step) runs only with --yes: it never prompts.
+        if (!flags.yes) refuseUnconsented(saved);
         await build(saved.options, { ...run, plan: saved });
         return;
       }

@@ -26,7 +26,7 @@ import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
 import { prepare } from './prepare.js';
 
 /** The steps `fetch` runs before `bazel fetch`. */
-export const FETCH_STEP_KINDS = ['source', 'patch', 'configure'] as const;
+export const FETCH_STEP_KINDS = ['build-python', 'source', 'patch', 'configure'] as const;
 
 export interface FetchResult {
   ok: boolean;

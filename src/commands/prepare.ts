@@ -9,9 +9,10 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { writeConfigFile } from '../config/index.js';
 import { EnvironmentError } from '../errors.js';
+import { formatCommand } from '../exec/format.js';
 import type { Plan } from '../plan/index.js';
 import type { BuildOptions } from '../plan/options.js';
-import { getCacheDir } from '../plan/paths.js';
+import { getCacheDir, verifyTagName } from '../plan/paths.js';
 import { computeVerdict, type Verdict } from '../plan/verdict.js';
 import { addContainerFacts } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
@@ -69,6 +70,16 @@ function isBazelFix(fix: string, verdict: Verdict): boolean {
   return verdict.choices.bazel === null ? false : /bazel/i.test(fix) && !/apt-get|dnf|pip /.test(fix);
 }
 
+/** A headless run without --yes does not install anything on its own: the commands the plan would run, refused. */
+export function refuseUnconsented(plan: Plan): void {
+  const step = plan.steps.find((s) => s.kind === 'build-python');
+  if (step?.kind !== 'build-python') return;
+  throw new EnvironmentError(`${step.basePython} lacks ${step.packages.join(', ')}: the build would first install them into a build venv of tfbuild's own with:`, {
+    details: [formatCommand([step.cmd, ...step.args]), formatCommand([step.pip.cmd, ...step.pip.args])],
+    hint: `Pass --yes to let tfbuild run them, or run them yourself and rerun with --python ${step.python}.`,
+  });
+}
+
 export async function prepare(req: PrepareRequest): Promise<Prepared> {
   const env = req.env ?? process.env;
   const cwd = req.cwd ?? process.cwd();
@@ -99,6 +110,19 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   const yes = Boolean(f.yes);
   const secretsOf = (plan: Plan | null) => new SecretRegistry(findRemoteSecrets(plan?.options ?? asked, env));
 
+  // What the verdict says to do first that tfbuild does not do itself (a system package, which needs root; disk
+  // space) is refused before step 1, the same in plan, --dry-run and the run. The bazel download and the build venv
+  // are tfbuild's own actions, run after consent.
+  verifyTagName(asked.tag ?? tag);
+  const todo = !req.container && verdict.kind === 'native-after-fixes'
+    ? verdict.fixes.filter((x) => !isBazelFix(x, verdict) && x !== verdict.buildPackages?.fix) : [];
+  if (todo.length > 0) {
+    throw new EnvironmentError(`${recipe.line} does not build on this host until these are done (tfbuild does not run them):`, {
+      details: [...todo, ...verdict.reasons.map((r) => `why: ${r}`)],
+      hint: `Run them yourself, then rerun; or build in a container instead: ${getDockerCommand(verdict, req.version, asked.gpu)}`,
+    });
+  }
+
   // Bazel is settled before the plan is made, so the plan the user confirms names the bazel that runs.
   if (!req.container && verdict.kind !== 'container' && verdict.kind !== 'impossible' && asked.bazel === undefined && needsOtherBazel(facts, recipe)) {
     if (req.mode === 'build' || req.mode === 'fetch') {
@@ -112,12 +136,8 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   }
 
   let made: { options: BuildOptions; plan: Plan } | null = null;
-  // What the verdict says to do first is part of the plan, shown (and emitted) the same way by plan, --dry-run and
-  // the run: tfbuild does not run another package manager for the user. The bazel download is the one it does.
-  const todo = verdict.kind === 'native-after-fixes' ? verdict.fixes.filter((x) => !isBazelFix(x, verdict)) : [];
   const makePlan = (options: BuildOptions): Plan => {
     const plan = planFor({ facts, recipe, tag, options, verdict, env, cwd });
-    for (const fix of todo) plan.warnings.push(`the verdict asks for this first: ${fix} (tfbuild does not run it; the build may fail without it)`);
     made = { options, plan };
     return plan;
   };
@@ -153,6 +173,8 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   const m = made as { options: BuildOptions; plan: Plan } | null;
   const plan = m !== null && m.options === d.options ? m.plan : makePlan(d.options);
 
+  // A step that installs packages runs only with consent: --yes, or the confirmation the guided build just asked.
+  if (!yes && !ctx.interactive) refuseUnconsented(plan);
   const prepared = out('native', plan, null, d.options, d.origins);
   if (f.saveConfig !== undefined) {
     prepared.savedConfig = writeConfigFile(resolve(cwd, f.saveConfig), d.options, { cwd });

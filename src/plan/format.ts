@@ -13,6 +13,7 @@ function formatStepDetails(s: Step): string[] {
   if (s.pathPrepend.length > 0) lines.push(`    PATH prefix: ${s.pathPrepend.join(':')}`);
   if (s.cmd !== '') lines.push(`    $ ${formatCommand([s.cmd, ...s.args])}`);
   if (s.kind === 'install' && s.pip && s.mode === 'venv') lines.push(`    $ ${formatCommand([s.pip.cmd, ...s.pip.args])}`);
+  if (s.kind === 'build-python') lines.push(`    $ ${formatCommand([s.pip.cmd, ...s.pip.args])}`);
   if (s.kind === 'bazel-build') {
     lines.push(`    jobs ${s.jobs}, RAM budget ${s.localRamMiB} MiB, OOM retries ${s.maxRetries}; bazel range ${s.bazelRange}`);
     lines.push(`    logs: ${s.logDir}`);

@@ -14,7 +14,8 @@ import type { BuildOptions } from './options.js';
 import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot, resolvePath, verifyTagName, type PathEnv } from './paths.js';
 import { findEnvRefs, remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
-import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
+import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type BuildPythonStep, type Plan, type Step } from './types.js';
+import { buildVenvCommands, describeMissing, findMissingBuildPackages, getBuildVenvDir, getBuildVenvRequirements } from './build-python.js';
 import { resolveWheelPython } from './wheel-python.js';
 import { UsageError } from '../errors.js';
 
@@ -79,6 +80,32 @@ function chooseBazel(i: PlanInput): { path: string; version: string | null; baze
 
 const PIP_INSTALL_ARGS = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '{wheel}'];
 
+/** The build-python step when the chosen python lacks some of the recipe's build packages (see build-python.ts). */
+function planBuildVenv(
+  py: HostFacts['pythons'][number] | undefined, recipe: Recipe, python: string, workdir: string, locale: Record<string, string>,
+): { step: BuildPythonStep | null; sitePackages: string; warning: string | null } {
+  const missing = py ? findMissingBuildPackages(py, recipe) : [];
+  if (!py || missing.length === 0) return { step: null, sitePackages: '', warning: null };
+  if (!py.venv) {
+    return { step: null, sitePackages: '', warning: `${python} lacks ${describeMissing(missing)} and cannot make a venv to install them into (no venv/ensurepip module).` };
+  }
+  const venvDir = getBuildVenvDir(workdir);
+  const packages = getBuildVenvRequirements(py, recipe, missing);
+  const c = buildVenvCommands(python, venvDir, packages);
+  const [venvCmd, ...venvArgs] = c.venv as [string, ...string[]];
+  const [pipCmd, ...pipArgs] = c.pip as [string, ...string[]];
+  return {
+    step: {
+      id: 'build-python', kind: 'build-python', title: `Make the build python: a venv with ${packages.join(', ')}`,
+      cmd: venvCmd, args: venvArgs, cwd: workdir, env: { ...locale }, pathPrepend: [],
+      basePython: python, venvDir, python: pipCmd, packages,
+      pip: { cmd: pipCmd, args: pipArgs, env: sortEnv({ ...locale, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' }) },
+    },
+    sitePackages: join(venvDir, 'lib', `python${py.version.split('.').slice(0, 2).join('.')}`, 'site-packages'),
+    warning: null,
+  };
+}
+
 export function createPlan(i: PlanInput): Plan {
   const { facts, recipe, options: o, pathEnv } = i;
   const warnings: string[] = [];
@@ -107,6 +134,10 @@ export function createPlan(i: PlanInput): Plan {
   const wheelPython = resolveWheelPython(recipe, facts, python, o.install);
   if (wheelPython.problem !== null) throw new UsageError(wheelPython.problem, { hint: wheelPython.hint ?? 'Pass --python with a python the recipe accepts.' });
   warnings.push(...wheelPython.warnings);
+  // The recipe's build packages this python lacks go into a tfbuild-owned build venv, which then runs configure.
+  const buildVenv = planBuildVenv(pyFacts, recipe, python, workdir, locale);
+  if (buildVenv.warning !== null) warnings.push(buildVenv.warning);
+  const buildPython = buildVenv.step?.python ?? python;
   const compiler = o.hostCompiler ?? i.choices?.compiler ?? facts.compilers[0]?.path ?? 'gcc';
   const clang = facts.compilers.find((c) => c.kind === 'clang')?.path;
   const bazel = chooseBazel(i);
@@ -141,12 +172,12 @@ export function createPlan(i: PlanInput): Plan {
   const wheelName = gpu ? recipe.build.wheelName.gpu : recipe.build.wheelName.cpu;
 
   const vars: TemplateValues = {
-    python,
+    python: buildPython,
     hostCompiler: compiler,
     ccOptFlags: formatCcOptFlags(cpu),
     wheelName,
     computeCapabilities: caps.join(','),
-    ...(pyFacts?.sitePackages ? { pythonLib: pyFacts.sitePackages } : {}),
+    ...(buildVenv.step ? { pythonLib: buildVenv.sitePackages } : pyFacts?.sitePackages ? { pythonLib: pyFacts.sitePackages } : {}),
     ...(wheelPython.version !== null ? { pythonVersion: wheelPython.version } : {}),
     ...(cudaPath !== undefined ? { cudaPath } : {}),
     ...(cuda ? { cudaVersion: cuda.version } : {}),
@@ -186,7 +217,7 @@ export function createPlan(i: PlanInput): Plan {
   // configure runs `bazel` from PATH: put an explicitly chosen one first.
   const bazelDir = o.bazel !== undefined && isAbsolute(bazel.path) ? [dirname(bazel.path)] : [];
 
-  const steps: Step[] = [];
+  const steps: Step[] = buildVenv.step ? [buildVenv.step] : [];
   steps.push(
     o.source !== undefined
       ? {
@@ -231,7 +262,8 @@ export function createPlan(i: PlanInput): Plan {
       // The :wheel rule already left the wheel in stagingDir; tfbuild copies it in-process from the step's typed
       // fields (stagingDir → outputDir, never overwriting, with its build-info), so no command runs.
       : { cmd: '', args: [] }),
-    cwd: srcDir, env: { ...locale }, pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir, wheelName, wheelVersion: getTagVersion(i.tag),
+    // build_pip_package runs `${PYTHON_BIN_PATH:-python} setup.py bdist_wheel`: the build venv's python has `wheel`.
+    cwd: srcDir, env: sortEnv({ ...locale, ...(buildVenv.step ? { PYTHON_BIN_PATH: buildPython } : {}) }), pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir, wheelName, wheelVersion: getTagVersion(i.tag),
     metadata: {
       recipe: { line: recipe.line, version: recipe.version, file: i.recipeFile },
       tag: i.tag,

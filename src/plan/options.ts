@@ -4,9 +4,18 @@
  * Pure data; no defaults that depend on the host live here (those are settled in plan from HostFacts).
  */
 import { z } from 'zod';
+import { findIsa, listIsaNames } from './isa.js';
+
+// A name the ISA table does not know is refused wherever options come from (flags, a config file, a saved plan).
+const IsaNameListSchema = z.array(z.string().regex(/^[a-z0-9_.]+$/)).superRefine((names, ctx) => {
+  const unknown = names.filter((n) => findIsa(n) === undefined);
+  if (unknown.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `unknown ISA extension${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; use auto, native, none, or a list of: ${listIsaNames().join(', ')}` });
+  }
+});
 
 export const CpuFlagsSchema = z
-  .union([z.enum(['auto', 'native', 'none']), z.array(z.string().regex(/^[a-z0-9_.]+$/))])
+  .union([z.enum(['auto', 'native', 'none']), IsaNameListSchema])
   .describe('auto: the host ISA subset TF uses; native: -march=native; none; or a list such as ["avx2","fma"]');
 
 export const InstallSchema = z.discriminatedUnion('mode', [

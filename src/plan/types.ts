@@ -8,7 +8,7 @@ import { BuildOptionsSchema } from './options.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
-export const STEP_KINDS = ['source', 'patch', 'configure', 'bazel-build', 'package', 'install', 'verify'] as const;
+export const STEP_KINDS = ['build-python', 'source', 'patch', 'configure', 'bazel-build', 'package', 'install', 'verify'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 const Env = z.record(z.string(), z.string());
@@ -25,6 +25,26 @@ const common = {
   /** Directories put in front of PATH for this step (e.g. the chosen bazel's directory for configure). */
   pathPrepend: z.array(z.string()).default([]),
 };
+
+/**
+ * The build python: a tfbuild-owned venv (`python -m venv --system-site-packages DIR`, the step's cmd/args) filled
+ * with the recipe's build packages the chosen python lacks (`pip`); configure and packaging then use `python`.
+ * Only in a plan the user consented to (--yes or the prompt): it installs packages from pip's configured index.
+ */
+export const BuildPythonStepSchema = z
+  .object({
+    ...common,
+    kind: z.literal('build-python'),
+    /** The interpreter the venv is made from (the one the user chose or the verdict picked). */
+    basePython: z.string(),
+    venvDir: z.string(),
+    /** The venv's interpreter: configure's PYTHON_BIN_PATH. */
+    python: z.string(),
+    /** The requirements installed, as pip gets them (numpy<1.19, wheel). */
+    packages: z.array(z.string()).min(1),
+    pip: z.object({ cmd: z.string(), args: z.array(z.string()), env: Env }).strict(),
+  })
+  .strict();
 
 export const SourceStepSchema = z
   .object({
@@ -128,6 +148,7 @@ export const VerifyStepSchema = z
   .strict();
 
 export const StepSchema = z.discriminatedUnion('kind', [
+  BuildPythonStepSchema,
   SourceStepSchema,
   PatchStepSchema,
   ConfigureStepSchema,
@@ -137,6 +158,7 @@ export const StepSchema = z.discriminatedUnion('kind', [
   VerifyStepSchema,
 ]);
 
+export type BuildPythonStep = z.infer<typeof BuildPythonStepSchema>;
 export type SourceStep = z.infer<typeof SourceStepSchema>;
 export type PatchStep = z.infer<typeof PatchStepSchema>;
 export type ConfigureStep = z.infer<typeof ConfigureStepSchema>;

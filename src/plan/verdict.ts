@@ -14,6 +14,7 @@ import {
 } from '../recipes/distros.js';
 import type { Recipe } from '../recipes/schema.js';
 import type { CompilerFacts, CudaFacts, CudnnFacts, HostFacts, PythonFacts } from '../probe/types.js';
+import { describeMissing, findMissingBuildPackages, formatBuildVenvCommands, getBuildVenvRequirements } from './build-python.js';
 
 export type VerdictKind = 'native' | 'native-after-fixes' | 'container' | 'impossible';
 
@@ -32,6 +33,11 @@ export interface Verdict {
   reasons: string[];
   /** Commands that make a native build possible (native-after-fixes), or prepare the container build. */
   fixes: string[];
+  /**
+   * Requirements (numpy<1.19, wheel) the chosen python lacks, which tfbuild itself installs into its build venv
+   * after consent (the plan's build-python step); `fix` is in `fixes` too, for doctor. Null when none.
+   */
+  buildPackages: { requirements: string[]; fix: string } | null;
   choices: {
     python: PythonFacts | null;
     compiler: CompilerFacts | null;
@@ -67,7 +73,7 @@ export interface NeedPackages {
  */
 export type Need =
   | { id: string; ok: true; message: string }
-  | { id: string; ok: false; reason: string; fix: string | null; packages?: NeedPackages };
+  | { id: string; ok: false; reason: string; fix: string | null; packages?: NeedPackages; buildVenv?: string[] };
 
 const APT = 'sudo apt-get install -y';
 
@@ -115,13 +121,13 @@ function pickPython(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs
     const fitting = pythons.filter((p) => accepted.includes(majorMinor(p.version)));
     const best = byPreference(fitting, recipe.python.preferred)[0];
     if (best) {
-      return { choice: best, needs: [{ id: 'python', ok: true, message: `python ${best.version} (${best.path}); the wheel is built for it with TF_PYTHON_VERSION=${majorMinor(best.version)}` }] };
+      return { choice: best, needs: [{ id: 'python', ok: true, message: `python ${best.version} (${best.path}); the wheel is built for it with TF_PYTHON_VERSION=${majorMinor(best.version)}` }, ...checkBuildPackages(facts, recipe, best)] };
     }
     const any3 = pythons.filter((p) => satisfies(p.version, '>=3.7.0'));
     const runner = byPreference(any3, recipe.python.preferred)[0];
     if (opts.noInstall && runner) {
       // Nothing installs the wheel, so any python 3 may run ./configure; the plan builds for the preferred version.
-      return { choice: runner, needs: [{ id: 'python', ok: true, message: `python ${runner.version} (${runner.path}) runs ./configure; with --no-install the wheel is built for python ${recipe.python.preferred} (TF_PYTHON_VERSION)` }] };
+      return { choice: runner, needs: [{ id: 'python', ok: true, message: `python ${runner.version} (${runner.path}) runs ./configure; with --no-install the wheel is built for python ${recipe.python.preferred} (TF_PYTHON_VERSION)` }, ...checkBuildPackages(facts, recipe, runner)] };
     }
     const installable = pkgs ? pkgs.python.filter((p) => accepted.includes(p)).reverse() : [];
     const first = installable[0];
@@ -164,13 +170,36 @@ function pickPython(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs
       packages: { apt: [`python${mm}-dev`], dnf: [`python${mm.replace('.', '')}-devel`], pacman: ['python'] },
     });
   }
-  if (choice.numpy === null) {
-    needs.push({ id: 'python.numpy', ok: false, reason: `python ${choice.version} has no numpy (configure and the build import it)`, fix: `${choice.path} -m pip install numpy` });
-  }
-  if (!choice.wheel && recipe.build.packaging.kind === 'build_pip_package') {
-    needs.push({ id: 'python.wheel', ok: false, reason: `python ${choice.version} has no wheel module (build_pip_package needs it)`, fix: `${choice.path} -m pip install wheel` });
-  }
+  needs.push(...checkBuildPackages(facts, recipe, choice));
   return { choice, needs };
+}
+
+/**
+ * The recipe's build packages: all there, or a build venv tfbuild makes (after consent) with the missing ones, or —
+ * when this python cannot make a venv with pip (no venv/ensurepip module) — a system package to install first.
+ */
+function checkBuildPackages(facts: HostFacts, recipe: Recipe, choice: PythonFacts): Need[] {
+  const missing = findMissingBuildPackages(choice, recipe);
+  if (missing.length === 0) return [];
+  const mm = majorMinor(choice.version);
+  const what = `python ${choice.version} (${choice.path}) lacks ${describeMissing(missing)}`;
+  if (!choice.venv) {
+    return [{
+      id: 'python.venv',
+      ok: false,
+      reason: `${what}, and has no venv/ensurepip module to make a build venv with pip for them`,
+      fix: isApt(facts) ? `${APT} python${mm}-venv` : `install the venv module (ensurepip) of python ${mm}`,
+      packages: { apt: [`python${mm}-venv`] },
+    }];
+  }
+  const requirements = getBuildVenvRequirements(choice, recipe, missing);
+  return [{
+    id: 'python.packages',
+    ok: false,
+    reason: `${what}; tfbuild installs them into a build venv of its own, never into this python`,
+    fix: `tfbuild build ${recipe.line} --yes does it in its work dir; by hand: ${formatBuildVenvCommands(choice.path, 'VENV', requirements)}, then pass --python VENV/bin/python`,
+    buildVenv: requirements,
+  }];
 }
 
 // --- compiler ---------------------------------------------------------------------------------------------------
@@ -436,13 +465,14 @@ export function computeVerdict(facts: HostFacts, recipe: Recipe, opts: VerdictOp
       kind: 'impossible',
       reasons: [...impossible, ...blocking, ...reasons],
       fixes: [],
+      buildPackages: null,
       choices,
       nextCommand: opts.gpu && recipe.gpu !== null ? `tfbuild doctor ${recipe.line}   # a CPU-only build; or pick a newer release: tfbuild recipes` : 'tfbuild recipes',
     };
   }
   if (blocking.length > 0) {
     if (container === null) {
-      return { kind: 'impossible', reasons: [...blocking, ...reasons, `recipe ${recipe.line} names no ${opts.gpu ? 'GPU' : 'CPU'} container image`], fixes: [], choices, nextCommand: 'tfbuild recipes' };
+      return { kind: 'impossible', reasons: [...blocking, ...reasons, `recipe ${recipe.line} names no ${opts.gpu ? 'GPU' : 'CPU'} container image`], fixes: [], buildPackages: null, choices, nextCommand: 'tfbuild recipes' };
     }
     const engine = facts.containers.find((c) => c.works);
     const containerFixes = engine ? [] : [isApt(facts) ? `${APT} podman   # or any working docker` : 'install podman or docker'];
@@ -450,10 +480,13 @@ export function computeVerdict(facts: HostFacts, recipe: Recipe, opts: VerdictOp
       kind: 'container',
       reasons: [...blocking.map((b) => `not natively: ${b}`), `a ${container} container has what ${recipe.line} needs`],
       fixes: containerFixes,
+      buildPackages: null,
       choices,
       nextCommand: `tfbuild docker ${recipe.line}${flag}`,
     };
   }
-  if (fixes.length > 0) return { kind: 'native-after-fixes', reasons, fixes, choices, nextCommand: `tfbuild build ${recipe.line}${flag}` };
-  return { kind: 'native', reasons, fixes: [], choices, nextCommand: `tfbuild build ${recipe.line}${flag}` };
+  const own = unmet.find((n) => n.buildVenv !== undefined);
+  const buildPackages = own?.buildVenv && own.fix !== null ? { requirements: own.buildVenv, fix: own.fix } : null;
+  if (fixes.length > 0) return { kind: 'native-after-fixes', reasons, fixes, buildPackages, choices, nextCommand: `tfbuild build ${recipe.line}${flag}` };
+  return { kind: 'native', reasons, fixes: [], buildPackages: null, choices, nextCommand: `tfbuild build ${recipe.line}${flag}` };
 }

@@ -66,6 +66,13 @@ export interface PythonFacts {
   /** Python.h present (python3-dev). */
   headers: boolean;
   sitePackages: string | null;
+  /**
+   * Installed distributions, PEP 503-normalized name → version (what the recipe's python.buildPackages are judged
+   * by). Missing in facts saved before it existed: then only numpy, wheel and pip are known.
+   */
+  packages?: Record<string, string>;
+  /** Runs inside a venv/virtualenv (its packages are its own, not its base interpreter's). Missing in older files. */
+  isVenv?: boolean;
 }
 
 export interface CompilerFacts {
@@ -216,7 +223,7 @@ export const HostFactsSchema = z.object({
   locale: z.object({ lang: nullable(str), lcAll: nullable(str), utf8: z.boolean() }),
   pythons: z.array(z.object({
     path: str, realPath: str, version: str, numpy: nullable(str), pip: nullable(str), wheel: z.boolean(), venv: z.boolean(),
-    headers: z.boolean(), sitePackages: nullable(str),
+    headers: z.boolean(), sitePackages: nullable(str), packages: z.record(str, str).optional(), isVenv: z.boolean().optional(),
   })),
   compilers: z.array(z.object({ kind: z.enum(['gcc', 'clang']), version: str, path: str, cxxPath: nullable(str) })),
   bazel: nullable(z.object({ ...tool, kind: z.enum(['bazel', 'bazelisk']), unknownRelease: z.boolean() })),

@@ -107,6 +107,22 @@ export const PackagingSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+/**
+ * A python package the build python must have: a distribution name and an optional PEP 440 version specifier made of
+ * comparisons joined by commas (`<1.19`, `>=1.16.0,<1.19`), the form pip takes and the probe's versions are judged by.
+ */
+export const BuildPackageSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a distribution name (letters, digits, . _ -)'),
+    spec: z
+      .string()
+      .regex(/^(?:<=|>=|==|<|>)\d+(?:\.\d+)*(?:,(?:<=|>=|==|<|>)\d+(?:\.\d+)*)*$/, 'comparisons joined by commas, e.g. <1.19 or >=1.16.0,<1.19')
+      .optional()
+      .describe('PEP 440 version specifier, e.g. "<1.19"'),
+  })
+  .strict();
+export type BuildPackage = z.infer<typeof BuildPackageSchema>;
+
 export const RecipeSchema = z
   .object({
     $schema: z.string().optional(),
@@ -134,6 +150,10 @@ export const RecipeSchema = z
         preferred: z.string().describe('the python to pick when several qualify, e.g. "3.6"'),
         hermetic: z.boolean().describe('2.14+: bazel downloads its own python; the wheel tag follows --repo_env=TF_PYTHON_VERSION'),
         hermeticVersions: z.array(z.string()).optional().describe('python versions the hermetic rule accepts'),
+        buildPackages: z
+          .array(BuildPackageSchema)
+          .default([])
+          .describe('python packages the build python needs (configure, the bazel build, packaging); a python lacking one gets a tfbuild-made build venv with it'),
       })
       .strict(),
     compiler: z

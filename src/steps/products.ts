@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { applyPatches } from '../patches/index.js';
 import type { Step } from '../plan/index.js';
+import { isBuildVenvReady } from './build-python.js';
 import type { StepOutputs } from './context.js';
 
 /** True when what `step` recorded in `outputs` is still in place. */
@@ -25,6 +26,8 @@ export async function areProductsIntact(step: Step, outputs: StepOutputs): Promi
       return outputs.wheel === undefined || existsSync(outputs.wheel);
     case 'install':
       return outputs.python === undefined || existsSync(outputs.python);
+    case 'build-python':
+      return isBuildVenvReady(step);
     default:
       return true;
   }

@@ -15,6 +15,7 @@ import { acquireLock } from '../state/lock.js';
 import { findFinished, hashInputs, readState, recordFinished, writeState, STATE_SCHEMA_VERSION, type BuildState } from '../state/state.js';
 import type { EventInput } from '../ui/events.js';
 import { runBazelStep, verifyBazel } from './bazel-build.js';
+import { runBuildPythonStep } from './build-python.js';
 import { runConfigureStep } from './configure.js';
 import { stepRef, type StepContext, type StepOutputs } from './context.js';
 import { runInstallStep, verifyInstallTarget } from './install.js';
@@ -64,6 +65,8 @@ export async function adviseForPlan(d: Diagnosis, plan: Plan): Promise<Diagnosis
 
 async function execute(step: Step, ctx: StepContext): Promise<StepOutputs> {
   switch (step.kind) {
+    case 'build-python':
+      return runBuildPythonStep(step, ctx);
     case 'source':
       return runSourceStep(step, ctx);
     case 'patch':

@@ -15,9 +15,11 @@ import { probeRun, type ProbeRunOptions } from './probe-run.js';
 
 export const PYTHON_INFO_SCRIPT = String.raw`
 import sys, os, re, json, sysconfig
-def dist_version(name):
-    # Scanning sys.path for NAME-VERSION.dist-info / .egg-info is ~10x cheaper than importing importlib.metadata.
-    pat = re.compile(r'^' + name + r'-([0-9][^-]*?)(?:-py[0-9.]+)?\.(?:dist|egg)-info$', re.I)
+def installed_dists():
+    # One listdir per sys.path entry: NAME-VERSION.dist-info / .egg-info is ~10x cheaper than importlib.metadata.
+    # Names are normalized as pip does (PEP 503); the first entry on sys.path wins, as for an import.
+    pat = re.compile(r'^([A-Za-z0-9][A-Za-z0-9._]*?)-([0-9][^-]*?)(?:-py[0-9.]+)?(?:-[^-]+)?\.(?:dist|egg)-info$')
+    found = {}
     for d in sys.path:
         try:
             names = os.listdir(d or '.')
@@ -26,7 +28,15 @@ def dist_version(name):
         for n in names:
             m = pat.match(n)
             if m:
-                return m.group(1)
+                key = re.sub(r'[-_.]+', '-', m.group(1)).lower()
+                if key not in found:
+                    found[key] = m.group(2)
+    return found
+DISTS = installed_dists()
+def dist_version(name):
+    v = DISTS.get(name)
+    if v is not None:
+        return v
     if not has_module(name):
         # Not installed: importlib.metadata (~30 ms to import) would only scan the same dirs again.
         return None
@@ -85,6 +95,7 @@ print(json.dumps({
     'sitePackages': sp,
     'purelib': purelib,
     'externallyManaged': (not is_venv) and os.path.exists(os.path.join(paths.get('stdlib') or '', 'EXTERNALLY-MANAGED')),
+    'packages': DISTS,
 }))
 `;
 
@@ -114,6 +125,8 @@ export interface PythonIntrospection {
   purelib: string | null;
   /** PEP 668 EXTERNALLY-MANAGED marker beside the stdlib, outside a venv: pip refuses to install. */
   externallyManaged: boolean;
+  /** Installed distributions (PEP 503-normalized name → version) found on sys.path. */
+  packages: Record<string, string>;
 }
 
 /** The script's JSON line (the last line of stdout) → facts; null when the output is not what the script prints. */
@@ -145,7 +158,15 @@ export function parsePythonInfo(stdout: string): PythonIntrospection | null {
     sitePackages: str(o.sitePackages),
     purelib: str(o.purelib),
     externallyManaged: o.externallyManaged === true,
+    packages: readPackages(o.packages),
   };
+}
+
+function readPackages(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v === null || typeof v !== 'object') return out;
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
 }
 
 /** The probe's view (HostFacts.pythons, `doctor --json`). */
@@ -160,6 +181,8 @@ export function toPythonFacts(i: PythonIntrospection, path: string, realPath: st
     venv: i.venv,
     headers: i.headers,
     sitePackages: i.sitePackages,
+    packages: i.packages,
+    isVenv: i.isVenv,
   };
 }
 
@@ -190,6 +213,8 @@ export interface PythonInfo {
   numpy: string | null;
   wheel: boolean;
   headers: boolean;
+  /** Installed distributions, PEP 503-normalized name → version. */
+  packages: Record<string, string>;
 }
 
 export function toPythonInfo(i: PythonIntrospection, python: string): PythonInfo {
@@ -209,6 +234,7 @@ export function toPythonInfo(i: PythonIntrospection, python: string): PythonInfo
     numpy: i.numpy,
     wheel: i.wheel,
     headers: i.headers,
+    packages: i.packages,
   };
 }
 

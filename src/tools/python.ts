@@ -16,7 +16,7 @@ export function venvPython(dir: string): string {
 const VENV_HINT = 'Install the venv module: sudo apt-get install -y python3-venv (or python3.X-venv for that version), or pass another --python.';
 
 /** `python -m venv DIR` → the venv's python. EnvironmentError when the interpreter lacks venv/ensurepip. */
-export async function createVenv(spec: { python: string; dir: string; signal?: AbortSignal }): Promise<{ python: string }> {
+export async function createVenv(spec: { python: string; dir: string; signal?: AbortSignal; args?: readonly string[] }): Promise<{ python: string }> {
   const info = await readPythonInfo(spec.python);
   if (!info.hasVenv) {
     throw new EnvironmentError(`${spec.python} (${info.version}) has no venv/ensurepip module, so it cannot create a virtual environment.`, {
@@ -25,7 +25,8 @@ export async function createVenv(spec: { python: string; dir: string; signal?: A
   }
   const r = await run({
     cmd: spec.python,
-    args: ['-m', 'venv', spec.dir],
+    // A plan's step gives its whole argv (e.g. --system-site-packages for the build venv).
+    args: spec.args ? [...spec.args] : ['-m', 'venv', spec.dir],
     effect: 'write',
     timeout: 'install',
     reject: false,

@@ -193,7 +193,7 @@ export async function decide(i: DecideInput): Promise<Decision> {
   }
   const options = parsed.data;
   const plan = i.makePlan ? await i.makePlan(options) : undefined;
-  // The verdict's fixes reach the screen as the plan's warnings (prepare adds them), like in `tfbuild plan`.
+  // What the verdict asks for first is a refusal before this point (prepare) or a plan step shown in the summary.
   const summary = formatSummary({ options, origins, recipe, tag: i.tag, facts, plan });
   i.print(summary);
   const go = await askConfirm({ message: 'Start the build?', default: true }, askCtx);

@@ -1,4 +1,5 @@
 /** What deciding shows: the container paragraph and the final screen (steps, key choices, cost). Pure. */
+import { formatCommand } from '../exec/format.js';
 import type { BuildOptions } from '../plan/options.js';
 import type { Plan } from '../plan/types.js';
 import type { HostFacts } from '../probe/types.js';
@@ -46,7 +47,6 @@ export function formatSummary(o: {
   tag: string;
   facts: HostFacts;
   plan?: Plan | undefined;
-  fixes?: string[];
 }): string {
   const { options: opt, recipe, facts, plan } = o;
   const lines: string[] = [];
@@ -85,7 +85,12 @@ export function formatSummary(o: {
   if (facts.disk && facts.disk.freeGiB < est.diskGiB) {
     lines.push(`  warning: only ${facts.disk.freeGiB.toFixed(1)} GiB free; the build needs about ${est.diskGiB} GiB.`);
   }
-  for (const f of o.fixes ?? []) lines.push(`  before it runs: ${f}`);
+  // The one step that installs something: its exact commands, which "Start the build?" consents to.
+  const venv = plan?.steps.find((s) => s.kind === 'build-python');
+  if (venv?.kind === 'build-python') {
+    lines.push(`  installs first (build venv, never into ${venv.basePython}):`);
+    lines.push(`    $ ${formatCommand([venv.cmd, ...venv.args])}`, `    $ ${formatCommand([venv.pip.cmd, ...venv.pip.args])}`);
+  }
   for (const w of plan?.warnings ?? []) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }

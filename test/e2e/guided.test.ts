@@ -206,7 +206,10 @@ describe('a host where native is not practical (the real r1.4 recipe on Debian 1
 describe('CI mode', () => {
   it('a decision with no default and no flag exits 2 naming the flag, before anything runs', async () => {
     const workdir = join(root, 'w-ci-missing');
-    const r = await runCli(['build', 'r1.4', '--gpu', '--recipe', fixtureRecipe('r1.4'), '--repo', repo.bareRepo, '--workdir', workdir], { env: { ...env, CI: 'true' }, cwd: root });
+    // A fake cuDNN and no GPU: the host has what the build needs (a missing cuDNN would be refused first, exit 3), and
+    // no probed compute capability to default to.
+    const fake = makeFakeGpuHost({ cudnn: { header: 'cudnn/cudnn_version-v9.h', libMajor: 9 } });
+    const r = await runCli(['build', 'r1.4', '--gpu', '--recipe', fixtureRecipe('r1.4'), '--repo', repo.bareRepo, '--workdir', workdir, '--cudnn-path', fake.cudnnPath!], { env: { ...env, CI: 'true' }, cwd: root });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--compute-capabilities');
     expect(r.stderr).toContain('CI is set');
@@ -215,7 +218,8 @@ describe('CI mode', () => {
   });
 
   it('--non-interactive on a terminal also never prompts', async () => {
-    const t = guided(['--gpu', '--non-interactive', '--workdir', join(root, 'w-ni')]);
+    const fake = makeFakeGpuHost({ cudnn: { header: 'cudnn/cudnn_version-v9.h', libMajor: 9 } });
+    const t = guided(['--gpu', '--non-interactive', '--workdir', join(root, 'w-ni'), '--cudnn-path', fake.cudnnPath!]);
     expect(await t.waitExit()).toBe(2);
     const screen = t.capture();
     expect(screen).toContain('--non-interactive');

@@ -4,6 +4,7 @@
  * message. The hosts are saved `doctor --json` facts (test/fixtures/hosts); the native case, which really builds,
  * is in test/e2e/build-plan.test.ts.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -64,28 +65,82 @@ describe('plan, --dry-run and the real run take the same route', () => {
     expect(JSON.parse(j.stdout)).toMatchObject({ route: 'container', command: 'tfbuild docker r1.4', generation: 'cpu-cuda8-ubuntu16.04', plan: { line: 'r1.4' } });
   });
 
-  it('native-after-fixes (r2.8 on the laptop, gcc 11 where 10 is wanted): plan and --dry-run show the same plan and the fix to do first', async () => {
-    const plan = await cli(['plan', '2.8', '--host-facts', LAPTOP, '--no-install', '--workdir', '/nonexistent/w']);
-    const dry = await cli(['build', '2.8', '--dry-run', '--host-facts', LAPTOP, '--no-install', '--workdir', '/nonexistent/w']);
-    expect(plan.code, plan.stderr).toBe(0);
-    const fix = 'the verdict asks for this first: sudo apt-get install -y gcc-10 g++-10';
-    expect(plan.stdout).toContain(fix);
-    // The dry run shows the same plan on its summary screen (its preflight then runs on this host, not the laptop).
-    expect(dry.stderr).toContain(fix);
-    for (const kind of ['Clone v2.8.4', 'Configure', 'bazel build //tensorflow/tools/pip_package:build_pip_package']) {
-      expect(plan.stdout).toContain(kind);
-      expect(dry.stderr).toContain(kind);
+  it('native-after-fixes with system packages (r2.8 on the laptop wants gcc 10): all three refuse (exit 3) naming the command, --yes or not', async () => {
+    for (const yes of [[], ['--yes']]) {
+      for (const args of ways('2.8', ['--host-facts', LAPTOP, '--no-install', '--workdir', '/nonexistent/w', ...yes])) {
+        const r = await cli(args);
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(3);
+        expect(r.stderr).toContain('r2.8 does not build on this host until these are done (tfbuild does not run them):');
+        expect(r.stderr).toContain('sudo apt-get install -y gcc-10 g++-10');
+        expect(r.stderr).toContain('tfbuild docker 2.8');
+        // Refused before any plan is shown: no step, and no "before it runs" leftovers.
+        expect(r.stdout + r.stderr).not.toContain('Clone v2.8.4');
+        expect(r.stdout + r.stderr).not.toContain('before it runs');
+      }
     }
-    expect(plan.stdout + dry.stdout + dry.stderr).not.toContain('before it runs:');
   });
 
-  it('a template value missing on the host is exit 3 naming the real flag or install, never "the matching option"', async () => {
-    // A host without clang builds 2.17 with gcc now (TF_NEED_CLANG=0); a GPU build on a host without CUDA lacks {cudaVersion}.
-    for (const args of ways('2.17', ['--host-facts', LAPTOP, '--no-install', '--gpu', '--compute-capabilities', '8.6', '--workdir', '/nonexistent/w']).slice(0, 2)) {
+  it('native-after-fixes with python packages: refused headless without --yes (exit 3, the exact commands); with --yes plan and --dry-run show the build-python step', async () => {
+    // The GTX 1080 box builds r1.4 natively; here its pythons have numpy 1.21 (r1.4 wants numpy<1.19) and no wheel.
+    const host = JSON.parse(readFileSync(join(HOSTS, 'ubuntu1604-cuda8-gtx1080.json'), 'utf8')) as { pythons: Array<Record<string, unknown>> };
+    for (const p of host.pythons) Object.assign(p, { numpy: '1.21.0', wheel: false });
+    const file = join(makeTempDir('tfb-route-py-'), 'host.json');
+    writeFileSync(file, JSON.stringify(host));
+    const common = ['--host-facts', file, '--no-install', '--workdir', '/nonexistent/w'];
+    const venv = "/usr/bin/python3 -m venv --system-site-packages /nonexistent/w/build-python";
+    const pip = "/nonexistent/w/build-python/bin/python -m pip install --disable-pip-version-check --no-input 'numpy<1.19' wheel";
+    for (const args of ways('r1.4', common)) {
+      const r = await cli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(3);
+      expect(r.stderr).toContain("/usr/bin/python3 lacks numpy<1.19, wheel: the build would first install them into a build venv of tfbuild's own with:");
+      expect(r.stderr).toContain(venv);
+      expect(r.stderr).toContain(pip);
+      expect(r.stderr).toContain('Pass --yes to let tfbuild run them, or run them yourself and rerun with --python /nonexistent/w/build-python/bin/python.');
+    }
+    const plan = await cli(['plan', 'r1.4', ...common, '--yes']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('1. [build-python] Make the build python: a venv with numpy<1.19, wheel');
+    expect(plan.stdout).toContain(`$ ${venv}`);
+    expect(plan.stdout).toContain(`$ ${pip}`);
+    // configure and packaging run the venv's python; nothing is installed into /usr/bin/python3.
+    expect(plan.stdout).toContain('PYTHON_BIN_PATH=/nonexistent/w/build-python/bin/python');
+    expect(plan.stdout).toContain('PYTHON_LIB_PATH=/nonexistent/w/build-python/lib/python3.5/site-packages');
+    const json = await cli(['plan', 'r1.4', ...common, '--yes', '--json']);
+    const steps = (JSON.parse(json.stdout) as { steps: Array<{ kind: string; env: Record<string, string> }> }).steps;
+    expect(steps.map((s) => s.kind)).toEqual(['build-python', 'source', 'patch', 'configure', 'bazel-build', 'package', 'install', 'verify']);
+    expect(steps.find((s) => s.kind === 'package')?.env.PYTHON_BIN_PATH).toBe('/nonexistent/w/build-python/bin/python');
+    // That plan saved and run later: without --yes refused the same way (a saved plan never prompts), --dry-run too.
+    const saved = join(file, '..', 'plan.json');
+    writeFileSync(saved, json.stdout);
+    for (const extra of [[], ['--dry-run']]) {
+      const r = await cli(['build', '--plan', saved, ...extra]);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain(pip);
+      expect(r.stderr).toContain('Pass --yes to let tfbuild run them');
+    }
+    const dry = await cli(['build', 'r1.4', '--dry-run', ...common, '--yes']);
+    expect(dry.stderr).toContain('1. Make the build python: a venv with numpy<1.19, wheel');
+    expect(dry.stderr).toContain(`$ ${pip}`);
+    expect(dry.stdout + dry.stderr).not.toContain('before it runs');
+  });
+
+  it('--python naming a python that has the build packages needs no venv, no consent', async () => {
+    const host = JSON.parse(readFileSync(join(HOSTS, 'ubuntu1604-cuda8-gtx1080.json'), 'utf8')) as { pythons: Array<Record<string, unknown>> };
+    Object.assign(host.pythons[0]!, { numpy: '1.21.0', wheel: false });
+    const file = join(makeTempDir('tfb-route-py-'), 'host.json');
+    writeFileSync(file, JSON.stringify(host));
+    const r = await cli(['plan', 'r1.4', '--host-facts', file, '--no-install', '--workdir', '/nonexistent/w', '--python', '/usr/bin/python2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('build-python');
+    expect(r.stdout).toContain('PYTHON_BIN_PATH=/usr/bin/python2');
+  });
+
+  it('a CUDA build on a host without CUDA is refused before the plan, naming the installs (never "the matching option")', async () => {
+    // A host without clang builds 2.17 with gcc now (TF_NEED_CLANG=0); a GPU build on a host without CUDA lacks the toolkit.
+    for (const args of ways('2.17', ['--host-facts', LAPTOP, '--no-install', '--gpu', '--compute-capabilities', '8.6', '--workdir', '/nonexistent/w'])) {
       const r = await cli(args);
       expect(r.code, r.stderr).toBe(3);
-      expect(r.stderr).toContain('{cudaVersion} has no value on this host');
-      expect(r.stderr).toContain('Pass --cuda-path, or install the CUDA toolkit');
+      expect(r.stderr).toContain('sudo apt-get install -y cuda-toolkit-12-3');
       expect(r.stderr).not.toContain('matching option');
     }
   });

@@ -208,8 +208,11 @@ describe('tool version lines', () => {
     const i = parsePythonInfo('some warning on stdout\n' + line)!;
     expect(toPythonFacts(i, '/usr/bin/python3', '/usr/bin/python3.11')).toEqual({
       path: '/usr/bin/python3', realPath: '/usr/bin/python3.11', version: '3.11.2', numpy: null, pip: '23.0.1', wheel: true, venv: true, headers: true,
-      sitePackages: '/usr/local/lib/python3.11/dist-packages',
+      sitePackages: '/usr/local/lib/python3.11/dist-packages', packages: {}, isVenv: false,
     });
+    // Installed distributions (normalized names): what recipes' python.buildPackages are judged by.
+    const withPkgs = parsePythonInfo(line.replace('}', ', "packages": {"numpy": "1.24.2", "keras-preprocessing": "1.1.2", "bad": 3}}'))!;
+    expect(toPythonFacts(withPkgs, '/x', '/x').packages).toEqual({ numpy: '1.24.2', 'keras-preprocessing': '1.1.2' });
     expect(toPythonInfo(i, 'python3')).toMatchObject({ python: 'python3', major: 3, minor: 11, abiTag: 'cp311', hasPip: true, pipVersion: '23.0.1', hasVenv: true, isVenv: false, externallyManaged: true });
     // pip that imports but has no metadata: there, version unknown (doctor keeps null, install says 'unknown').
     const noMeta = parsePythonInfo(line.replace('"pip": "23.0.1"', '"pip": null'))!;
