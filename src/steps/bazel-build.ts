@@ -7,8 +7,7 @@ import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import { dirname, isAbsolute, join } from 'node:path';
 import semver from 'semver';
 import { EnvironmentError, ToolError } from '../errors.js';
-import { getExecContext, shellQuote, which } from '../exec/index.js';
-import { registerSecrets } from '../exec/redact.js';
+import { shellQuote, which, type Exec } from '../exec/index.js';
 import { expandEnvRefsOrThrow } from '../plan/remote.js';
 import { diagnoseFile, isOomMatch, type Match } from '../diagnose/index.js';
 import { getBazelBuildFlags, type BazelStep } from '../plan/index.js';
@@ -24,18 +23,17 @@ export interface BazelCheck {
 }
 
 /** Preflight: the bazel binary exists and its release is in the recipe's range (bazelisk picks its own via USE_BAZEL_VERSION). */
-export async function verifyBazel(step: BazelStep): Promise<BazelCheck> {
+export async function verifyBazel(step: BazelStep, x: Exec): Promise<BazelCheck> {
   // Steps executed elsewhere (the container executor's transform): the binary is not on this host's file system;
   // `--version` below runs where the steps do and fails there when it is missing.
-  const elsewhere = getExecContext().transform !== undefined;
-  const path = elsewhere ? step.cmd : isAbsolute(step.cmd) ? (existsSync(step.cmd) ? step.cmd : null) : which(step.cmd);
+  const path = x.elsewhere ? step.cmd : isAbsolute(step.cmd) ? (existsSync(step.cmd) ? step.cmd : null) : which(step.cmd);
   if (path === null) {
     throw new EnvironmentError(`bazel was not found (${step.cmd}).`, {
       hint: 'Re-run with --yes to let tfbuild download the recipe\'s bazel (sha256-verified), install bazelisk (https://github.com/bazelbuild/bazelisk/releases), or pass --bazel PATH.',
     });
   }
   if (step.env.USE_BAZEL_VERSION !== undefined) return { path, version: step.env.USE_BAZEL_VERSION, warning: null };
-  const v = await readBazelVersion(path);
+  const v = await readBazelVersion(path, x);
   if (v.version === null) {
     const warning = step.bazelRange === '*' ? null : `${path} does not report its release (${v.raw.split('\n')[0]}); cannot check it against ${step.bazelRange}.`;
     return { path, version: null, warning };
@@ -65,10 +63,10 @@ function isOomFailure(exitCode: number | null, matches: readonly Match[]): boole
  * (ps) nor a file other users can read shows them. `--bazelrc` stops bazel reading ~/.bazelrc, so it is imported here.
  * Returns a function that removes the file.
  */
-export function writeCredentialsRc(step: BazelStep, env: Readonly<Record<string, string | undefined>> = process.env): () => void {
-  if (step.credentials === null || getExecContext().dryRun) return () => undefined;
+export function writeCredentialsRc(step: BazelStep, x: Exec, env: Readonly<Record<string, string | undefined>> = process.env): () => void {
+  if (step.credentials === null || x.dryRun) return () => undefined;
   const expanded = expandEnvRefsOrThrow(step.credentials.flags, env);
-  registerSecrets(expanded.secrets);
+  x.secrets.addAll(expanded.secrets);
   const file = step.credentials.rcFile;
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   chmodSync(dirname(file), 0o700);
@@ -90,7 +88,7 @@ export function writeCredentialsRc(step: BazelStep, env: Readonly<Record<string,
 
 /** Runs after runPlan's preflight, which called verifyBazel(step) and emitted its warning. */
 export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
-  const removeRc = writeCredentialsRc(step);
+  const removeRc = writeCredentialsRc(step, ctx.exec);
   let interrupted = false;
   try {
     return await runBazelAttempts(step, ctx);
@@ -99,8 +97,8 @@ export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<S
     throw e;
   } finally {
     // Leave the machine as found: the plan's shutdown, unless interrupted (the resume that follows reuses the server).
-    if (step.shutdownArgs && !interrupted && !getExecContext().dryRun) {
-      await bazelShutdown({ bazel: step.cmd, cwd: step.cwd, args: step.shutdownArgs, env: step.env }).catch((e: unknown) => {
+    if (step.shutdownArgs && !interrupted && !ctx.exec.dryRun) {
+      await bazelShutdown({ bazel: step.cmd, cwd: step.cwd, args: step.shutdownArgs, env: step.env }, ctx.exec).catch((e: unknown) => {
         ctx.emit({ type: 'warning', step: stepRef(step), message: `Could not stop the bazel server: ${(e as Error).message}` });
       });
     }
@@ -113,7 +111,7 @@ async function runBazelAttempts(step: BazelStep, ctx: StepContext): Promise<Step
   let resources: Resources = { jobs: step.jobs, localRamMiB: step.localRamMiB };
   // Credentials stay ${VAR} references in the plan; expanded only now, and masked in every log and message.
   const expanded = expandEnvRefsOrThrow(getBazelBuildFlags(step), process.env);
-  registerSecrets(expanded.secrets);
+  ctx.exec.secrets.addAll(expanded.secrets);
   let args = expanded.args;
   for (let attempt = 0; ; attempt++) {
     const logFile = getLogFile(ctx, attempt === 0 ? 'bazel' : `bazel-retry${attempt}`);
@@ -131,7 +129,7 @@ async function runBazelAttempts(step: BazelStep, ctx: StepContext): Promise<Step
         ctx.setStatus(formatProgress(p));
         ctx.emit({ type: 'progress', step: stepRef(step), progress: { done: p.done, total: p.total, percent: p.percent, etaSeconds: p.etaSeconds, ...(p.running ? { running: p.running } : {}) } });
       },
-    });
+    }, ctx.exec);
     if (r.dryRun || (r.exitCode === 0 && r.signal === null)) {
       const s = r.summary;
       return {

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolError } from '../errors.js';
-import { getExecContext } from '../exec/index.js';
+import type { Exec } from '../exec/index.js';
 import { runPython } from '../tools/python.js';
 import type { StepContext, StepOutputs } from './context.js';
 import { checkExpectedFlags, getVerifyScript, parseMissingCpuFlags, parseVerifyOutput, readCompiledIsa, type VerifyReport } from './verify-script.js';
@@ -41,7 +41,7 @@ export interface VerifyResult {
   stderrTail: string[];
 }
 
-export async function verifyTensorflow(spec: VerifySpec): Promise<VerifyResult> {
+export async function verifyTensorflow(spec: VerifySpec, x?: Exec): Promise<VerifyResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tfbuild-verify-'));
   try {
     const r = await runPython({
@@ -50,7 +50,7 @@ export async function verifyTensorflow(spec: VerifySpec): Promise<VerifyResult> 
       cwd: dir,
       env: { PYTHONNOUSERSITE: '1', PYTHONPATH: undefined, ...(spec.env ?? {}) },
       timeout: 'install',
-    });
+    }, x);
     const stderrTail = r.stderr.split('\n').filter((l) => l.trim() !== '').slice(-15);
     const report = parseVerifyOutput(r.stdout);
     const problems: string[] = [];
@@ -91,7 +91,7 @@ export function formatVerifyResult(v: VerifyResult): string {
 
 export async function runVerifyStep(step: import('../plan/index.js').VerifyStep, ctx: StepContext): Promise<StepOutputs> {
   const python = ctx.outputs.python ?? step.python;
-  if (python === null || getExecContext().dryRun) return {};
+  if (python === null || ctx.exec.dryRun) return {};
   // Building CUDA code needs no GPU: where no NVIDIA device node exists (a build box, a build container), the GPU
   // wheel is checked for CUDA support but no GPU is asked of it; the device nodes appear where a GPU is usable.
   const requireVisibleGpu = step.gpu && existsSync('/dev/nvidiactl');

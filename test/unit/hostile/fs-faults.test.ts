@@ -11,7 +11,9 @@ import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyFsError, EnvironmentError, EXIT_CODES } from '../../../src/errors.js';
-import { run } from '../../../src/exec/index.js';
+import { plainExec, createExec } from '../../../src/exec/index.js';
+
+const { run } = plainExec;
 import { makeTempDir } from '../../helpers/tmp.js';
 import { makeVictim } from '../../helpers/victim.js';
 
@@ -112,7 +114,7 @@ describe('the install venv', () => {
     mkdirSync(join(venv, 'bin'), { recursive: true });
     writeFileSync(join(venv, '.tfbuild-owned'), '');
     symlinkSync('/usr/bin/python3', join(venv, 'bin', 'python'));
-    const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: { wheel: join(root, 'missing.whl') }, logDir: root, runId: 't', setStatus: () => undefined, currentLog: null, plan: { steps: [] } };
+    const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: { wheel: join(root, 'missing.whl') }, logDir: root, runId: 't', setStatus: () => undefined, currentLog: null, exec: createExec(), plan: { steps: [] } };
     await runInstallStep(installStep(venv) as never, ctx as never).catch(() => undefined); // pip then fails on the missing wheel
     expect(readdirSync(venv)).toContain('.tfbuild-complete');
     expect(readdirSync(join(venv, 'bin'))).toContain('pip');
@@ -123,10 +125,12 @@ describe('the install venv', () => {
     const work = join(root, 'w');
     mkdirSync(work);
     const installJs = new URL('../../../dist/steps/install.js', import.meta.url).pathname;
+    const execJs = new URL('../../../dist/exec/index.js', import.meta.url).pathname;
     const script = `
       import { runInstallStep } from ${JSON.stringify(installJs)};
+      import { createExec } from ${JSON.stringify(execJs)};
       const venvDir = process.argv[1] + '/venv';
-      const ctx = { signal: new AbortController().signal, emit() {}, outputs: { wheel: '/nonexistent.whl' }, logDir: process.argv[1], runId: 't', setStatus() {}, currentLog: null, plan: { steps: [] } };
+      const ctx = { signal: new AbortController().signal, emit() {}, outputs: { wheel: '/nonexistent.whl' }, logDir: process.argv[1], runId: 't', setStatus() {}, currentLog: null, plan: { steps: [] }, exec: createExec() };
       try { await runInstallStep({ id: 'install', kind: 'install', title: 'i', cmd: 'pip', args: [], cwd: venvDir, env: {}, pathPrepend: [], mode: 'venv', python: 'python3', venvDir }, ctx); console.log(JSON.stringify({ ok: true })); }
       catch (e) { console.log(JSON.stringify({ code: e.exitCode, message: e.message })); }`;
     const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c',
