@@ -15,15 +15,13 @@ import { PlanSchema, type Plan } from '../plan/index.js';
 import type { ResumeMode } from '../steps/run-plan.js';
 import { createReporter, pickReporterMode, type EventInput, type ReporterMode } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
-import { addBuildOptions, makePlan, type BuildFlags } from './build-options.js';
-import type { HostFacts } from '../probe/types.js';
+import { addBuildOptions, type BuildFlags } from './build-options.js';
 import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
 
 export interface BuildDeps {
   io: CliIO;
-  /** A saved plan to run instead of planning now. */
-  plan?: Plan;
-  hostFactsFile?: string;
+  /** What runs: prepare()'s plan, or a saved plan (readPlanFile). build() never plans itself. */
+  plan: Plan;
   resume?: ResumeMode;
   dryRun?: boolean;
   json?: boolean;
@@ -31,8 +29,6 @@ export interface BuildDeps {
   resumeCommand?: string;
   signal?: AbortSignal;
   emit?: (e: EventInput) => void;
-  /** Host facts already probed (by the decisions before the build), so the plan does not probe again. */
-  facts?: HostFacts;
   /** The run's secrets (prepare() collects them); default: those of opts and the environment. */
   secrets?: SecretRegistry;
   /**
@@ -166,7 +162,7 @@ async function runBuild(opts: BuildOptions, deps: BuildDeps, mode: ReporterMode,
   const secrets = exec.secrets;
   const reporter = deps.emit ? null : createReporter({ mode, stdout: deps.io.stdout, stderr: deps.io.stderr });
   const emit = (e: EventInput) => (deps.emit ? deps.emit(secrets.redactValue(e)) : reporter!.emit(secrets.redactValue(e)));
-  const plan = deps.plan ?? (await makePlan(opts, { hostFactsFile: deps.hostFactsFile, ...(deps.facts ? { facts: deps.facts } : {}) })).plan;
+  const plan = deps.plan;
 
   const ac = new AbortController();
   const outer = deps.signal;

@@ -20,7 +20,7 @@ import { writeCredentialsRc } from '../steps/bazel-build.js';
 import { bazelFetch } from '../tools/bazel.js';
 import { createReporter, pickReporterMode, type EventInput } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
-import { addBuildOptions, makePlan, type BuildFlags } from './build-options.js';
+import { addBuildOptions, type BuildFlags } from './build-options.js';
 import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
 import { prepare } from './prepare.js';
 
@@ -54,8 +54,8 @@ export function toFetchPlan(plan: Plan): { plan: Plan; bazel: BazelStep } {
 
 export interface FetchDeps {
   io: CliIO;
-  /** The plan prepare() made (default: planned from opts without decisions). */
-  plan?: Plan;
+  /** The plan prepare() made; fetch runs its source, patch and configure steps. */
+  plan: Plan;
   secrets?: SecretRegistry;
   json?: boolean;
   dryRun?: boolean;
@@ -75,8 +75,7 @@ export async function fetchSources(opts: BuildOptions, deps: FetchDeps): Promise
   const exec: Exec = createExec({ dryRun: deps.dryRun ?? false, printDryRun: (l) => deps.io.stdout(l + '\n'), secrets });
   const emit = (e: EventInput) => (deps.emit ? deps.emit(secrets.redactValue(e)) : reporter!.emit(secrets.redactValue(e)));
   try {
-    const full = deps.plan ?? (await makePlan(opts)).plan;
-    const { plan, bazel } = toFetchPlan(full);
+    const { plan, bazel } = toFetchPlan(deps.plan);
     const r = await runPlan({
       plan, exec, resume: 'auto', emit, renderer: mode, signal: deps.signal ?? new AbortController().signal,
       resumeCommand: `tfbuild fetch ${plan.version}`, print: deps.io.stderr, color: useColor(process.stderr),
