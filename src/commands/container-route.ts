@@ -133,7 +133,10 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
         for (const x of problems) say(`note: image probe: ${x}`);
         const verdict = computeVerdict(facts, p.recipe, verdictOptions(shown.options));
         requireNative(verdict, p.recipe, ref.image);
-        const plan = planFor({ facts, recipe: p.recipe, tag: p.tag, options: shown.options, verdict, env: containerPlanEnv(process.env, shown.workdir), cwd: process.cwd() });
+        // The container has the host's NVIDIA driver only when it was given the GPU: the verify step asks for a
+        // visible GPU exactly then (its typed payload, shown in the saved plan).
+        const inBox = { ...facts, driver: start.gpuAccess ? p.facts.driver : null };
+        const plan = planFor({ facts: inBox, recipe: p.recipe, tag: p.tag, options: shown.options, verdict, env: containerPlanEnv(process.env, shown.workdir), cwd: process.cwd() });
         say(`the plan runs in ${name} (image ${ref.image}): bazel ${facts.bazel?.path ?? '?'}, python ${plan.options.python ?? facts.pythons[0]?.path ?? '?'}; it is saved as ${join(shown.workdir, 'container-plan.json')}`);
         // The plan that runs, as `tfbuild plan --json` would print it for the probed image (rerun it natively there
         // with tfbuild build --plan, or compare it with the declared one --dry-run showed).

@@ -122,8 +122,15 @@ export const VerifyStepSchema = z
     expectFlags: z.array(z.string()),
     /** ISA extensions of the host the plan was made for: TF's start-up guard lists those the binary lacks. */
     hostIsa: z.array(z.string()),
+    /** A CUDA build is expected (is_built_with_cuda). */
     gpu: z.boolean(),
+    /** With gpu: a GPU must also be visible; false where the plan's host has no NVIDIA driver (a build box, a build container without GPU access). */
+    requireGpu: z.boolean(),
+    /** An expected flag the binary's start-up check cannot report on is a problem (true) or a note (false). */
+    strictFlags: z.boolean(),
     era: z.enum(['graph', 'eager']),
+    /** The import must not resolve under this directory (the source tree); null: no such check. */
+    forbidPrefix: z.string().nullable(),
   })
   .strict();
 
