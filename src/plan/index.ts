@@ -15,7 +15,7 @@ import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot,
 import { findEnvRefs, remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
-import { resolveWheelPython } from './wheel-python.js';
+import { getPythonVersion, resolveWheelPython } from './wheel-python.js';
 import { formatVerifyArgs } from './verify-args.js';
 import { UsageError } from '../errors.js';
 
@@ -265,6 +265,8 @@ export function createPlan(i: PlanInput): Plan {
       args: PIP_INSTALL_ARGS,
       env: sortEnv({ ...locale, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' }),
     },
+    // The install guard's inputs are the plan's facts (the venv's python is its base python's version).
+    guard: target === null ? null : { hostIsa: [...facts.cpu.isa], pythonVersion: wheelPython.receiver !== null ? getPythonVersion(facts, wheelPython.receiver) : null },
   });
   // Every decision of the check is here: the executor uses these fields as they are. A GPU must be visible only where
   // the plan's host has an NVIDIA driver (building CUDA code needs no GPU); an expected flag this TF's start-up check

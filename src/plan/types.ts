@@ -110,6 +110,13 @@ export const InstallStepSchema = z
     targetPython: z.string().nullable(),
     /** The pip command that installs the wheel, `{wheel}` standing for its path; null with --no-install. */
     pip: z.object({ cmd: z.string(), args: z.array(z.string()), env: Env }).strict().nullable(),
+    /**
+     * Before pip: the wheel is refused when its build info names ISA this host lacks or its cpXY is not this python's
+     * (`tfbuild install`'s check). "This host" is the plan's host facts, so a saved plan run elsewhere is checked
+     * against what the plan says; pythonVersion null: the facts do not list the receiving python, whose version is
+     * read when the step runs. Null with --no-install.
+     */
+    guard: z.object({ hostIsa: z.array(z.string()), pythonVersion: z.string().nullable() }).strict().nullable(),
   })
   .strict();
 

@@ -109,9 +109,12 @@ export async function runInstallStep(step: InstallStep, ctx: StepContext): Promi
   if (step.mode === 'venv' && step.venvDir) await ensureVenv(step.python, step.venvDir, ctx);
   // The plan's pip command, exactly as shown (a plan saved before the field existed: the same command).
   const pip = step.pip ?? { cmd: step.targetPython ?? step.python, args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '{wheel}'], env: {} };
-  // The same refusal as `tfbuild install`: a wheel this CPU or python cannot run is not installed (--no-install skips).
+  // The same refusal as `tfbuild install`, from the plan's facts (the step's guard, shown in the plan): a wheel the
+  // plan's CPU or python cannot run is not installed (--no-install skips).
   if (!ctx.exec.dryRun) {
     await verifyWheelRunsHere(wheel, pip.cmd, {
+      exec: ctx.exec,
+      ...(step.guard ? { host: step.guard } : {}),
       hint: `The wheel is kept in the output dir. For another machine, build with --no-install and run tfbuild install ${wheel} there; for this one, build with --cpu-flags auto.`,
     });
   }
