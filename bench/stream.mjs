@@ -22,7 +22,9 @@ const bytes = Number(arg('--bytes', String(1e9)));
 const dist = arg('--dist', join(here, '..', 'dist'));
 
 async function measure(logDir) {
-  const { run } = await import(pathToFileURL(join(dist, 'exec', 'index.js')).href);
+  const execMod = await import(pathToFileURL(join(dist, 'exec', 'index.js')).href);
+  // An older build (--dist) exports run(); this one a runner made by createExec().
+  const run = execMod.createExec ? execMod.createExec().run : execMod.run;
   const { createProgressTracker } = await import(pathToFileURL(join(dist, 'tools', 'bazel-progress.js')).href);
   const tmp = mkdtempSync(join(logDir, 'tfb-stream-'));
   const logFile = join(tmp, 'build.log');

@@ -7,7 +7,7 @@
  * TCP connect (speaking the REAPI would need a gRPC stack tfbuild does not ship).
  */
 import { connect } from 'node:net';
-import { registerSecrets } from '../exec/redact.js';
+import { SecretRegistry } from '../exec/redact.js';
 import { expandEnvRefs, remoteFlags, type RemoteOptions } from '../plan/remote.js';
 import { fail, pass, warn, type CheckResult } from './types.js';
 
@@ -68,16 +68,17 @@ async function probeHttp(url: string, headers: Record<string, string>, timeoutMs
   }
 }
 
-/** Probe every configured endpoint. Secrets read from the environment are registered for redaction first. */
+/** Probe every configured endpoint. The credentials it sends (literal or from the environment) go into `secrets`. */
 export async function probeRemoteEndpoints(
   opts: RemoteOptions,
   env: Readonly<Record<string, string | undefined>>,
   timeoutMs = PROBE_TIMEOUT_MS,
+  secrets: SecretRegistry = new SecretRegistry(),
 ): Promise<EndpointProbe[]> {
   const planned = remoteFlags({ ...opts, diskCache: false }, { bazelVersion: null, defaultDiskCache: null, env });
-  registerSecrets(planned.literalSecrets);
+  secrets.addAll(planned.literalSecrets);
   const expanded = expandEnvRefs(planned.flags, env);
-  registerSecrets(expanded.secrets);
+  secrets.addAll(expanded.secrets);
   const headers: Record<string, string> = {};
   let cacheUrl: string | undefined;
   for (const f of expanded.args) {

@@ -2,10 +2,9 @@
  * argv → command. The ONLY place errors become exit codes.
  */
 import { Command, CommanderError } from 'commander';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { classifyFsError, EXIT_CODES, ReportedFailure, TfbuildError, ToolError, UsageError } from '../errors.js';
-import { activeSecrets, redact } from '../exec/redact.js';
-import { configureExec } from '../exec/index.js';
+import { maskUrlPasswords } from '../exec/redact.js';
 import { toEvent } from '../ui/events.js';
 import { loadCommands, type RegisterCommand } from '../commands/index.js';
 import { formatError } from '../ui/errors.js';
@@ -63,22 +62,8 @@ export function wantsJson(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }
 
-/**
- * TFBUILD_EXEC_RECORD=FILE: every process tfbuild starts is appended to FILE as one JSON line (argv, cwd, read or
- * write, the extra environment), secrets masked. Tests compare it with the plan; users can audit a run with it.
- */
-function recordSpawns(file: string | undefined): void {
-  if (!file) return;
-  configureExec({
-    onSpawn: (command, cwd, effect, env) => {
-      appendFileSync(file, JSON.stringify(activeSecrets().redactValue({ argv: command, cwd: cwd ?? null, effect, env: env ?? {} })) + '\n', { mode: 0o600 });
-    },
-  });
-}
-
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   try {
-    recordSpawns(process.env.TFBUILD_EXEC_RECORD);
     const args = rewriteShorthand(argv);
     const program = buildProgram(io, await loadCommands(args));
     await program.parseAsync(args, { from: 'user' });
@@ -93,13 +78,13 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   }
 }
 
-/** The error as the final `error` event carries it (secrets already masked by the redactor). */
+/** The error as the final `error` event carries it (the command masked its run's secrets; URL passwords here). */
 function errorInfo(e: unknown, exitCode: number): { kind: string; message: string; exitCode: number; hint?: string; logFile?: string } {
   if (e instanceof TfbuildError) {
-    return { kind: e.kind, message: redact(e.message), exitCode, ...(e.hint ? { hint: redact(e.hint) } : {}), ...(e instanceof ToolError && e.logFile ? { logFile: e.logFile } : {}) };
+    return { kind: e.kind, message: maskUrlPasswords(e.message), exitCode, ...(e.hint ? { hint: maskUrlPasswords(e.hint) } : {}), ...(e instanceof ToolError && e.logFile ? { logFile: e.logFile } : {}) };
   }
   if (e instanceof CommanderError) return { kind: 'usage', message: e.message.replace(/^error: /, ''), exitCode, hint: "Run 'tfbuild --help' (or 'tfbuild help <command>') for usage." };
-  return { kind: 'internal', message: redact(`Internal error: ${e instanceof Error ? e.message : String(e)}`), exitCode, hint: 'This is a bug in tfbuild. Re-run with TFBUILD_DEBUG=1 for a stack trace and report it.' };
+  return { kind: 'internal', message: maskUrlPasswords(`Internal error: ${e instanceof Error ? e.message : String(e)}`), exitCode, hint: 'This is a bug in tfbuild. Re-run with TFBUILD_DEBUG=1 for a stack trace and report it.' };
 }
 
 export function exitCodeFor(e: unknown, io: CliIO): number {

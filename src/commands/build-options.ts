@@ -13,10 +13,8 @@ import type { Verdict } from '../plan/verdict.js';
 import type { Recipe } from '../recipes/schema.js';
 import type { DecisionFlags } from '../ui/decide.js';
 import { homedir } from 'node:os';
-import { computeVerdict } from '../plan/verdict.js';
 import { buildProbeSkips, probeHost } from '../probe/index.js';
 import { HostFactsSchema, type HostFacts } from '../probe/types.js';
-import { resolveRecipe } from '../recipes/index.js';
 import { readPythonInfo } from '../tools/python.js';
 
 export interface BuildFlags {
@@ -246,27 +244,4 @@ export async function withPythonFacts(facts: HostFacts, python: string | undefin
       wheel: info.wheel, venv: info.hasVenv, headers: info.headers, sitePackages: info.sitePackages, packages: info.packages, isVenv: info.isVenv,
     }, ...facts.pythons],
   };
-}
-
-export interface MadePlan {
-  plan: Plan;
-  facts: HostFacts;
-}
-
-/**
- * The plan for already-decided options, without decisions or the container route (kept for callers that have
- * options in hand; commands go through prepare()). Leaves the given facts untouched; a verdict error propagates.
- */
-export async function makePlan(opts: BuildOptions, o: { hostFactsFile?: string | undefined; facts?: HostFacts } = {}): Promise<MadePlan> {
-  const { recipe, tag } = resolveRecipe(opts.version, opts.recipeFile !== undefined ? { recipeFile: opts.recipeFile } : {});
-  const given = o.facts ?? (o.hostFactsFile !== undefined ? readHostFactsFile(o.hostFactsFile) : await probeForBuild(opts));
-  const facts = await withPythonFacts(given, opts.python);
-  const verdict = computeVerdict(facts, recipe, {
-    gpu: opts.gpu, noInstall: opts.install.mode === 'none',
-    ...(opts.python !== undefined ? { python: opts.python } : {}),
-    ...(opts.hostCompiler !== undefined ? { hostCompiler: opts.hostCompiler } : {}),
-    ...(opts.cudaPath !== undefined ? { cudaPath: opts.cudaPath } : {}),
-  });
-  const plan = planFor({ facts, recipe, tag, options: opts, verdict, env: process.env, cwd: process.cwd() });
-  return { plan, facts };
 }

@@ -7,8 +7,7 @@ import { findForbiddenEnv } from '../recipes/schema.js';
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { configureExec, killAllChildren, liveProcessGroups, shellQuote } from '../exec/index.js';
-import { SecretRegistry, useSecrets } from '../exec/redact.js';
+import { createExec, killAllChildren, liveProcessGroups, redactError, SecretRegistry, shellQuote, type Exec } from '../exec/index.js';
 import { findRemoteSecrets } from '../plan/remote.js';
 import { prepare, refuseUnconsented, type Prepared } from './prepare.js';
 import type { BuildOptions } from '../plan/options.js';
@@ -16,15 +15,13 @@ import { PlanSchema, type Plan } from '../plan/index.js';
 import type { ResumeMode } from '../steps/run-plan.js';
 import { createReporter, pickReporterMode, type EventInput, type ReporterMode } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
-import { addBuildOptions, makePlan, type BuildFlags } from './build-options.js';
-import type { HostFacts } from '../probe/types.js';
+import { addBuildOptions, type BuildFlags } from './build-options.js';
 import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
 
 export interface BuildDeps {
   io: CliIO;
-  /** A saved plan to run instead of planning now. */
-  plan?: Plan;
-  hostFactsFile?: string;
+  /** What runs: prepare()'s plan, or a saved plan (readPlanFile). build() never plans itself. */
+  plan: Plan;
   resume?: ResumeMode;
   dryRun?: boolean;
   json?: boolean;
@@ -32,10 +29,13 @@ export interface BuildDeps {
   resumeCommand?: string;
   signal?: AbortSignal;
   emit?: (e: EventInput) => void;
-  /** Host facts already probed (by the decisions before the build), so the plan does not probe again. */
-  facts?: HostFacts;
   /** The run's secrets (prepare() collects them); default: those of opts and the environment. */
   secrets?: SecretRegistry;
+  /**
+   * The runner the steps use (the container route passes one that runs them in its build container); default: one
+   * made here with dryRun and the secrets.
+   */
+  exec?: Exec;
 }
 
 /** `tfbuild build` on the container route: the plan, executed in a build container (container-route.ts). */
@@ -147,13 +147,22 @@ function installSignalHandlers(ac: AbortController, io: CliIO): () => void {
 
 export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildResult> {
   const mode: ReporterMode = pickReporterMode({ json: deps.json ?? false, isTTY: Boolean(process.stderr.isTTY), ci: Boolean(process.env.CI) });
-  // Credentials (literal or from ${ENV}) are masked in every event, log line and message of this run.
-  const secrets = deps.secrets ?? new SecretRegistry(findRemoteSecrets(opts, process.env));
-  useSecrets(secrets);
+  // Credentials (literal or from ${ENV}) are masked in every event, log line and message of this run, and in the
+  // error that ends it: one registry, the runner's.
+  const secrets = deps.exec?.secrets ?? deps.secrets ?? new SecretRegistry(findRemoteSecrets(opts, process.env));
+  const exec = deps.exec ?? createExec({ dryRun: deps.dryRun ?? false, printDryRun: (l) => deps.io.stdout(l + '\n'), secrets });
+  try {
+    return await runBuild(opts, deps, mode, exec);
+  } catch (e) {
+    throw redactError(e, secrets);
+  }
+}
+
+async function runBuild(opts: BuildOptions, deps: BuildDeps, mode: ReporterMode, exec: Exec): Promise<BuildResult> {
+  const secrets = exec.secrets;
   const reporter = deps.emit ? null : createReporter({ mode, stdout: deps.io.stdout, stderr: deps.io.stderr });
   const emit = (e: EventInput) => (deps.emit ? deps.emit(secrets.redactValue(e)) : reporter!.emit(secrets.redactValue(e)));
-  if (deps.dryRun) configureExec({ dryRun: true, printDryRun: (l) => deps.io.stdout(l + '\n') });
-  const plan = deps.plan ?? (await makePlan(opts, { hostFactsFile: deps.hostFactsFile, ...(deps.facts ? { facts: deps.facts } : {}) })).plan;
+  const plan = deps.plan;
 
   const ac = new AbortController();
   const outer = deps.signal;
@@ -167,6 +176,7 @@ export async function build(opts: BuildOptions, deps: BuildDeps): Promise<BuildR
     const masked = secrets.redact(given);
     const r = await runPlan({
       plan,
+      exec,
       resume: deps.resume ?? 'auto',
       emit,
       renderer: mode,

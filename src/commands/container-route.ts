@@ -10,7 +10,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync 
 import { join, resolve } from 'node:path';
 import type { CliIO } from '../cli/io.js';
 import { InterruptedError, UsageError } from '../errors.js';
-import { formatCommand } from '../exec/index.js';
+import { createExec, formatCommand } from '../exec/index.js';
 import { formatPlan, type Plan } from '../plan/index.js';
 import { computeVerdict } from '../plan/verdict.js';
 import { resolveImage, type DockerOptions } from '../docker/build.js';
@@ -112,8 +112,10 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
   const output = resolve(shown.options.output);
   let before = new Set<string>();
   let started = false;
+  // The run's runner: its secrets mask what the engine and the steps print; the steps get it wrapped (in the container).
+  const x = createExec({ secrets: p.secrets });
   try {
-    await ref.ensure(signal);
+    await ref.ensure(signal, x);
     for (const d of [shown.workdir, join(shown.workdir, '.home'), output]) mkdirSync(d, { recursive: true, mode: d === output ? 0o755 : 0o700 });
     before = new Set(listFiles(output));
     started = true;
@@ -121,23 +123,26 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     mkdirSync(join(shown.workdir, '.tmp'), { recursive: true, mode: 0o700 });
     let wheel: string | null = null;
     const tmp = process.env.TMPDIR;
-    for (const n of await removeStaleContainers(target, shown.workdir)) say(`removed ${n}, left by a run of this work dir that was killed`);
+    for (const n of await removeStaleContainers(target, shown.workdir, x)) say(`removed ${n}, left by a run of this work dir that was killed`);
     say(`starting the build container ${name} from ${ref.image}`);
-    await startBuildContainer(start);
+    await startBuildContainer(start, x);
     process.env.TMPDIR = join(shown.workdir, '.tmp');
     try {
-      wheel = await withContainerExecutor(target, async () => {
-        const { facts, problems } = await probeImageFacts(side.facts);
+      wheel = await withContainerExecutor(target, x, async (inContainer) => {
+        const { facts, problems } = await probeImageFacts(side.facts, inContainer);
         for (const x of problems) say(`note: image probe: ${x}`);
         const verdict = computeVerdict(facts, p.recipe, verdictOptions(shown.options));
         requireNative(verdict, p.recipe, ref.image);
-        const plan = planFor({ facts, recipe: p.recipe, tag: p.tag, options: shown.options, verdict, env: containerPlanEnv(process.env, shown.workdir), cwd: process.cwd() });
+        // The container has the host's NVIDIA driver only when it was given the GPU: the verify step asks for a
+        // visible GPU exactly then (its typed payload, shown in the saved plan).
+        const inBox = { ...facts, driver: start.gpuAccess ? p.facts.driver : null };
+        const plan = planFor({ facts: inBox, recipe: p.recipe, tag: p.tag, options: shown.options, verdict, env: containerPlanEnv(process.env, shown.workdir), cwd: process.cwd() });
         say(`the plan runs in ${name} (image ${ref.image}): bazel ${facts.bazel?.path ?? '?'}, python ${plan.options.python ?? facts.pythons[0]?.path ?? '?'}; it is saved as ${join(shown.workdir, 'container-plan.json')}`);
         // The plan that runs, as `tfbuild plan --json` would print it for the probed image (rerun it natively there
         // with tfbuild build --plan, or compare it with the declared one --dry-run showed).
         writeFileSync(join(shown.workdir, 'container-plan.json'), `${JSON.stringify(p.secrets.redactValue(plan), null, 2)}\n`, { mode: 0o600 });
         if (signal.aborted) throw new InterruptedError('SIGINT', 'Interrupted before the first step.', `Resume with: ${i.resumeCommand}`);
-        const r = await build(plan.options, { io: i.io, plan, resume: i.resume, json: i.json, resumeCommand: i.resumeCommand, secrets: p.secrets });
+        const r = await build(plan.options, { io: i.io, plan, resume: i.resume, json: i.json, resumeCommand: i.resumeCommand, secrets: p.secrets, exec: inContainer });
         return r.wheel;
       });
     } finally {

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { shellQuote } from '../exec/index.js';
+import { createExec, shellQuote } from '../exec/index.js';
 import { verifyWheelRunsHere } from '../steps/wheel-guard.js';
 import { createVenv, venvPython } from '../tools/python.js';
 import { forgetPythonInfo } from '../tools/python-info.js';
@@ -26,6 +26,8 @@ export async function installOnHost(wheel: string, p: Prepared, workdir: string,
   // The container's answers about same-named pythons are gone; these are this host's.
   forgetPythonInfo();
   const refusals: string[] = [];
+  // This host's runner (the container's is gone with its container).
+  const x = createExec({ secrets: p.secrets });
   for (const py of p.facts.pythons) {
     try {
       await verifyWheelRunsHere(wheel, py.path);
@@ -35,8 +37,8 @@ export async function installOnHost(wheel: string, p: Prepared, workdir: string,
     }
     const venv = join(workdir, 'host-venv');
     try {
-      if (!existsSync(venvPython(venv))) await createVenv({ python: py.path, dir: venv });
-      await installWheel({ wheel, python: venvPython(venv) });
+      if (!existsSync(venvPython(venv))) await createVenv({ python: py.path, dir: venv }, x);
+      await installWheel({ wheel, python: venvPython(venv) }, x);
       // The plan's own verify expectations (version, era), checked against this host.
       const step = p.plan?.steps.find((s) => s.kind === 'verify');
       const expect = step?.kind === 'verify' ? { ...(step.expectVersion ? { expectVersion: step.expectVersion } : {}), era: step.era } : {};

@@ -79,8 +79,13 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
   const report: DoctorReport = { schemaVersion: DOCTOR_SCHEMA_VERSION, host, checks };
   if (recipeCtx) {
     report.recipe = recipeCtx.recipeJson;
-    report.verdict = recipeCtx.verdict(host, { gpu: opts.gpu === true, ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}) });
-    verdictText.set(report, recipeCtx.formatVerdict(report.verdict));
+    // The verdict of `tfbuild plan VERSION` / `tfbuild VERSION` for the same options, from the same prepare().
+    const d = await recipeCtx.prepare(host, {
+      version: opts.version, gpu: opts.gpu === true, env: opts.env ?? process.env,
+      ...(opts.cudaPath ? { cudaPath: opts.cudaPath } : {}), ...(opts.cudnnPath ? { cudnnPath: opts.cudnnPath } : {}), ...(opts.recipeFile ? { recipeFile: opts.recipeFile } : {}),
+    });
+    if (d.verdict !== null) report.verdict = d.verdict;
+    verdictText.set(report, [...(d.verdict !== null ? [recipeCtx.formatVerdict(d.verdict)] : ['No verdict.']), d.plan].join('\n'));
   }
   return report;
 }

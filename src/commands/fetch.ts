@@ -11,8 +11,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
 import { EnvironmentError, UsageError } from '../errors.js';
-import { configureExec } from '../exec/index.js';
-import { SecretRegistry, useSecrets } from '../exec/redact.js';
+import { createExec, redactError, SecretRegistry, type Exec } from '../exec/index.js';
 import type { BuildOptions } from '../plan/options.js';
 import { getBazelBuildFlags, type BazelStep, type Plan } from '../plan/index.js';
 import { expandEnvRefsOrThrow, findRemoteSecrets } from '../plan/remote.js';
@@ -21,7 +20,7 @@ import { writeCredentialsRc } from '../steps/bazel-credentials.js';
 import { bazelFetch } from '../tools/bazel.js';
 import { createReporter, pickReporterMode, type EventInput } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
-import { addBuildOptions, makePlan, type BuildFlags } from './build-options.js';
+import { addBuildOptions, type BuildFlags } from './build-options.js';
 import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
 import { prepare } from './prepare.js';
 
@@ -55,8 +54,8 @@ export function toFetchPlan(plan: Plan): { plan: Plan; bazel: BazelStep } {
 
 export interface FetchDeps {
   io: CliIO;
-  /** The plan prepare() made (default: planned from opts without decisions). */
-  plan?: Plan;
+  /** The plan prepare() made; fetch runs its source, patch and configure steps. */
+  plan: Plan;
   secrets?: SecretRegistry;
   json?: boolean;
   dryRun?: boolean;
@@ -73,26 +72,24 @@ export async function fetchSources(opts: BuildOptions, deps: FetchDeps): Promise
   const mode = pickReporterMode({ json: deps.json ?? false, isTTY: Boolean(process.stderr.isTTY), ci: Boolean(process.env.CI) });
   const reporter = deps.emit ? null : createReporter({ mode, stdout: deps.io.stdout, stderr: deps.io.stderr });
   const secrets = deps.secrets ?? new SecretRegistry(findRemoteSecrets(opts, process.env));
-  useSecrets(secrets);
+  const exec: Exec = createExec({ dryRun: deps.dryRun ?? false, printDryRun: (l) => deps.io.stdout(l + '\n'), secrets });
   const emit = (e: EventInput) => (deps.emit ? deps.emit(secrets.redactValue(e)) : reporter!.emit(secrets.redactValue(e)));
-  if (deps.dryRun) configureExec({ dryRun: true, printDryRun: (l) => deps.io.stdout(l + '\n') });
   try {
-    const full = deps.plan ?? (await makePlan(opts)).plan;
-    const { plan, bazel } = toFetchPlan(full);
+    const { plan, bazel } = toFetchPlan(deps.plan);
     const r = await runPlan({
-      plan, resume: 'auto', emit, renderer: mode, signal: deps.signal ?? new AbortController().signal,
+      plan, exec, resume: 'auto', emit, renderer: mode, signal: deps.signal ?? new AbortController().signal,
       resumeCommand: `tfbuild fetch ${plan.version}`, print: deps.io.stderr, color: useColor(process.stderr),
     });
     const { args, secrets: expandedSecrets } = expandEnvRefsOrThrow([...selectFetchFlags(getBazelBuildFlags(bazel)), bazel.target], process.env);
     secrets.addAll(expandedSecrets);
     const fetchLog = join(plan.workdir, 'logs', 'bazel-fetch.log');
     emit({ type: 'log', level: 'info', message: `bazel fetch ${bazel.target} into ${opts.repositoryCache ?? opts.distdir.join(', ')}` });
-    const removeRc = writeCredentialsRc(bazel);
+    const removeRc = writeCredentialsRc(bazel, exec);
     try {
       await bazelFetch({
         bazel: bazel.cmd, cwd: bazel.cwd, startupArgs: bazel.startupArgs, args, env: bazel.env, logFile: fetchLog,
         ...(deps.signal ? { signal: deps.signal } : {}),
-      });
+      }, exec);
     } finally {
       removeRc();
     }
@@ -106,6 +103,8 @@ export async function fetchSources(opts: BuildOptions, deps: FetchDeps): Promise
       ok: true, repositoryCache: opts.repositoryCache ?? null, distdir: opts.distdir, executed: r.executed, skipped: r.skipped,
       sourceDir: bazel.cwd, fetchLog, command: [bazel.cmd, ...bazel.startupArgs, 'fetch', ...args],
     };
+  } catch (e) {
+    throw redactError(e, secrets);
   } finally {
     reporter?.close();
   }

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
 import { verifyWheelRunsHere, type WheelGuardResult } from '../steps/wheel-guard.js';
+import { createExec, type Exec } from '../exec/index.js';
 import { pipInstall } from '../tools/python.js';
 import { toJson } from '../ui/output.js';
 
@@ -21,10 +22,10 @@ export interface InstallResult extends WheelGuardResult {
   forced: boolean;
 }
 
-export async function installWheel(o: InstallCommandOptions): Promise<InstallResult> {
+export async function installWheel(o: InstallCommandOptions, x: Exec = createExec()): Promise<InstallResult> {
   const wheel = resolve(o.wheel);
   const guard = await verifyWheelRunsHere(wheel, o.python, { force: o.force ?? false });
-  await pipInstall({ python: o.python, wheel, noIndex: false });
+  await pipInstall({ python: o.python, wheel, noIndex: false }, x);
   return { ...guard, installed: true, forced: guard.refusals.length > 0 };
 }
 

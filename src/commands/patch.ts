@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
 import { ReportedFailure, UsageError } from '../errors.js';
+import { createExec } from '../exec/index.js';
 import { applyPatches, formatPatchOutcomes } from '../patches/index.js';
 import { resolveRecipe } from '../recipes/index.js';
 import { toJson } from '../ui/output.js';
@@ -19,7 +20,7 @@ export async function patchTree(o: PatchCommandOptions) {
   const dir = resolve(o.source);
   if (!existsSync(dir)) throw new UsageError(`--source ${dir} does not exist.`, { hint: 'Pass the root of a TensorFlow checkout.' });
   const { recipe } = resolveRecipe(o.version, o.recipeFile !== undefined ? { recipeFile: o.recipeFile } : {});
-  return { recipe: recipe.line, dir, outcomes: await applyPatches(recipe.patches, dir, { checkOnly: o.check ?? false }) };
+  return { recipe: recipe.line, dir, outcomes: await applyPatches(recipe.patches, dir, createExec(), { checkOnly: o.check ?? false }) };
 }
 
 export function register(program: Command, io: CliIO): Command {

@@ -41,6 +41,10 @@ export interface PrepareRequest {
   stdoutIsTTY?: boolean;
   /** `tfbuild docker`: the container route whatever the verdict (the command itself is the consent). */
   container?: boolean;
+  /** This host's facts, already probed by the caller (`doctor VERSION`): used instead of probing again. */
+  facts?: HostFacts;
+  /** Told the verdict as soon as it is final, so a caller can show it even when no plan can be made after it. */
+  onVerdict?: (verdict: Verdict) => void;
 }
 
 export type Route = 'native' | 'container' | 'abort';
@@ -85,7 +89,7 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   const cwd = req.cwd ?? process.cwd();
   const f = req.flags;
   const { given, config, options: asked } = readRequestOptions(req.version, f, cwd);
-  const probing = f.hostFacts !== undefined ? null : probeForBuild(asked);
+  const probing = f.hostFacts !== undefined ? null : req.facts !== undefined ? Promise.resolve(req.facts) : probeForBuild(asked);
   const { recipe, tag } = resolveRecipe(asked.version, asked.recipeFile !== undefined ? { recipeFile: asked.recipeFile } : {});
   let facts = probing ? await probing : readHostFactsFile(f.hostFacts!);
   // A --python the probe did not list (a venv, a wrapper): asked directly, added to a copy of the facts.
@@ -100,6 +104,7 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
     facts = await addContainerFacts(facts);
     verdict = computeVerdict(facts, recipe, verdictOpts);
   }
+  req.onVerdict?.(verdict);
 
   const base = getPromptContext({
     yes: f.yes, nonInteractive: f.nonInteractive, json: f.json, env,

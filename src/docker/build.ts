@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
-import { formatCommand } from '../exec/index.js';
+import { createExec, formatCommand, type Exec } from '../exec/index.js';
 import { getCacheDir } from '../plan/paths.js';
 import { resolveRecipe } from '../recipes/index.js';
 import type { Recipe } from '../recipes/schema.js';
@@ -107,7 +107,7 @@ export interface ImageRef {
   image: string;
   dockerfile: string;
   buildArgv: string[];
-  ensure: (signal: AbortSignal) => Promise<boolean>;
+  ensure: (signal: AbortSignal, x: Exec) => Promise<boolean>;
 }
 
 export async function resolveImage(o: DockerOptions): Promise<ImageRef> {
@@ -133,14 +133,14 @@ export async function resolveImage(o: DockerOptions): Promise<ImageRef> {
     ...(o.buildIsolation ? { isolation: o.buildIsolation } : {}),
     ...(o.containerRuntime ? { runtime: o.containerRuntime } : {}),
   });
-  const ensure = async (signal: AbortSignal): Promise<boolean> => {
+  const ensure = async (signal: AbortSignal, x: Exec): Promise<boolean> => {
     say(`engine: ${engine.name} (${engine.reason}); image ${image}`);
     if (!o.rebuild && (await hasImage(engine.name, image, engine.path))) {
       say(`reusing ${image}`);
       return false;
     }
     say(`building ${image} from ${o.baseImage ?? generation.baseImage} (context ${ctx.dir}, ${ctx.files} files)`);
-    await buildImage(engine.name, buildArgv, { signal, logFile: join(cache, 'docker-context', `${generation.name}.build.log`), ...(o.onLine ? { onLine: (l) => say(l) } : {}) }, engine.path);
+    await buildImage(engine.name, buildArgv, x, { signal, logFile: join(cache, 'docker-context', `${generation.name}.build.log`), ...(o.onLine ? { onLine: (l) => say(l) } : {}) }, engine.path);
     return true;
   };
   return { engine, recipe, tag, generation, image, dockerfile, buildArgv, ensure };
@@ -159,7 +159,8 @@ export async function dockerImage(o: DockerOptions): Promise<DockerResult> {
   if (o.dryRun) return { ...base, engine: ref.engine.name, engineReason: ref.engine.reason, image: ref.image, commands: [formatCommand([ref.engine.path, ...ref.buildArgv])] };
   const { signal, dispose } = interruptSignal(o.signal);
   try {
-    const built = await ref.ensure(signal);
+    // --image-only: the image build is the command's only write; its own runner (no dry-run here, handled above).
+    const built = await ref.ensure(signal, createExec());
     return { ...base, engine: ref.engine.name, engineReason: ref.engine.reason, image: ref.image, built };
   } finally {
     dispose();

@@ -6,11 +6,10 @@
  * image has — also with --base-image or --image-bazel, where the declaration cannot know.
  */
 import { basename } from 'node:path';
-import { run } from '../exec/index.js';
+import type { Exec } from '../exec/index.js';
 import { parseBazelVersion } from '../probe/tools-version.js';
 import type { CompilerFacts, HostFacts, PythonFacts } from '../probe/types.js';
 import { CLANG_NAME, GCC_NAME } from '../probe/compilers.js';
-import { rememberBazelVersion } from '../tools/bazel.js';
 import { readCompilerVersion } from '../tools/compilers.js';
 import { parseGitVersion } from '../tools/git.js';
 import { parseJavaMajor, parseJavaVersion } from '../tools/java.js';
@@ -73,21 +72,21 @@ export function parseListing(stdout: string): Listing {
   return l;
 }
 
-const quick = { timeoutMs: 20_000, env: {} };
-async function ask(cmd: string, args: string[]): Promise<string | null> {
-  const r = await run({ cmd, args, effect: 'read', timeout: 20_000, reject: false, title: `${cmd} ${args.join(' ')}`, tailLines: 5 });
+async function ask(x: Exec, cmd: string, args: string[]): Promise<string | null> {
+  const r = await x.run({ cmd, args, effect: 'read', timeout: 20_000, reject: false, title: `${cmd} ${args.join(' ')}`, tailLines: 5 });
   return r.exitCode === 0 ? `${r.stdout}\n${r.stderr}`.trim() : null;
 }
 
 /**
- * Probes the toolchain inside the build container; must run inside withContainerExecutor. The declared facts are
+ * Probes the toolchain inside the build container with `x`, withContainerExecutor's runner. The declared facts are
  * the fallback for what cannot be read (cuDNN's version). Python answers of the host are forgotten first (the
  * same path names another interpreter in there) and again afterwards, by the caller, when it leaves.
  */
-export async function probeImageFacts(declared: HostFacts): Promise<{ facts: HostFacts; problems: string[] }> {
+export async function probeImageFacts(declared: HostFacts, x: Exec): Promise<{ facts: HostFacts; problems: string[] }> {
   forgetPythonInfo();
+  const quick = { timeoutMs: 20_000, env: {}, exec: x };
   const problems: string[] = [];
-  const listed = await run({ cmd: 'sh', args: ['-c', LIST_SCRIPT], effect: 'read', timeout: 30_000, title: 'list the image toolchain' });
+  const listed = await x.run({ cmd: 'sh', args: ['-c', LIST_SCRIPT], effect: 'read', timeout: 30_000, title: 'list the image toolchain' });
   const l = parseListing(listed.stdout);
   const bins = new Set(l.bins);
 
@@ -119,17 +118,15 @@ export async function probeImageFacts(declared: HostFacts): Promise<{ facts: Hos
 
   let bazel: HostFacts['bazel'] = null;
   if (l.tools.bazel) {
-    const raw = await ask(l.tools.bazel, ['--version']);
+    const raw = await ask(x, l.tools.bazel, ['--version']);
     const v = raw === null ? null : parseBazelVersion(raw);
     if (raw !== null && v !== null) {
-      // The preflight reads this path's version again: the image's answer, not the host's bazel at the same path.
-      rememberBazelVersion(l.tools.bazel, raw);
       bazel = { kind: 'bazel', path: l.tools.bazel, version: v.version, unknownRelease: v.unknownRelease, raw };
       if (v.unknownRelease) bazel.packageRelease = l.bazelPackage?.split(/[+~-]/)[0] ?? null;
     } else problems.push(`${l.tools.bazel} --version gave no bazel release`);
   }
-  const gitRaw = l.tools.git ? await ask(l.tools.git, ['--version']) : null;
-  const javaRaw = l.tools.java ? await ask(l.tools.java, ['-version']) : null;
+  const gitRaw = l.tools.git ? await ask(x, l.tools.git, ['--version']) : null;
+  const javaRaw = l.tools.java ? await ask(x, l.tools.java, ['-version']) : null;
   const javaVersion = javaRaw === null ? null : parseJavaVersion(javaRaw);
   const cuda = declared.cuda.filter((c) => l.cudaRoots.includes(c.path));
 

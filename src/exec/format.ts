@@ -1,5 +1,8 @@
-/** Render argv (and env/cwd) as a copy-pasteable POSIX shell line. Registered secrets are masked (redact.ts). */
-import { redact } from './redact.js';
+/**
+ * Render argv (and env/cwd) as a copy-pasteable POSIX shell line. URL passwords are masked here; a run's registered
+ * secrets are masked by whoever prints it with that run's registry (the runner, the reporter, the command's errors).
+ */
+import { maskUrlPasswords } from './redact.js';
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
@@ -16,5 +19,5 @@ export function formatCommand(
     .filter((e): e is [string, string] => e[1] !== undefined)
     .map(([k, v]) => `${k}=${shellQuote(v)}`);
   const line = [...envPart, ...argv.map(shellQuote)].join(' ');
-  return redact(opts.cwd ? `(cd ${shellQuote(opts.cwd)} && ${line})` : line);
+  return maskUrlPasswords(opts.cwd ? `(cd ${shellQuote(opts.cwd)} && ${line})` : line);
 }

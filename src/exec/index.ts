@@ -10,11 +10,12 @@ import { basename, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { classifyFsError, EnvironmentError, InterruptedError, ToolError, withFsErrors } from '../errors.js';
 import { formatCommand } from './format.js';
-import { redact, redactArgs } from './redact.js';
+import { recorderFromEnv } from './record.js';
+import { SecretRegistry } from './redact.js';
 
 export { formatCommand, shellQuote } from './format.js';
 export { which, whichAll } from './which.js';
-export { registerSecret, registerSecrets, redact, redactArgs, redactValue, clearSecrets } from './redact.js';
+export { SecretRegistry, REDACTED, maskUrlPasswords, redactError } from './redact.js';
 
 /** Named timeouts per kind of call (ms). `null` = no wall limit (still cancellable). */
 export const TIMEOUTS = {
@@ -81,24 +82,65 @@ export interface RunResult {
   spawnError?: string;
 }
 
-export interface ExecContext {
-  dryRun: boolean;
+export type SpawnHook = (command: string[], cwd: string | undefined, effect: Effect, env: Readonly<Record<string, string | undefined>> | undefined) => void;
+
+/** How one runner behaves; fixed when it is made (createExec), never changed afterwards. */
+export interface ExecOptions {
+  /** Writes are printed, not run; reads run. */
+  dryRun?: boolean;
+  /** Where dry-run writes are printed (default: stdout). */
+  printDryRun?: (line: string) => void;
+  /** The run's secrets: masked in output, captures, logs, dry-run lines, errors and the spawn record. */
+  secrets?: SecretRegistry;
   /** Rewrites every spec before it runs: the container executor (src/tools/container-exec.ts) runs steps via exec. */
-  transform?: ((spec: RunSpec) => RunSpec) | undefined;
-
-  /** Where dry-run writes are printed. */
-  printDryRun: (line: string) => void;
-  /** Every process started (for tests and `--verbose`). */
-  onSpawn?: (command: string[], cwd: string | undefined, effect: Effect, env: Readonly<Record<string, string | undefined>> | undefined) => void;
+  transform?: (spec: RunSpec) => RunSpec;
+  /** Every process started (for tests and auditing). Default: TFBUILD_EXEC_RECORD's recorder, when it is set. */
+  onSpawn?: SpawnHook;
 }
 
-let context: ExecContext = { dryRun: false, printDryRun: (l) => process.stdout.write(l + '\n') };
-
-export function configureExec(next: Partial<ExecContext>): void {
-  context = { ...context, ...next };
+/**
+ * A runner: the only way tfbuild starts a process. A command makes one (createExec) with its dry-run setting and
+ * secrets and passes it to the steps and tools it calls; two runners in one process share nothing but the list of
+ * live children (so an interrupt stops them all).
+ */
+export interface Exec {
+  readonly dryRun: boolean;
+  readonly secrets: SecretRegistry;
+  /** Specs are rewritten to run elsewhere (a build container): paths are not this host's. */
+  readonly elsewhere: boolean;
+  run(spec: RunSpec): Promise<RunResult>;
+  /** Print a line where this runner prints dry-run writes (masked). */
+  printDryRun(line: string): void;
+  /** A runner that runs each spec as this one does, rewritten by `transform` after this runner's own transform. */
+  withTransform(transform: (spec: RunSpec) => RunSpec): Exec;
 }
-export function getExecContext(): Readonly<ExecContext> {
-  return context;
+
+export function createExec(o: ExecOptions = {}, env: NodeJS.ProcessEnv = process.env): Exec {
+  const secrets = o.secrets ?? new SecretRegistry();
+  const print = o.printDryRun ?? ((l: string) => process.stdout.write(l + '\n'));
+  const onSpawn = o.onSpawn ?? recorderFromEnv(env, secrets);
+  const exec: Exec = {
+    dryRun: o.dryRun ?? false,
+    secrets,
+    elsewhere: o.transform !== undefined,
+    run: (spec) => runWith(o.transform ? o.transform(spec) : spec, { dryRun: o.dryRun ?? false, secrets, print, onSpawn }),
+    printDryRun: (line) => print(secrets.redact(line)),
+    withTransform: (t) => createExec({ ...o, secrets, printDryRun: print, onSpawn, transform: o.transform ? (spec) => t(o.transform!(spec)) : t }, env),
+  };
+  return exec;
+}
+
+/**
+ * The runner of read-only probes (doctor, python and tool versions, engine info): no dry-run (they only read), no
+ * secrets (a registry nothing can be added to), no transform. Steps never use it: they get their command's runner.
+ */
+export const plainExec: Exec = createExec({ secrets: SecretRegistry.sealed() });
+
+interface RunSettings {
+  dryRun: boolean;
+  secrets: SecretRegistry;
+  print: (line: string) => void;
+  onSpawn: SpawnHook | undefined;
 }
 
 /** Live child process groups, so an interrupt can stop them all. */
@@ -149,6 +191,7 @@ function pumpLines(
   stream: Readable | null,
   name: 'stdout' | 'stderr',
   sink: (line: string, stream: 'stdout' | 'stderr') => void,
+  secrets: SecretRegistry,
   log?: WriteStream,
 ): Promise<void> {
   if (!stream) return Promise.resolve();
@@ -160,7 +203,7 @@ function pumpLines(
     const deliver = (bytes: Buffer) => {
       const text = bytes.toString('utf8');
       // Secrets (remote-cache tokens) never reach captures, tails, logs or callbacks.
-      const clean = redact(text);
+      const clean = secrets.redact(text);
       let start = 0;
       for (let i = clean.indexOf('\n'); i !== -1; i = clean.indexOf('\n', start)) {
         sink(clean.slice(start, i > start && clean.charCodeAt(i - 1) === 13 ? i - 1 : i), name);
@@ -210,18 +253,17 @@ function pumpLines(
 }
 
 /** Run a program. argv arrays only; never a shell string. */
-export async function run(input: RunSpec): Promise<RunResult> {
-  const spec = context.transform ? context.transform(input) : input;
+async function runWith(spec: RunSpec, x: RunSettings): Promise<RunResult> {
   const command = [spec.cmd, ...spec.args];
   const started = Date.now();
-  if (context.dryRun && spec.effect === 'write') {
-    context.printDryRun(formatCommand(command, { cwd: spec.cwd, env: spec.env }));
+  if (x.dryRun && spec.effect === 'write') {
+    x.print(x.secrets.redact(formatCommand(command, { cwd: spec.cwd, env: spec.env })));
     return { command, exitCode: 0, signal: null, stdout: '', stderr: '', tail: [], durationMs: 0, timedOut: false, cancelled: false, dryRun: true };
   }
   if (spec.signal?.aborted) {
     throw new InterruptedError('SIGINT', `Cancelled before starting ${spec.title ?? spec.cmd}.`);
   }
-  context.onSpawn?.(command, spec.cwd, spec.effect, spec.env);
+  x.onSpawn?.(command, spec.cwd, spec.effect, spec.env);
 
   const capture = spec.capture ?? true;
   const tailMax = spec.tailLines ?? 30;
@@ -291,7 +333,7 @@ export async function run(input: RunSpec): Promise<RunResult> {
   const onAbort = () => { cancelled = true; stop(); };
   spec.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const pumps = Promise.all([pumpLines(child.stdout, 'stdout', sink, log), pumpLines(child.stderr, 'stderr', sink, log)]);
+  const pumps = Promise.all([pumpLines(child.stdout, 'stdout', sink, x.secrets, log), pumpLines(child.stderr, 'stderr', sink, x.secrets, log)]);
   const res = await child;
   await pumps;
   if (timer) clearTimeout(timer);
@@ -333,12 +375,12 @@ export async function run(input: RunSpec): Promise<RunResult> {
         hint: spec.cmd.includes('/') ? `Check the path, or install ${name}.` : `Install ${name} (on Debian/Ubuntu: sudo apt-get install -y ${name === 'python3' ? 'python3' : name}), or put it on PATH.`,
       });
     }
-    throw toolErrorFor(spec, result);
+    throw toolErrorFor(spec, result, x.secrets);
   }
   return result;
 }
 
-export function toolErrorFor(spec: RunSpec, r: RunResult): ToolError {
+function toolErrorFor(spec: RunSpec, r: RunResult, secrets: SecretRegistry): ToolError {
   const what = spec.title ?? spec.cmd;
   const why = r.spawnError
     ? `could not be started (${r.spawnError})`
@@ -347,8 +389,8 @@ export function toolErrorFor(spec: RunSpec, r: RunResult): ToolError {
       : r.signal
         ? `was killed by ${r.signal}`
         : `exited with code ${r.exitCode}`;
-  return new ToolError(redact(`${what} ${why}.`), {
-    command: redactArgs(r.command),
+  return new ToolError(secrets.redact(`${what} ${why}.`), {
+    command: r.command.map((a) => secrets.redact(a)),
     exitCode: r.exitCode,
     signal: r.signal,
     tail: r.tail,

@@ -17,13 +17,22 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi;
 export class SecretRegistry {
   private readonly values = new Set<string>();
   private ordered: string[] = [];
+  private sealed = false;
 
   constructor(values: Iterable<string> = []) {
     this.addAll(values);
   }
 
+  /** A registry no value can be added to (the plain runner's: probes carry no credentials). */
+  static sealed(): SecretRegistry {
+    const r = new SecretRegistry();
+    r.sealed = true;
+    return r;
+  }
+
   /** Remember a value that must never be printed. Returns true when it was new. */
   add(value: string | undefined | null): boolean {
+    if (this.sealed) throw new Error('internal: a secret was added to the plain runner, which has no run to mask it in');
     if (value === undefined || value === null) return false;
     const v = value.trim();
     if (v === '' || v === REDACTED || this.values.has(v)) return false;
@@ -52,8 +61,7 @@ export class SecretRegistry {
     for (const s of this.ordered) {
       if (out.includes(s)) out = out.split(s).join(REDACTED);
     }
-    if (out.includes('@')) out = out.replace(URL_USERINFO, (_m, head: string) => `${head}:${REDACTED}@`);
-    return out;
+    return maskUrlPasswords(out);
   }
 
   /** Deep-redact a JSON-like value (plans, events, build-info, state) before it is written. */
@@ -69,46 +77,23 @@ export class SecretRegistry {
   }
 }
 
+/** Mask URL passwords only: what is known without a run's registry (a pasted cache URL is the usual leak). */
+export function maskUrlPasswords(text: string): string {
+  return text.includes('@') ? text.replace(URL_USERINFO, (_m, head: string) => `${head}:${REDACTED}@`) : text;
+}
+
 /**
- * The registry the exec layer masks subprocess output and printed commands with. A build installs its own
- * (prepare's) with useSecrets(); the functions below are the compatible entry points for callers that register
- * values they expand themselves (bazel's `${ENV}` flags, the cache check).
+ * An error leaving a command is masked with that command's registry before src/cli prints it or puts it in the
+ * final JSON event: message, hint, details, and a ToolError's command and output tail.
  */
-let active = new SecretRegistry();
-
-export function useSecrets(registry: SecretRegistry): void {
-  active = registry;
-}
-
-export function activeSecrets(): SecretRegistry {
-  return active;
-}
-
-/** Remember a value that must never be printed. Returns true when it was registered. */
-export function registerSecret(value: string | undefined | null): boolean {
-  return active.add(value);
-}
-
-export function registerSecrets(values: Iterable<string>): void {
-  active.addAll(values);
-}
-
-/** For tests and for a new build in the same process. */
-export function clearSecrets(): void {
-  active = new SecretRegistry();
-}
-
-/** Replace every registered secret and every URL password in `text`. */
-export function redact(text: string): string {
-  return active.redact(text);
-}
-
-/** Redact each element of an argv array. */
-export function redactArgs(args: readonly string[]): string[] {
-  return args.map(redact);
-}
-
-/** Deep-redact a JSON-like value (plans, events, build-info) before it is written. */
-export function redactValue<T>(value: T): T {
-  return active.redactValue(value);
+export function redactError(e: unknown, secrets: SecretRegistry): unknown {
+  if (!(e instanceof Error) || secrets.size === 0) return e;
+  e.message = secrets.redact(e.message);
+  const t = e as Error & { hint?: string; details?: unknown; command?: unknown; tail?: unknown };
+  if (typeof t.hint === 'string') t.hint = secrets.redact(t.hint);
+  for (const k of ['details', 'command', 'tail'] as const) {
+    const v = t[k];
+    if (Array.isArray(v)) t[k] = v.map((d) => (typeof d === 'string' ? secrets.redact(d) : d));
+  }
+  return e;
 }

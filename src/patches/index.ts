@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, ConflictError } from '../errors.js';
-import { getExecContext } from '../exec/index.js';
+import { plainExec, type Exec } from '../exec/index.js';
 import { gitApply, gitApplyCheck, readDiffFiles } from '../tools/git-apply.js';
 import { editArchiveUrls } from './archive-urls.js';
 import { PatchSchema, type PatchCheck, type PatchDef } from './schema.js';
@@ -66,7 +66,7 @@ function withDiffFile<T>(text: string, fn: (path: string) => Promise<T>): Promis
   return fn(p).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
-export async function checkPatch(p: LoadedPatch, srcDir: string): Promise<PatchCheck> {
+export async function checkPatch(p: LoadedPatch, srcDir: string, x: Exec = plainExec): Promise<PatchCheck> {
   const def = p.def;
   if (def.kind === 'archive-urls') {
     const target = join(srcDir, def.file);
@@ -77,9 +77,9 @@ export async function checkPatch(p: LoadedPatch, srcDir: string): Promise<PatchC
   const diff = p.diffText ?? '';
   const files = readDiffFiles(diff);
   return withDiffFile(diff, async (f) => {
-    if ((await gitApplyCheck(srcDir, f)).ok) return { status: 'applies', files };
-    if ((await gitApplyCheck(srcDir, f, true)).ok) return { status: 'already-applied', files };
-    const why = await gitApplyCheck(srcDir, f);
+    if ((await gitApplyCheck(srcDir, f, false, x)).ok) return { status: 'applies', files };
+    if ((await gitApplyCheck(srcDir, f, true, x)).ok) return { status: 'already-applied', files };
+    const why = await gitApplyCheck(srcDir, f, false, x);
     return { status: 'conflict', files, reason: why.messages.join('; ') || 'git apply --check failed' };
   });
 }
@@ -91,20 +91,20 @@ function writeAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-async function applyOne(p: LoadedPatch, srcDir: string): Promise<void> {
+async function applyOne(p: LoadedPatch, srcDir: string, x: Exec): Promise<void> {
   const def = p.def;
   if (def.kind === 'archive-urls') {
     const target = join(srcDir, def.file);
     const r = editArchiveUrls(readFileSync(target, 'utf8'), def.archive, def.addUrls);
     if (r.status !== 'applies') return;
-    if (getExecContext().dryRun) {
-      getExecContext().printDryRun(`# add ${def.addUrls.join(' ')} to the "${def.archive}" urls in ${target} (patch ${def.id})`);
+    if (x.dryRun) {
+      x.printDryRun(`# add ${def.addUrls.join(' ')} to the "${def.archive}" urls in ${target} (patch ${def.id})`);
       return;
     }
     writeAtomic(target, r.text);
     return;
   }
-  await withDiffFile(p.diffText ?? '', (f) => gitApply(srcDir, f));
+  await withDiffFile(p.diffText ?? '', (f) => gitApply(srcDir, f, x));
 }
 
 export interface PatchOutcome {
@@ -116,14 +116,14 @@ export interface PatchOutcome {
 }
 
 /**
- * Check every patch, then (unless checkOnly) apply those that apply. Any conflict throws ConflictError before a
- * single file is written.
+ * Check every patch, then (unless checkOnly) apply those that apply, with `x` (its dry-run prints the writes). Any
+ * conflict throws ConflictError before a single file is written.
  */
-export async function applyPatches(ids: readonly string[], srcDir: string, opts: { checkOnly?: boolean; patchesDir?: string } = {}): Promise<PatchOutcome[]> {
+export async function applyPatches(ids: readonly string[], srcDir: string, x: Exec, opts: { checkOnly?: boolean; patchesDir?: string } = {}): Promise<PatchOutcome[]> {
   const loaded = ids.map((id) => loadPatch(id, opts.patchesDir));
   const checks: PatchOutcome[] = [];
   for (const p of loaded) {
-    const c = await checkPatch(p, srcDir);
+    const c = await checkPatch(p, srcDir, x);
     checks.push({ id: p.def.id, status: c.status, files: c.files, applied: false, ...(c.status === 'conflict' ? { reason: c.reason } : {}) });
   }
   const conflicts = checks.filter((c) => c.status === 'conflict');
@@ -137,7 +137,7 @@ export async function applyPatches(ids: readonly string[], srcDir: string, opts:
   for (let n = 0; n < loaded.length; n++) {
     const c = checks[n]!;
     if (c.status !== 'applies') continue;
-    await applyOne(loaded[n]!, srcDir);
+    await applyOne(loaded[n]!, srcDir, x);
     c.applied = true;
   }
   return checks;

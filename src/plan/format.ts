@@ -14,6 +14,10 @@ function formatStepDetails(s: Step): string[] {
   if (s.cmd !== '') lines.push(`    $ ${formatCommand([s.cmd, ...s.args])}`);
   if (s.kind === 'install' && s.pip && s.mode === 'venv') lines.push(`    $ ${formatCommand([s.pip.cmd, ...s.pip.args])}`);
   if (s.kind === 'build-python') lines.push(`    $ ${formatCommand([s.pip.cmd, ...s.pip.args])}`);
+  if (s.kind === 'install' && s.guard) {
+    const py = s.guard.pythonVersion !== null ? `cp${s.guard.pythonVersion.replace('.', '')}` : `${s.pip?.cmd ?? s.python}'s cpXY (its version read when the step runs: the plan's facts do not list it)`;
+    lines.push(`    before pip, refuses a wheel whose build info needs CPU flags beyond [${s.guard.hostIsa.join(', ')}] or whose tag is not ${py} (the plan's host facts)`);
+  }
   if (s.kind === 'bazel-build') {
     lines.push(`    jobs ${s.jobs}, RAM budget ${s.localRamMiB} MiB, OOM retries ${s.maxRetries}; bazel range ${s.bazelRange}`);
     lines.push(`    logs: ${s.logDir}`);

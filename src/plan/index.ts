@@ -16,12 +16,14 @@ import { findEnvRefs, remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type BuildPythonStep, type Plan, type Step } from './types.js';
 import { buildVenvCommands, describeMissing, findMissingBuildPackages, getBuildVenvDir, getBuildVenvRequirements } from './build-python.js';
-import { resolveWheelPython } from './wheel-python.js';
+import { getPythonVersion, resolveWheelPython } from './wheel-python.js';
+import { formatVerifyArgs } from './verify-args.js';
 import { UsageError } from '../errors.js';
 
 export * from './types.js';
 
 export { formatPlan } from './format.js';
+export { formatVerifyArgs, type VerifyPayload } from './verify-args.js';
 
 /** What the verdict settled (src/plan/verdict.ts), when it ran; otherwise the plan picks from the facts. */
 export interface PlanChoices {
@@ -295,14 +297,23 @@ export function createPlan(i: PlanInput): Plan {
       args: PIP_INSTALL_ARGS,
       env: sortEnv({ ...locale, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' }),
     },
+    // The install guard's inputs are the plan's facts (the venv's python is its base python's version).
+    guard: target === null ? null : { hostIsa: [...facts.cpu.isa], pythonVersion: wheelPython.receiver !== null ? getPythonVersion(facts, wheelPython.receiver) : null },
   });
+  // Every decision of the check is here: the executor uses these fields as they are. A GPU must be visible only where
+  // the plan's host has an NVIDIA driver (building CUDA code needs no GPU); an expected flag this TF's start-up check
+  // cannot report on (AVX-512F under r1.x) is a note, not a failure, since the build itself chose the flags.
+  const verify = {
+    expectVersion: getTagVersion(i.tag), expectFlags: cpu.names, hostIsa: [...facts.cpu.isa], gpu,
+    requireGpu: gpu && facts.driver !== null, strictFlags: false, era: recipe.verify.era, forbidPrefix: srcDir,
+  };
   steps.push({
     id: 'verify', kind: 'verify', title: target ? `Verify the installed TensorFlow (${target})` : 'Verify: skipped (nothing installed)',
-    // Runs in-process from this step's fields; the equivalent command line is `tfbuild verify` with them.
+    // Runs in-process from this step's fields; the command shown is the `tfbuild verify` that checks the same.
     cmd: target ? 'tfbuild' : 'true',
-    args: target ? ['verify', '--python', target, '--expect-version', getTagVersion(i.tag), '--expect-flags', cpu.names.length > 0 ? cpu.names.join(',') : 'none', ...(gpu ? ['--gpu'] : [])] : [],
+    args: target ? formatVerifyArgs({ ...verify, python: target }) : [],
     cwd: join(workdir, 'verify'), env: { ...locale }, pathPrepend: [],
-    python: target, expectVersion: getTagVersion(i.tag), expectFlags: cpu.names, hostIsa: [...facts.cpu.isa], gpu, era: recipe.verify.era,
+    python: target, ...verify,
   });
 
   return {

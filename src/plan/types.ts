@@ -130,6 +130,13 @@ export const InstallStepSchema = z
     targetPython: z.string().nullable(),
     /** The pip command that installs the wheel, `{wheel}` standing for its path; null with --no-install. */
     pip: z.object({ cmd: z.string(), args: z.array(z.string()), env: Env }).strict().nullable(),
+    /**
+     * Before pip: the wheel is refused when its build info names ISA this host lacks or its cpXY is not this python's
+     * (`tfbuild install`'s check). "This host" is the plan's host facts, so a saved plan run elsewhere is checked
+     * against what the plan says; pythonVersion null: the facts do not list the receiving python, whose version is
+     * read when the step runs. Null with --no-install.
+     */
+    guard: z.object({ hostIsa: z.array(z.string()), pythonVersion: z.string().nullable() }).strict().nullable(),
   })
   .strict();
 
@@ -142,8 +149,15 @@ export const VerifyStepSchema = z
     expectFlags: z.array(z.string()),
     /** ISA extensions of the host the plan was made for: TF's start-up guard lists those the binary lacks. */
     hostIsa: z.array(z.string()),
+    /** A CUDA build is expected (is_built_with_cuda). */
     gpu: z.boolean(),
+    /** With gpu: a GPU must also be visible; false where the plan's host has no NVIDIA driver (a build box, a build container without GPU access). */
+    requireGpu: z.boolean(),
+    /** An expected flag the binary's start-up check cannot report on is a problem (true) or a note (false). */
+    strictFlags: z.boolean(),
     era: z.enum(['graph', 'eager']),
+    /** The import must not resolve under this directory (the source tree); null: no such check. */
+    forbidPrefix: z.string().nullable(),
   })
   .strict();
 

@@ -7,8 +7,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import semver from 'semver';
 import { EnvironmentError, ToolError } from '../errors.js';
-import { getExecContext, which } from '../exec/index.js';
-import { registerSecrets } from '../exec/redact.js';
+import { which, type Exec } from '../exec/index.js';
 import { expandEnvRefsOrThrow } from '../plan/remote.js';
 import { diagnoseFile, isOomMatch, type Match } from '../diagnose/index.js';
 import { getBazelBuildFlags, type BazelStep } from '../plan/index.js';
@@ -25,18 +24,17 @@ export interface BazelCheck {
 }
 
 /** Preflight: the bazel binary exists and its release is in the recipe's range (bazelisk picks its own via USE_BAZEL_VERSION). */
-export async function verifyBazel(step: BazelStep): Promise<BazelCheck> {
+export async function verifyBazel(step: BazelStep, x: Exec): Promise<BazelCheck> {
   // Steps executed elsewhere (the container executor's transform): the binary is not on this host's file system;
   // `--version` below runs where the steps do and fails there when it is missing.
-  const elsewhere = getExecContext().transform !== undefined;
-  const path = elsewhere ? step.cmd : isAbsolute(step.cmd) ? (existsSync(step.cmd) ? step.cmd : null) : which(step.cmd);
+  const path = x.elsewhere ? step.cmd : isAbsolute(step.cmd) ? (existsSync(step.cmd) ? step.cmd : null) : which(step.cmd);
   if (path === null) {
     throw new EnvironmentError(`bazel was not found (${step.cmd}).`, {
       hint: 'Re-run with --yes to let tfbuild download the recipe\'s bazel (sha256-verified), install bazelisk (https://github.com/bazelbuild/bazelisk/releases), or pass --bazel PATH.',
     });
   }
   if (step.env.USE_BAZEL_VERSION !== undefined) return { path, version: step.env.USE_BAZEL_VERSION, warning: null };
-  const v = await readBazelVersion(path);
+  const v = await readBazelVersion(path, x);
   if (v.version === null) {
     const warning = step.bazelRange === '*' ? null : `${path} does not report its release (${v.raw.split('\n')[0]}); cannot check it against ${step.bazelRange}.`;
     return { path, version: null, warning };
@@ -63,7 +61,7 @@ function isOomFailure(exitCode: number | null, matches: readonly Match[]): boole
 
 /** Runs after runPlan's preflight, which called verifyBazel(step) and emitted its warning. */
 export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<StepOutputs> {
-  const removeRc = writeCredentialsRc(step);
+  const removeRc = writeCredentialsRc(step, ctx.exec);
   let interrupted = false;
   try {
     return await runBazelAttempts(step, ctx);
@@ -72,8 +70,8 @@ export async function runBazelStep(step: BazelStep, ctx: StepContext): Promise<S
     throw e;
   } finally {
     // Leave the machine as found: the plan's shutdown, unless interrupted (the resume that follows reuses the server).
-    if (step.shutdownArgs && !interrupted && !getExecContext().dryRun) {
-      await bazelShutdown({ bazel: step.cmd, cwd: step.cwd, args: step.shutdownArgs, env: step.env }).catch((e: unknown) => {
+    if (step.shutdownArgs && !interrupted && !ctx.exec.dryRun) {
+      await bazelShutdown({ bazel: step.cmd, cwd: step.cwd, args: step.shutdownArgs, env: step.env }, ctx.exec).catch((e: unknown) => {
         ctx.emit({ type: 'warning', step: stepRef(step), message: `Could not stop the bazel server: ${(e as Error).message}` });
       });
     }
@@ -86,7 +84,7 @@ async function runBazelAttempts(step: BazelStep, ctx: StepContext): Promise<Step
   let resources: Resources = { jobs: step.jobs, localRamMiB: step.localRamMiB };
   // Credentials stay ${VAR} references in the plan; expanded only now, and masked in every log and message.
   const expanded = expandEnvRefsOrThrow(getBazelBuildFlags(step), process.env);
-  registerSecrets(expanded.secrets);
+  ctx.exec.secrets.addAll(expanded.secrets);
   let args = expanded.args;
   for (let attempt = 0; ; attempt++) {
     const logFile = getLogFile(ctx, attempt === 0 ? 'bazel' : `bazel-retry${attempt}`);
@@ -104,7 +102,7 @@ async function runBazelAttempts(step: BazelStep, ctx: StepContext): Promise<Step
         ctx.setStatus(formatProgress(p));
         ctx.emit({ type: 'progress', step: stepRef(step), progress: { done: p.done, total: p.total, percent: p.percent, etaSeconds: p.etaSeconds, ...(p.running ? { running: p.running } : {}) } });
       },
-    });
+    }, ctx.exec);
     if (r.dryRun || (r.exitCode === 0 && r.signal === null)) {
       const s = r.summary;
       return {

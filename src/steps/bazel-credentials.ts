@@ -14,8 +14,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { getExecContext, shellQuote } from '../exec/index.js';
-import { registerSecrets } from '../exec/redact.js';
+import { shellQuote, type Exec } from '../exec/index.js';
 import { expandEnvRefsOrThrow } from '../plan/remote.js';
 import type { BazelStep } from '../plan/index.js';
 
@@ -58,10 +57,10 @@ export function formatServerLogging(outputBase: string): string {
  * reading ~/.bazelrc, so it is imported first. Returns a function that removes both (call it after the server's
  * shutdown: its startup options name them).
  */
-export function writeCredentialsRc(step: BazelStep, env: Readonly<Record<string, string | undefined>> = process.env): () => void {
-  if (step.credentials === null || getExecContext().dryRun) return () => undefined;
+export function writeCredentialsRc(step: BazelStep, x: Exec, env: Readonly<Record<string, string | undefined>> = process.env): () => void {
+  if (step.credentials === null || x.dryRun) return () => undefined;
   const expanded = expandEnvRefsOrThrow(step.credentials.flags, env);
-  registerSecrets(expanded.secrets);
+  x.secrets.addAll(expanded.secrets);
   const file = step.credentials.rcFile;
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -77,7 +76,7 @@ export function writeCredentialsRc(step: BazelStep, env: Readonly<Record<string,
     mkdirSync(dirname(root), { recursive: true, mode: 0o700 });
     chmodSync(dirname(root), 0o700);
     rmSync(logging, { force: true });
-    writeFileSync(logging, formatServerLogging(getBazelOutputBase(root, step.cwd, getExecContext().transform === undefined)), { mode: 0o600, flag: 'wx' });
+    writeFileSync(logging, formatServerLogging(getBazelOutputBase(root, step.cwd, !x.elsewhere)), { mode: 0o600, flag: 'wx' });
     lines.push(`startup ${shellQuote(`--host_jvm_args=-Djava.util.logging.config.file=${logging}`)}`);
   }
   // bazel splits rc lines like a shell does: a header value with spaces ("Bearer …") must be quoted.

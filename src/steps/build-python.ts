@@ -7,7 +7,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withFsErrors } from '../errors.js';
-import { getExecContext } from '../exec/index.js';
 import type { BuildPythonStep } from '../plan/index.js';
 import { isOwnedDir, makeOwnedDir } from '../state/owned.js';
 import { createVenv, pipInstall } from '../tools/python.js';
@@ -24,14 +23,14 @@ export function isBuildVenvReady(step: BuildPythonStep): boolean {
 export async function runBuildPythonStep(step: BuildPythonStep, ctx: StepContext): Promise<StepOutputs> {
   const logFile = getLogFile(ctx, 'build-python');
   ctx.currentLog = logFile;
-  const dryRun = getExecContext().dryRun;
+  const dryRun = ctx.exec.dryRun;
   if (!isBuildVenvReady(step)) {
     if (!dryRun) makeOwnedDir(step.venvDir, 'The build venv dir');
     ctx.setStatus(`python -m venv --system-site-packages ${step.venvDir}`);
-    await createVenv({ python: step.basePython, dir: step.venvDir, args: step.args, signal: ctx.signal });
+    await createVenv({ python: step.basePython, dir: step.venvDir, args: step.args, signal: ctx.signal }, ctx.exec);
   }
   ctx.setStatus(`pip install ${step.packages.join(' ')}`);
-  await pipInstall({ python: step.pip.cmd, wheel: step.packages.join(' '), args: step.pip.args, env: step.pip.env, logFile, signal: ctx.signal });
+  await pipInstall({ python: step.pip.cmd, wheel: step.packages.join(' '), args: step.pip.args, env: step.pip.env, logFile, signal: ctx.signal }, ctx.exec);
   if (!dryRun) withFsErrors(step.venvDir, () => writeFileSync(join(step.venvDir, READY_MARKER), ''));
   return { buildPython: step.python };
 }

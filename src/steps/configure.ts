@@ -7,7 +7,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError, InterruptedError, ToolError } from '../errors.js';
-import { getExecContext } from '../exec/index.js';
 import type { ConfigureStep } from '../plan/index.js';
 import { readConfigureQuestion, runTfConfigure, type ConfigureQuestion } from '../tools/tf-scripts.js';
 import { getLogFile, withPath, type StepContext, type StepOutputs } from './context.js';
@@ -50,13 +49,13 @@ export async function runConfigureStep(step: ConfigureStep, ctx: StepContext): P
           if (k === 'prompt') local.abort();
         }
       },
-    });
+    }, ctx.exec);
   } catch (e) {
     if (!(e instanceof InterruptedError) || ctx.signal.aborted) throw e;
   } finally {
     ctx.signal.removeEventListener('abort', onOuterAbort);
   }
-  if (getExecContext().dryRun) return {};
+  if (ctx.exec.dryRun) return {};
   const p = problem as { kind: 'prompt' | 'bazel-error' | 'error'; line: string } | null;
   if (p?.kind === 'prompt') throw unansweredQuestion(step, asked ?? { question: p.line.trim(), variable: null }, logFile);
   if (p?.kind === 'bazel-error') {

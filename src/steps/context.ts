@@ -1,9 +1,12 @@
-/** What every step executor gets: the plan, cancellation, the reporter, and the outputs of earlier steps. */
+/** What every step executor gets: the plan, the runner, cancellation, the reporter, and the outputs of earlier steps. */
+import type { Exec } from '../exec/index.js';
 import type { Plan, Step } from '../plan/index.js';
 import type { EventInput } from '../ui/events.js';
 
 export interface StepContext {
   plan: Plan;
+  /** The command's runner: every process the step starts goes through it (dry-run, secrets, the build container). */
+  exec: Exec;
   signal: AbortSignal;
   /** Build events (src/ui/events.ts). */
   emit: (e: EventInput) => void;

@@ -2,7 +2,7 @@
 import { existsSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { getExecContext } from '../exec/index.js';
+import type { Exec } from '../exec/index.js';
 import { withWheel, type InstallStep } from '../plan/index.js';
 import { createVenv, pipInstall, readPythonInfo, runPython, venvPython } from '../tools/python.js';
 import { getLogFile, type StepContext, type StepOutputs } from './context.js';
@@ -11,9 +11,9 @@ import { EnvironmentError, withFsErrors } from '../errors.js';
 import { isOwnedDir, makeOwnedDir } from '../state/owned.js';
 
 /** Checked before the build: the interpreter runs and can make a venv / has pip (hours before install). */
-export async function verifyInstallTarget(step: InstallStep): Promise<void> {
+export async function verifyInstallTarget(step: InstallStep, x: Exec): Promise<void> {
   if (step.mode === 'none') return;
-  const info = await readPythonInfo(step.python);
+  const info = await readPythonInfo(step.python, x);
   if (step.mode === 'venv' && !info.hasVenv) {
     throw new EnvironmentError(`${step.python} (${info.version}) has no venv/ensurepip module, so tfbuild cannot create the virtual environment to install into.`, {
       hint: 'Install it (sudo apt-get install -y python3-venv), pass another --python, or --no-install.',
@@ -24,7 +24,7 @@ export async function verifyInstallTarget(step: InstallStep): Promise<void> {
       hint: 'Install pip for it, pass a venv python to --install-into, or leave --install-into out to get a new venv.',
     });
   }
-  if (step.mode === 'into') await verifyInstallable(step.python);
+  if (step.mode === 'into') await verifyInstallable(step.python, x);
 }
 
 // Where pip would put the wheel, and whether the python is a system one pip refuses (PEP 668: an
@@ -40,8 +40,8 @@ export const INSTALLABLE = [
 ].join('\n');
 
 /** --install-into PYTHON: refused before the build when pip could not install into it (hours later). */
-export async function verifyInstallable(python: string): Promise<void> {
-  const r = await runPython({ python, code: INSTALLABLE, env: { PYTHONNOUSERSITE: '1' } });
+export async function verifyInstallable(python: string, x?: Exec): Promise<void> {
+  const r = await runPython({ python, code: INSTALLABLE, env: { PYTHONNOUSERSITE: '1' } }, x);
   let v: { lib: string; managed: boolean; writable: boolean };
   try {
     v = JSON.parse(r.stdout.trim()) as typeof v;
@@ -82,10 +82,10 @@ function freeBytes(dir: string): number | null {
 async function ensureVenv(basePython: string, dir: string, ctx: StepContext): Promise<string> {
   const python = venvPython(dir);
   if (existsSync(python) && (existsSync(join(dir, VENV_COMPLETE)) || !isOwnedDir(dir))) return python;
-  if (getExecContext().dryRun) return (await createVenv({ python: basePython, dir, signal: ctx.signal })).python;
+  if (ctx.exec.dryRun) return (await createVenv({ python: basePython, dir, signal: ctx.signal }, ctx.exec)).python;
   makeOwnedDir(dir, 'The venv dir');
   try {
-    await createVenv({ python: basePython, dir, signal: ctx.signal });
+    await createVenv({ python: basePython, dir, signal: ctx.signal }, ctx.exec);
   } catch (e) {
     const free = freeBytes(dir);
     if (free !== null && free < LOW_DISK_BYTES) {
@@ -102,20 +102,23 @@ async function ensureVenv(basePython: string, dir: string, ctx: StepContext): Pr
 
 export async function runInstallStep(step: InstallStep, ctx: StepContext): Promise<StepOutputs> {
   if (step.mode === 'none') return {};
-  const wheel = ctx.outputs.wheel ?? (getExecContext().dryRun ? '<the built wheel>.whl' : undefined);
+  const wheel = ctx.outputs.wheel ?? (ctx.exec.dryRun ? '<the built wheel>.whl' : undefined);
   if (!wheel) throw new ConfigError('Nothing to install: the package step recorded no wheel.', { hint: 'Run the build without --resume.' });
   const logFile = getLogFile(ctx, 'install');
   ctx.currentLog = logFile;
   if (step.mode === 'venv' && step.venvDir) await ensureVenv(step.python, step.venvDir, ctx);
   // The plan's pip command, exactly as shown (a plan saved before the field existed: the same command).
   const pip = step.pip ?? { cmd: step.targetPython ?? step.python, args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '{wheel}'], env: {} };
-  // The same refusal as `tfbuild install`: a wheel this CPU or python cannot run is not installed (--no-install skips).
-  if (!getExecContext().dryRun) {
+  // The same refusal as `tfbuild install`, from the plan's facts (the step's guard, shown in the plan): a wheel the
+  // plan's CPU or python cannot run is not installed (--no-install skips).
+  if (!ctx.exec.dryRun) {
     await verifyWheelRunsHere(wheel, pip.cmd, {
+      exec: ctx.exec,
+      ...(step.guard ? { host: step.guard } : {}),
       hint: `The wheel is kept in the output dir. For another machine, build with --no-install and run tfbuild install ${wheel} there; for this one, build with --cpu-flags auto.`,
     });
   }
   ctx.setStatus(`pip install ${wheel}`);
-  await pipInstall({ python: pip.cmd, wheel, args: withWheel(pip.args, wheel), env: pip.env, logFile, signal: ctx.signal });
+  await pipInstall({ python: pip.cmd, wheel, args: withWheel(pip.args, wheel), env: pip.env, logFile, signal: ctx.signal }, ctx.exec);
   return { python: pip.cmd };
 }

@@ -6,7 +6,6 @@
 import { accessSync, constants, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { classifyFsError, ConflictError, EnvironmentError, ToolError, withFsErrors } from '../errors.js';
-import { getExecContext } from '../exec/index.js';
 import type { PackageStep } from '../plan/index.js';
 import { makeOwnedDir } from '../state/owned.js';
 import { runBuildPipPackage } from '../tools/tf-scripts.js';
@@ -93,17 +92,17 @@ export function publishWheel(built: string, target: string, metaText: string): v
 }
 
 export async function runPackageStep(step: PackageStep, ctx: StepContext): Promise<StepOutputs> {
-  if (!getExecContext().dryRun) verifyOutputDir(step.outputDir);
+  if (!ctx.exec.dryRun) verifyOutputDir(step.outputDir);
   if (step.packaging === 'build_pip_package') {
     // A fresh staging dir: an older wheel left there must not be mistaken for this build's.
-    if (!getExecContext().dryRun) {
+    if (!ctx.exec.dryRun) {
       makeOwnedDir(step.stagingDir, 'The wheel staging dir');
     }
     const logFile = getLogFile(ctx, 'package');
     ctx.currentLog = logFile;
-    await runBuildPipPackage({ cmd: step.cmd, args: step.args, cwd: step.cwd, env: withPath(step, step.env), logFile, signal: ctx.signal });
+    await runBuildPipPackage({ cmd: step.cmd, args: step.args, cwd: step.cwd, env: withPath(step, step.env), logFile, signal: ctx.signal }, ctx.exec);
   }
-  if (getExecContext().dryRun) return {};
+  if (ctx.exec.dryRun) return {};
   const built = newestWheel(step.stagingDir);
   if (!built) {
     throw new ToolError(`No wheel was produced in ${step.stagingDir}.`, {

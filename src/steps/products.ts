@@ -5,17 +5,18 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { Exec } from '../exec/index.js';
 import { applyPatches } from '../patches/index.js';
 import type { Step } from '../plan/index.js';
 import { isBuildVenvReady } from './build-python.js';
 import type { StepOutputs } from './context.js';
 
 /** True when what `step` recorded in `outputs` is still in place. */
-export async function areProductsIntact(step: Step, outputs: StepOutputs): Promise<boolean> {
+export async function areProductsIntact(step: Step, outputs: StepOutputs, x: Exec): Promise<boolean> {
   switch (step.kind) {
     case 'patch': {
       if (step.patches.length === 0) return true;
-      const outcomes = await applyPatches(step.patches, step.dir, { checkOnly: true }).catch(() => null);
+      const outcomes = await applyPatches(step.patches, step.dir, x, { checkOnly: true }).catch(() => null);
       return outcomes !== null && outcomes.every((o) => o.status === 'already-applied');
     }
     case 'configure': {

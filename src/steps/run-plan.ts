@@ -7,7 +7,7 @@ import { areProductsIntact } from './products.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { Listr } from 'listr2';
 import { InterruptedError, TfbuildError, ToolError } from '../errors.js';
-import { getExecContext } from '../exec/index.js';
+import type { Exec } from '../exec/index.js';
 import { diagnoseFile, formatDiagnosis, type Diagnosis } from '../diagnose/index.js';
 import { loadPatch } from '../patches/index.js';
 import type { Plan, Step } from '../plan/index.js';
@@ -28,6 +28,8 @@ export type ResumeMode = 'auto' | 'resume' | 'fresh';
 
 export interface RunPlanOptions {
   plan: Plan;
+  /** The command's runner (dry-run, secrets, the build container): preflight and every step run through it. */
+  exec: Exec;
   /** auto: resume an unfinished build, start over after a finished one; resume: always skip finished steps; fresh: redo all. */
   resume: ResumeMode;
   emit: (e: EventInput) => void;
@@ -113,16 +115,16 @@ function extraInputs(step: Step): unknown {
  * Checks that need no build, done before the first step in plan order so a bad host fails in seconds, not hours.
  * `previous`: the state being resumed (a wheel its finished package step published is this build's own).
  */
-export async function preflight(plan: Plan, emit: (e: EventInput) => void, previous: BuildState | null = null): Promise<void> {
+export async function preflight(plan: Plan, x: Exec, emit: (e: EventInput) => void, previous: BuildState | null = null): Promise<void> {
   const packaged = previous?.steps.some((s) => s.id === 'package') ?? false;
   for (const step of plan.steps) {
     if (step.kind === 'bazel-build') {
-      const c = await verifyBazel(step);
+      const c = await verifyBazel(step, x);
       if (c.warning) emit({ type: 'warning', step: stepRef(step), message: c.warning });
     }
-    if (step.kind === 'package' && !getExecContext().dryRun) verifyOutputDir(step.outputDir);
+    if (step.kind === 'package' && !x.dryRun) verifyOutputDir(step.outputDir);
     if (step.kind === 'package' && !packaged) verifyWheelNameFree(step);
-    if (step.kind === 'install') await verifyInstallTarget(step);
+    if (step.kind === 'install') await verifyInstallTarget(step, x);
   }
   for (const w of plan.warnings) emit({ type: 'warning', message: w });
 }
@@ -154,7 +156,7 @@ function loadPrevious(plan: Plan, mode: ResumeMode, emit: (e: EventInput) => voi
 
 export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   const { plan } = o;
-  const dry = getExecContext().dryRun;
+  const dry = o.exec.dryRun;
   // The work dir and its logs are this user's: logs and state hold commands and paths of the build.
   if (!dry) {
     mkdirSync(plan.workdir, { recursive: true, mode: 0o700 });
@@ -166,7 +168,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   }
   try {
     const previous = dry ? null : loadPrevious(plan, o.resume, o.emit);
-    await preflight(plan, o.emit, previous);
+    await preflight(plan, o.exec, o.emit, previous);
     let state: BuildState = { ...(previous ?? newState(plan, o.resumeCommand)), status: 'running', pid: process.pid, resumeCommand: o.resumeCommand, error: null };
     const order = plan.steps.map((s) => s.id);
     const save = () => {
@@ -175,7 +177,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
     save();
     const runId = new Date().toISOString().replace(/[:.]/g, '-');
     const ctx: StepContext = {
-      plan, signal: o.signal, emit: o.emit, outputs: {}, logDir: `${plan.workdir}/logs`, runId, setStatus: () => undefined, currentLog: null,
+      plan, exec: o.exec, signal: o.signal, emit: o.emit, outputs: {}, logDir: `${plan.workdir}/logs`, runId, setStatus: () => undefined, currentLog: null,
     };
     const executed: string[] = [];
     const skipped: string[] = [];
@@ -188,7 +190,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
         task: async (_: unknown, task: { output: string; title: string; skip: (m?: string) => void }) => {
           const inputHash = hashInputs(prevHash, prevOutputs, hashedStep(step), extraInputs(step));
           const recorded = step.kind === 'source' ? null : findFinished(previous, step.id, inputHash);
-          const done = recorded && (await areProductsIntact(step, recorded.outputs)) ? recorded : null;
+          const done = recorded && (await areProductsIntact(step, recorded.outputs, o.exec)) ? recorded : null;
           if (done) {
             Object.assign(ctx.outputs, done.outputs);
             state = recordFinished(state, order, done);

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, ConflictError, EnvironmentError } from '../errors.js';
-import { getExecContext } from '../exec/index.js';
 import { formatCommand } from '../exec/format.js';
 import { applyPatches } from '../patches/index.js';
 import type { SourceStep } from '../plan/index.js';
@@ -18,18 +17,18 @@ import type { StepContext, StepOutputs } from './context.js';
 async function verifyCheckout(step: SourceStep, ctx: StepContext, existing: boolean): Promise<StepOutputs> {
   // Outputs feed the next step's input hash: only stable facts (the patched clone is dirty by design).
   const dir = step.dir;
-  if (!(await isGitRepo(dir))) {
+  if (!(await isGitRepo(dir, ctx.exec))) {
     throw new EnvironmentError(`${dir} is not a git checkout.`, {
       hint: existing ? 'Pass the root of a TensorFlow git clone with --source, or leave --source out to clone the tag.' : `Remove ${dir} and run again to clone it afresh.`,
     });
   }
-  const tags = await tagsAtHead(dir);
+  const tags = await tagsAtHead(dir, ctx.exec);
   if (!tags.includes(step.tag)) {
     throw new ConflictError(`${dir} is not at ${step.tag} (HEAD is ${tags.length > 0 ? `tagged ${tags.join(', ')}` : 'not at any tag'}).`, {
       hint: `Check out the release yourself (${formatCommand(['git', '-C', dir, 'checkout', step.tag])}) or name the version that is checked out; tfbuild never moves your tree.`,
     });
   }
-  const dirty = await dirtyFiles(dir);
+  const dirty = await dirtyFiles(dir, ctx.exec);
   const own = dirty.length > 0 && existing && !step.allowDirty ? await ownPatchesExplain(dirty, dir, ctx) : null;
   if (dirty.length > 0 && !step.allowDirty && own === null) {
     throw new ConflictError(`${dir} has ${dirty.length} uncommitted change${dirty.length > 1 ? 's' : ''}; refusing to build over them.`, {
@@ -39,7 +38,7 @@ async function verifyCheckout(step: SourceStep, ctx: StepContext, existing: bool
   }
   if (own !== null) ctx.setStatus(`${dir} differs from ${step.tag} only by tfbuild's own patches (${own})`);
   else if (dirty.length > 0 && existing) ctx.emit({ type: 'warning', message: `Building ${dir} with ${dirty.length} uncommitted change(s) (--allow-dirty).` });
-  return { commit: await headCommit(dir), srcDir: dir, ...(own === null ? {} : { ownPatches: own }), ...(existing ? {} : { clone: readCloneId(dir) }) };
+  return { commit: await headCommit(dir, ctx.exec), srcDir: dir, ...(own === null ? {} : { ownPatches: own }), ...(existing ? {} : { clone: readCloneId(dir, ctx.exec.dryRun) }) };
 }
 
 /**
@@ -50,7 +49,7 @@ async function verifyCheckout(step: SourceStep, ctx: StepContext, existing: bool
 async function ownPatchesExplain(dirty: readonly string[], dir: string, ctx: StepContext): Promise<string | null> {
   const patchStep = (ctx.plan as StepContext['plan'] | undefined)?.steps.find((s) => s.kind === 'patch');
   if (!patchStep || patchStep.kind !== 'patch' || patchStep.patches.length === 0) return null;
-  const outcomes = await applyPatches(patchStep.patches, dir, { checkOnly: true }).catch(() => null);
+  const outcomes = await applyPatches(patchStep.patches, dir, ctx.exec, { checkOnly: true }).catch(() => null);
   if (outcomes === null || !outcomes.every((o) => o.status === 'already-applied')) return null;
   const files = new Set(outcomes.flatMap((o) => o.files));
   return dirty.every((f) => files.has(f)) ? patchStep.patches.join(',') : null;
@@ -62,13 +61,13 @@ async function ownPatchesExplain(dirty: readonly string[], dir: string, ctx: Ste
  */
 const CLONE_ID = 'tfbuild-clone-id';
 
-function readCloneId(dir: string): string {
+function readCloneId(dir: string, dryRun: boolean): string {
   const p = join(dir, '.git', CLONE_ID);
   try {
     return readFileSync(p, 'utf8').trim();
   } catch {
     // A clone made before clone ids existed gets one now (its later steps run once more); dry runs write nothing.
-    if (getExecContext().dryRun) return '(dry-run)';
+    if (dryRun) return '(dry-run)';
     const id = randomUUID();
     writeFileSync(p, id + '\n');
     return id;
@@ -108,14 +107,14 @@ export async function runSourceStep(step: SourceStep, ctx: StepContext): Promise
       hint: 'Regenerate the plan with this tfbuild: tfbuild plan VERSION --json > plan.json',
     });
   }
-  if (!getExecContext().dryRun) {
+  if (!ctx.exec.dryRun) {
     mkdirSync(dirname(step.dir), { recursive: true });
     makeOwnedDir(holder, 'The clone dir');
   }
-  await cloneTag({ url: step.repo, tag: step.tag, cmd: step.cmd, args: step.args, env: step.env, cwd: step.cwd, logFile: join(ctx.logDir, `${ctx.runId}-clone.log`), signal: ctx.signal });
-  if (getExecContext().dryRun) return { commit: '(dry-run)', srcDir: step.dir };
+  await cloneTag({ url: step.repo, tag: step.tag, cmd: step.cmd, args: step.args, env: step.env, cwd: step.cwd, logFile: join(ctx.logDir, `${ctx.runId}-clone.log`), signal: ctx.signal }, ctx.exec);
+  if (ctx.exec.dryRun) return { commit: '(dry-run)', srcDir: step.dir };
   // Just cloned, so clean and a git tree: one rev-parse confirms HEAD is the tag (not a branch of that name).
-  const { head, tagCommit } = await readHeadAndTag(partial, step.tag);
+  const { head, tagCommit } = await readHeadAndTag(partial, step.tag, ctx.exec);
   if (tagCommit !== head) {
     throw new ConflictError(`${step.repo} has no tag ${step.tag} at the commit it cloned (${tagCommit === null ? `${step.tag} is a branch there, not a tag` : `the tag is ${tagCommit.slice(0, 12)}, HEAD is ${head.slice(0, 12)}`}).`, {
       hint: `Pass the release tag with --tag (${formatCommand(['git', 'ls-remote', '--tags', step.repo])}), or a --repo that has it. The clone is kept in ${partial} for a look.`,
@@ -125,5 +124,5 @@ export async function runSourceStep(step: SourceStep, ctx: StepContext): Promise
   if (existsSync(step.dir)) rmdirSync(step.dir); // empty (checked above); rename needs it gone
   renameSync(partial, step.dir);
   removeOwnedDir(holder, 'The clone dir');
-  return { commit: head, srcDir: step.dir, clone: readCloneId(step.dir) };
+  return { commit: head, srcDir: step.dir, clone: readCloneId(step.dir, false) };
 }

@@ -2,11 +2,12 @@
  * verify: import the installed TensorFlow from a clean temp directory (importing inside the source tree picks up
  * the tree's python files instead), then check version, compiled CPU flags, CUDA and GPUs, and a smoke op.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolError } from '../errors.js';
-import { getExecContext } from '../exec/index.js';
+import { ConfigError, ToolError } from '../errors.js';
+import { formatCommand, type Exec } from '../exec/index.js';
+import { formatVerifyArgs, type VerifyStep } from '../plan/index.js';
 import { runPython } from '../tools/python.js';
 import type { StepContext, StepOutputs } from './context.js';
 import { checkExpectedFlags, getVerifyScript, parseMissingCpuFlags, parseVerifyOutput, readCompiledIsa, type VerifyReport } from './verify-script.js';
@@ -41,7 +42,7 @@ export interface VerifyResult {
   stderrTail: string[];
 }
 
-export async function verifyTensorflow(spec: VerifySpec): Promise<VerifyResult> {
+export async function verifyTensorflow(spec: VerifySpec, x?: Exec): Promise<VerifyResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tfbuild-verify-'));
   try {
     const r = await runPython({
@@ -50,7 +51,7 @@ export async function verifyTensorflow(spec: VerifySpec): Promise<VerifyResult> 
       cwd: dir,
       env: { PYTHONNOUSERSITE: '1', PYTHONPATH: undefined, ...(spec.env ?? {}) },
       timeout: 'install',
-    });
+    }, x);
     const stderrTail = r.stderr.split('\n').filter((l) => l.trim() !== '').slice(-15);
     const report = parseVerifyOutput(r.stdout);
     const problems: string[] = [];
@@ -89,22 +90,37 @@ export function formatVerifyResult(v: VerifyResult): string {
   return lines.join('\n') + '\n';
 }
 
-export async function runVerifyStep(step: import('../plan/index.js').VerifyStep, ctx: StepContext): Promise<StepOutputs> {
-  const python = ctx.outputs.python ?? step.python;
-  if (python === null || getExecContext().dryRun) return {};
-  // Building CUDA code needs no GPU: where no NVIDIA device node exists (a build box, a build container), the GPU
-  // wheel is checked for CUDA support but no GPU is asked of it; the device nodes appear where a GPU is usable.
-  const requireVisibleGpu = step.gpu && existsSync('/dev/nvidiactl');
-  const v = await verifyTensorflow({
-    python, expectVersion: step.expectVersion, expectFlags: step.expectFlags, hostIsa: step.hostIsa, gpu: step.gpu, requireVisibleGpu, era: step.era,
-    ...(ctx.outputs.srcDir ? { forbidPrefix: ctx.outputs.srcDir } : {}),
-  });
-  ctx.setStatus(v.ok ? `tensorflow ${v.report?.version} OK${step.gpu && !requireVisibleGpu ? ' (no GPU here: CUDA support checked, not a GPU)' : ''}` : 'FAILED');
+/**
+ * What the verify step checks: its typed fields as they are, nothing decided at run time. `tfbuild verify` with the
+ * step's args (formatVerifyArgs) builds the same spec (readVerifyFlags in src/commands/verify.ts).
+ */
+export function verifySpecOf(step: VerifyStep & { python: string }): VerifySpec & { era: VerifyStep['era'] } {
+  return {
+    python: step.python, expectVersion: step.expectVersion, expectFlags: [...step.expectFlags], hostIsa: [...step.hostIsa], gpu: step.gpu,
+    requireVisibleGpu: step.gpu && step.requireGpu, era: step.era, strictFlags: step.strictFlags,
+    ...(step.forbidPrefix !== null ? { forbidPrefix: step.forbidPrefix } : {}),
+  };
+}
+
+export async function runVerifyStep(step: VerifyStep, ctx: StepContext): Promise<StepOutputs> {
+  const python = step.python;
+  if (python === null || ctx.exec.dryRun) return {};
+  const shown = [step.cmd, ...step.args];
+  const payload = { ...step, python };
+  // The plan shows the equivalent command: a saved plan whose command says something else is refused, not guessed at.
+  if (formatCommand(shown) !== formatCommand(['tfbuild', ...formatVerifyArgs(payload)])) {
+    throw new ConfigError(`The plan's verify command (${formatCommand(shown)}) does not match its fields.`, {
+      hint: 'Regenerate the plan with this tfbuild: tfbuild plan VERSION --json > plan.json',
+    });
+  }
+  const spec = verifySpecOf(payload);
+  const v = await verifyTensorflow({ ...spec, env: { ...step.env } }, ctx.exec);
+  ctx.setStatus(v.ok ? `tensorflow ${v.report?.version} OK${step.gpu && !step.requireGpu ? ' (the plan\'s host has no NVIDIA driver: CUDA support checked, not a GPU)' : ''}` : 'FAILED');
   if (!v.ok) {
     throw new ToolError(`The installed TensorFlow failed verification: ${v.problems.join('; ')}.`, {
       command: [python, '-c', '<verify script>'],
       tail: v.stderrTail,
-      hint: `Run tfbuild verify --python ${python} to repeat the checks.`,
+      hint: `Repeat the checks with: ${formatCommand(shown)}`,
     });
   }
   return { verified: 'true', compiledFlags: v.compiledFlags.join(' ') };

@@ -1,13 +1,14 @@
 /**
  * The check that a wheel can run on this host, before pip installs it: its build info and compiled ISA against this
  * CPU (TFBUILD_CPUINFO points the probe at another cpuinfo) and its python tag against the target python. Used by
- * `tfbuild install` and by the build's own install step.
+ * `tfbuild install` (which probes) and by the build's own install step (which is given the plan's facts: its guard).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { checkWheelForHost, formatWheelRefusal, type WheelBuildInfo, type WheelHostReport } from '../checks/wheel.js';
 import { ConfigError, EnvironmentError } from '../errors.js';
 import { probeCpu } from '../probe/cpu.js';
+import type { Exec } from '../exec/index.js';
 import { readPythonInfo } from '../tools/python.js';
 
 export interface WheelGuardResult extends WheelHostReport {
@@ -32,14 +33,15 @@ export function readWheelBuildInfo(wheel: string): WheelBuildInfo | null {
 export async function verifyWheelRunsHere(
   wheel: string,
   python: string,
-  opts: { force?: boolean; env?: NodeJS.ProcessEnv; hint?: string } = {},
+  opts: { force?: boolean; env?: NodeJS.ProcessEnv; hint?: string; exec?: Exec; host?: { hostIsa: string[]; pythonVersion: string | null } } = {},
 ): Promise<WheelGuardResult> {
   if (!existsSync(wheel)) throw new EnvironmentError(`${wheel} does not exist.`, { hint: 'Pass the path of a built wheel (tfbuild writes them to --output, ./dist by default).' });
   const info = readWheelBuildInfo(wheel);
-  const cpu = await probeCpu(opts.env ?? process.env);
-  const py = await readPythonInfo(python);
-  const report = checkWheelForHost({ wheelName: basename(wheel), info, hostIsa: cpu.isa, pythonVersion: py.version });
-  const refusals = formatWheelRefusal(report, `${python} (${py.version})`);
+  // Given (a plan's install step): exactly those facts; else this CPU and this python, probed now.
+  const cpu = opts.host ? { isa: opts.host.hostIsa, source: "the plan's host facts" } : await probeCpu(opts.env ?? process.env);
+  const version = opts.host?.pythonVersion ?? (await readPythonInfo(python, opts.exec)).version;
+  const report = checkWheelForHost({ wheelName: basename(wheel), info, hostIsa: cpu.isa, pythonVersion: version });
+  const refusals = formatWheelRefusal(report, `${python} (${version})`);
   if (refusals.length > 0 && !opts.force) {
     throw new EnvironmentError(`Refusing to install ${basename(wheel)}: ${refusals.join('; ')}.`, {
       hint:
@@ -50,5 +52,5 @@ export async function verifyWheelRunsHere(
       details: [`CPU flags read from ${cpu.source}: ${cpu.isa.join(' ') || 'none'}`],
     });
   }
-  return { ...report, wheel, python, pythonVersion: py.version, refusals };
+  return { ...report, wheel, python, pythonVersion: version, refusals };
 }

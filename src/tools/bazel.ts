@@ -3,7 +3,7 @@
  * and leaves no JVM behind). Builds stream line by line (capture off) so memory stays flat for hours of output;
  * only the summary lines and the progress counter are kept.
  */
-import { run, type RunResult } from '../exec/index.js';
+import { plainExec, type Exec, type RunResult } from '../exec/index.js';
 import { ToolError } from '../errors.js';
 import { createProgressTracker, type BazelProgress } from './bazel-progress.js';
 
@@ -50,10 +50,11 @@ export function rememberBazelVersion(bazelPath: string, raw: string): void {
 }
 
 /** `bazel --version`, client only (once per path and process). Throws a ToolError when the binary cannot run. */
-export async function readBazelVersion(bazelPath: string): Promise<BazelVersion & { raw: string }> {
-  const known = knownVersions.get(bazelPath);
+export async function readBazelVersion(bazelPath: string, x: Exec = plainExec): Promise<BazelVersion & { raw: string }> {
+  // A runner whose commands run elsewhere (a build container) asks that bazel, not the host's of the same path.
+  const known = x.elsewhere ? undefined : knownVersions.get(bazelPath);
   if (known) return known;
-  const r = await run({
+  const r = await x.run({
     cmd: bazelPath,
     args: ['--version'],
     effect: 'read',
@@ -222,11 +223,11 @@ export function hintForBazelExit(code: number | null, logFile?: string): string 
 }
 
 /** `bazel [startup] build --color=no --curses=no ARGS`, streamed. */
-export async function bazelBuild(spec: BazelBuildSpec): Promise<BazelBuildResult> {
+export async function bazelBuild(spec: BazelBuildSpec, x: Exec): Promise<BazelBuildResult> {
   const summary = emptySummary();
   const progress = createProgressTracker();
   const args = [...(spec.startupArgs ?? []), 'build', ...LINE_OUTPUT_FLAGS, ...spec.args];
-  const r = await run({
+  const r = await x.run({
     cmd: spec.bazel,
     args,
     effect: 'write',
@@ -267,8 +268,8 @@ function bazelError(what: string, r: RunResult, logFile?: string): ToolError {
 
 /** `bazel [startup] shutdown`: stops the server of that output base, so no JVM outlives the run. */
 /** `bazel [startup] shutdown`, or exactly `args` (a plan's shutdownArgs). */
-export async function bazelShutdown(spec: BazelCommon & { args?: readonly string[] }): Promise<void> {
-  await run({
+export async function bazelShutdown(spec: BazelCommon & { args?: readonly string[] }, x: Exec): Promise<void> {
+  await x.run({
     cmd: spec.bazel,
     args: spec.args ? [...spec.args] : [...(spec.startupArgs ?? []), 'shutdown'],
     effect: 'write',
@@ -282,8 +283,8 @@ export async function bazelShutdown(spec: BazelCommon & { args?: readonly string
 }
 
 /** `bazel [startup] fetch ARGS TARGETS`: downloads external repositories (network; no wall limit, cancellable). */
-export async function bazelFetch(spec: BazelCommon & { args: readonly string[] }): Promise<RunResult> {
-  const r = await run({
+export async function bazelFetch(spec: BazelCommon & { args: readonly string[] }, x: Exec): Promise<RunResult> {
+  const r = await x.run({
     cmd: spec.bazel,
     args: [...(spec.startupArgs ?? []), 'fetch', ...LINE_OUTPUT_FLAGS, ...spec.args],
     effect: 'write',

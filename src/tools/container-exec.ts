@@ -1,11 +1,11 @@
 /**
- * The container as an executor of the plan: one long-lived build container per run, and a RunSpec transform that
- * turns each step's command into `ENGINE exec -w CWD -e K=V CONTAINER CMD ARGS…`. src/exec applies the transform
- * (ExecContext.transform) inside its single run(), so steps keep their logs, progress parsing, timeouts and
+ * The container as an executor of the plan: one long-lived build container per run, and a runner that wraps the
+ * run's own (Exec.withTransform) and turns each step's command into `ENGINE exec -w CWD -e K=V CONTAINER CMD ARGS…`.
+ * src/exec applies the transform inside its single run(), so steps keep their logs, progress parsing, timeouts and
  * errors; nothing here spawns a process itself. The engine's own calls (the transform skips commands that are the
  * engine) still run on the host.
  */
-import { configureExec, getExecContext, run, type RunSpec } from '../exec/index.js';
+import type { Exec, RunSpec } from '../exec/index.js';
 import type { EngineName } from '../docker/engine.js';
 import { buildRunArgs, type RunArgsInput } from '../docker/run-args.js';
 
@@ -68,24 +68,24 @@ function isAlive(pid: number): boolean {
 }
 
 /** Removes the containers that killed runs left for this work dir; returns their names. */
-export async function removeStaleContainers(c: Omit<ContainerTarget, 'name'>, workdir: string): Promise<string[]> {
-  const r = await run({ cmd: c.path, args: ['ps', '--all', '--filter', `label=${WORKDIR_LABEL}=${workdir}`, '--format', '{{.Names}}'], effect: 'read', timeout: 30_000, reject: false, title: `${c.engine} ps` });
+export async function removeStaleContainers(c: Omit<ContainerTarget, 'name'>, workdir: string, x: Exec): Promise<string[]> {
+  const r = await x.run({ cmd: c.path, args: ['ps', '--all', '--filter', `label=${WORKDIR_LABEL}=${workdir}`, '--format', '{{.Names}}'], effect: 'read', timeout: 30_000, reject: false, title: `${c.engine} ps` });
   if (r.exitCode !== 0) return [];
   const stale = staleContainers(r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== ''), isAlive);
-  for (const name of stale) await stopBuildContainer({ ...c, name });
+  for (const name of stale) await stopBuildContainer({ ...c, name }, x);
   return stale;
 }
 
 /** Starts the run's container (startContainerArgs). */
-export async function startBuildContainer(o: StartOptions): Promise<void> {
-  await run({ cmd: o.target.path, args: startContainerArgs(o), effect: 'write', timeout: 120_000, title: `${o.target.engine} run (build container)` });
+export async function startBuildContainer(o: StartOptions, x: Exec): Promise<void> {
+  await x.run({ cmd: o.target.path, args: startContainerArgs(o), effect: 'write', timeout: 120_000, title: `${o.target.engine} run (build container)` });
 }
 
 /**
  * Removes the container, killing what still runs in it: tfbuild and its state live on the host, so nothing inside
  * needs a grace period (and `sleep` as PID 1 ignores SIGTERM anyway). `rm --force` returns once it is gone.
  */
-export async function stopBuildContainer(c: ContainerTarget): Promise<void> {
+export async function stopBuildContainer(c: ContainerTarget, x: Exec): Promise<void> {
   // An interrupt stops every child tree, SIGKILLing what still runs after a grace period: an `rm` started in that
   // window is killed with the rest, so it is started again until the engine itself answers.
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -93,23 +93,25 @@ export async function stopBuildContainer(c: ContainerTarget): Promise<void> {
     // grace, so the rm itself was killed and the container left running. Nothing in it needs a graceful stop (the
     // bazel server's state is on the mounted work dir), so podman kills at once; docker's rm --force always does.
     const args = c.engine === 'podman' ? ['rm', '--force', '--time', '0', c.name] : ['rm', '--force', c.name];
-    const r = await run({ cmd: c.path, args, effect: 'write', timeout: 60_000, reject: false, title: `${c.engine} rm` });
+    const r = await x.run({ cmd: c.path, args, effect: 'write', timeout: 60_000, reject: false, title: `${c.engine} rm` });
     if (r.signal === null && !r.timedOut) return;
     await new Promise((res) => setTimeout(res, 500));
   }
 }
 
+/** `x`, with every process it starts (other than the engine's own) executed in the container. */
+export function containerExec(x: Exec, c: ContainerTarget): Exec {
+  return x.withTransform((spec) => toContainerExec(spec, c));
+}
+
 /**
- * Runs `fn` with every process src/exec starts (other than the engine's own) executed in the container, and stops
- * the container afterwards, however fn ends (an interrupt included).
+ * Runs `fn` with a runner whose processes (other than the engine's own) execute in the container, and stops the
+ * container afterwards with `x` itself, however fn ends (an interrupt included).
  */
-export async function withContainerExecutor<T>(c: ContainerTarget, fn: () => Promise<T>): Promise<T> {
-  const previous = getExecContext().transform;
-  configureExec({ transform: (spec) => toContainerExec(previous ? previous(spec) : spec, c) });
+export async function withContainerExecutor<T>(c: ContainerTarget, x: Exec, fn: (inContainer: Exec) => Promise<T>): Promise<T> {
   try {
-    return await fn();
+    return await fn(containerExec(x, c));
   } finally {
-    configureExec({ transform: previous });
-    await stopBuildContainer(c);
+    await stopBuildContainer(c, x);
   }
 }

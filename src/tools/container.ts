@@ -2,7 +2,7 @@
  * docker/podman adapter: typed verbs over src/exec (version, info, image exists, build, run, stop).
  * Both CLIs take the same build/run arguments for what tfbuild uses; the differences live in src/docker/run-args.ts.
  */
-import { run, which, type RunResult } from '../exec/index.js';
+import { plainExec, which, type Exec, type RunResult } from '../exec/index.js';
 import type { ContainerEngineFacts } from '../probe/types.js';
 import type { EngineName } from '../docker/engine.js';
 import { hasNvidiaCdiSpec, parseEngineVersion } from './containers.js';
@@ -47,12 +47,12 @@ export function parseEngineInfo(engine: EngineName, exitCode: number | null, std
 }
 
 export async function engineVersion(engine: EngineName, path: string = engine): Promise<string | null> {
-  const r = await run({ cmd: path, args: ['--version'], effect: 'read', timeout: 'versionProbe', reject: false });
+  const r = await plainExec.run({ cmd: path, args: ['--version'], effect: 'read', timeout: 'versionProbe', reject: false });
   return r.exitCode === 0 ? parseEngineVersion(r.stdout) : null;
 }
 
 export async function engineInfo(engine: EngineName, path: string = engine): Promise<EngineInfo> {
-  const r = await run({ cmd: path, args: ['info', '--format', '{{json .}}'], effect: 'read', timeout: 'query', reject: false });
+  const r = await plainExec.run({ cmd: path, args: ['info', '--format', '{{json .}}'], effect: 'read', timeout: 'query', reject: false });
   if (r.spawnError) return { works: false, problem: r.spawnError, rootless: false, runtimes: [] };
   if (r.timedOut) return { works: false, problem: `${engine} info did not answer in time`, rootless: false, runtimes: [] };
   return parseEngineInfo(engine, r.exitCode, r.stdout, r.stderr);
@@ -90,7 +90,7 @@ export async function isRootlessEngine(engine: EngineName, path: string = engine
 
 /** True when the image is in the engine's local store. */
 export async function hasImage(engine: EngineName, tag: string, path: string = engine): Promise<boolean> {
-  const r = await run({ cmd: path, args: ['image', 'inspect', '--format', '{{.Id}}', tag], effect: 'read', timeout: 'query', reject: false });
+  const r = await plainExec.run({ cmd: path, args: ['image', 'inspect', '--format', '{{.Id}}', tag], effect: 'read', timeout: 'query', reject: false });
   return r.exitCode === 0 && r.stdout.trim().length > 0;
 }
 
@@ -101,8 +101,8 @@ export interface StreamOptions {
 }
 
 /** `ENGINE build …` (args from buildBuildArgs). Hours for CUDA images; no wall limit, cancellable. */
-export async function buildImage(engine: EngineName, args: string[], o: StreamOptions = {}, path: string = engine): Promise<RunResult> {
-  return run({
+export async function buildImage(engine: EngineName, args: string[], x: Exec, o: StreamOptions = {}, path: string = engine): Promise<RunResult> {
+  return x.run({
     cmd: path,
     args,
     effect: 'write',
@@ -123,6 +123,6 @@ export async function buildImage(engine: EngineName, args: string[], o: StreamOp
  */
 export async function readImageFile(engine: EngineName, image: string, file: string, runtime?: string, path: string = engine): Promise<string | null> {
   const args = [...(engine === 'podman' && runtime ? ['--runtime', runtime] : []), 'run', '--rm', '--network', 'none', '--entrypoint', 'cat', image, file];
-  const r = await run({ cmd: path, args, effect: 'read', timeout: 120_000, reject: false, title: `${engine} run cat` });
+  const r = await plainExec.run({ cmd: path, args, effect: 'read', timeout: 120_000, reject: false, title: `${engine} run cat` });
   return r.exitCode === 0 ? r.stdout : null;
 }

@@ -1,6 +1,6 @@
 /** `git apply` for unified-diff patches (works in any directory, git repository or not). */
 import { formatCommand } from '../exec/format.js';
-import { run } from '../exec/index.js';
+import { plainExec, type Exec } from '../exec/index.js';
 
 const GIT_ENV = { LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8', GIT_TERMINAL_PROMPT: '0' };
 
@@ -11,8 +11,8 @@ export interface GitApplyCheck {
 }
 
 /** `git apply --check [--reverse] PATCH` in `dir`: would it apply (or, reversed, is it already applied)? */
-export async function gitApplyCheck(dir: string, patchFile: string, reverse = false): Promise<GitApplyCheck> {
-  const r = await run({
+export async function gitApplyCheck(dir: string, patchFile: string, reverse = false, x: Exec = plainExec): Promise<GitApplyCheck> {
+  const r = await x.run({
     cmd: 'git',
     args: ['apply', '--check', ...(reverse ? ['--reverse'] : []), patchFile],
     cwd: dir,
@@ -24,8 +24,8 @@ export async function gitApplyCheck(dir: string, patchFile: string, reverse = fa
   return { ok: r.exitCode === 0, messages: r.stderr.split('\n').filter((l) => l.trim() !== '') };
 }
 
-export async function gitApply(dir: string, patchFile: string): Promise<void> {
-  await run({
+export async function gitApply(dir: string, patchFile: string, x: Exec): Promise<void> {
+  await x.run({
     cmd: 'git',
     args: ['apply', patchFile],
     cwd: dir,

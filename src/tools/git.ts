@@ -3,7 +3,7 @@
  * (TensorFlow's repository is large even shallow). Every failure is a ToolError with a hint.
  */
 import { formatCommand } from '../exec/format.js';
-import { run, type RunResult } from '../exec/index.js';
+import { plainExec, type Exec, type RunResult } from '../exec/index.js';
 import { ToolError } from '../errors.js';
 
 const GIT = 'git';
@@ -11,8 +11,8 @@ const GIT = 'git';
 const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' } as const;
 
 /** `git version 2.39.5` → "2.39.5"; null when git is missing. */
-export async function gitVersion(): Promise<string | null> {
-  const r = await run({ cmd: GIT, args: ['--version'], effect: 'read', timeout: 'versionProbe', env: GIT_ENV, reject: false });
+export async function gitVersion(x: Exec = plainExec): Promise<string | null> {
+  const r = await x.run({ cmd: GIT, args: ['--version'], effect: 'read', timeout: 'versionProbe', env: GIT_ENV, reject: false });
   if (r.spawnError || r.exitCode !== 0) return null;
   return parseGitVersion(r.stdout);
 }
@@ -22,8 +22,8 @@ export function parseGitVersion(text: string): string | null {
   return m?.[1] ?? null;
 }
 
-async function gitQuery(dir: string, args: string[], title: string, hint?: string): Promise<RunResult> {
-  return run({
+async function gitQuery(x: Exec, dir: string, args: string[], title: string, hint?: string): Promise<RunResult> {
+  return x.run({
     cmd: GIT,
     args: ['-C', dir, ...args],
     effect: 'read',
@@ -35,8 +35,8 @@ async function gitQuery(dir: string, args: string[], title: string, hint?: strin
 }
 
 /** True when `dir` is inside a git work tree. Never throws for a missing or plain directory. */
-export async function isGitRepo(dir: string): Promise<boolean> {
-  const r = await run({
+export async function isGitRepo(dir: string, x: Exec = plainExec): Promise<boolean> {
+  const r = await x.run({
     cmd: GIT,
     args: ['-C', dir, 'rev-parse', '--is-inside-work-tree'],
     effect: 'read',
@@ -48,13 +48,13 @@ export async function isGitRepo(dir: string): Promise<boolean> {
 }
 
 /** Full 40-hex commit of HEAD. */
-export async function headCommit(dir: string): Promise<string> {
-  return revParse(dir, 'HEAD');
+export async function headCommit(dir: string, x: Exec = plainExec): Promise<string> {
+  return revParse(dir, 'HEAD', x);
 }
 
 /** `git rev-parse --verify REF^{commit}`: the full commit a ref (tag, branch, sha) points at. */
-export async function revParse(dir: string, ref: string): Promise<string> {
-  const r = await gitQuery(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], `git rev-parse ${ref}`,
+export async function revParse(dir: string, ref: string, x: Exec = plainExec): Promise<string> {
+  const r = await gitQuery(x, dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], `git rev-parse ${ref}`,
     `"${ref}" is not a commit in ${dir}: check the tag/branch name (git -C ${dir} tag --list).`);
   return r.stdout.trim();
 }
@@ -63,8 +63,8 @@ export async function revParse(dir: string, ref: string): Promise<string> {
  * HEAD's commit and the commit TAG names, in one `git rev-parse` (a fresh clone needs nothing more). The tag's
  * commit is null when no such tag exists (e.g. `git clone --branch` took a branch of that name).
  */
-export async function readHeadAndTag(dir: string, tag: string): Promise<{ head: string; tagCommit: string | null }> {
-  const r = await run({
+export async function readHeadAndTag(dir: string, tag: string, x: Exec = plainExec): Promise<{ head: string; tagCommit: string | null }> {
+  const r = await x.run({
     cmd: GIT,
     args: ['-C', dir, 'rev-parse', 'HEAD', `refs/tags/${tag}^{commit}`],
     effect: 'read',
@@ -81,8 +81,8 @@ export async function readHeadAndTag(dir: string, tag: string): Promise<{ head: 
 }
 
 /** Tags pointing at HEAD (annotated or lightweight), sorted. */
-export async function tagsAtHead(dir: string): Promise<string[]> {
-  const r = await gitQuery(dir, ['tag', '--points-at', 'HEAD'], 'git tag --points-at HEAD');
+export async function tagsAtHead(dir: string, x: Exec = plainExec): Promise<string[]> {
+  const r = await gitQuery(x, dir, ['tag', '--points-at', 'HEAD'], 'git tag --points-at HEAD');
   return splitLines(r.stdout).sort();
 }
 
@@ -90,8 +90,8 @@ export async function tagsAtHead(dir: string): Promise<string[]> {
  * Paths with uncommitted changes (tracked modifications, staged files, untracked files that are not ignored).
  * Ignored files (bazel-* symlinks, .tf_configure.bazelrc when ignored) do not count.
  */
-export async function dirtyFiles(dir: string): Promise<string[]> {
-  const r = await gitQuery(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all'], 'git status');
+export async function dirtyFiles(dir: string, x: Exec = plainExec): Promise<string[]> {
+  const r = await gitQuery(x, dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all'], 'git status');
   return parsePorcelainZ(r.stdout);
 }
 
@@ -123,8 +123,8 @@ export interface CloneTagSpec {
 }
 
 /** Shallow clone of one tag, exactly as planned. */
-export async function cloneTag(spec: CloneTagSpec): Promise<RunResult> {
-  return run({
+export async function cloneTag(spec: CloneTagSpec, x: Exec): Promise<RunResult> {
+  return x.run({
     cmd: spec.cmd,
     args: [...spec.args],
     effect: 'write',

@@ -1,5 +1,5 @@
 /** Read-only, time-limited calls used by the host probe: a failure is a value, never a throw. */
-import { run, type RunResult } from '../exec/index.js';
+import { plainExec, type Exec, type RunResult } from '../exec/index.js';
 
 export interface ProbeRunOptions {
   /** The whole environment, or with `extendEnv` only what changes from this process's. */
@@ -8,6 +8,8 @@ export interface ProbeRunOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   input?: string;
+  /** The runner (default: the plain one; a step passes its own, which may run in the build container). */
+  exec?: Exec;
 }
 
 export interface ProbeOutput {
@@ -29,7 +31,7 @@ export function describeFailure(cmd: string, r: RunResult, timeoutMs: number): s
 }
 
 export async function probeRun(cmd: string, args: readonly string[], o: ProbeRunOptions): Promise<ProbeOutput> {
-  const r = await run({
+  const r = await (o.exec ?? plainExec).run({
     cmd,
     args,
     effect: 'read',

@@ -8,7 +8,7 @@
  * Answers are remembered per process, keyed by the interpreter as named: a build asks the same python at probe time,
  * before the build (can it make a venv?) and at install time; pip install into a python forgets its answer.
  */
-import { run } from '../exec/index.js';
+import { plainExec, type Exec } from '../exec/index.js';
 import { EnvironmentError } from '../errors.js';
 import type { PythonFacts } from '../probe/types.js';
 import { probeRun, type ProbeRunOptions } from './probe-run.js';
@@ -283,8 +283,8 @@ export async function probePythonInterpreter(
   return toPythonFacts(await p, path, realPath);
 }
 
-async function introspect(python: string): Promise<PythonIntrospection> {
-  const r = await run({
+async function introspect(python: string, x: Exec): Promise<PythonIntrospection> {
+  const r = await x.run({
     cmd: python,
     args: ['-c', PYTHON_INFO_SCRIPT],
     effect: 'read',
@@ -307,11 +307,15 @@ async function introspect(python: string): Promise<PythonIntrospection> {
   return info;
 }
 
-/** Facts about an interpreter, asked once per process. Throws EnvironmentError when it cannot run. */
-export async function readPythonInfo(python: string): Promise<PythonInfo> {
+/**
+ * Facts about an interpreter, asked once per process (per call for a runner whose commands run elsewhere: the same
+ * path in a build container is another python). Throws EnvironmentError when it cannot run.
+ */
+export async function readPythonInfo(python: string, x: Exec = plainExec): Promise<PythonInfo> {
+  if (x.elsewhere) return toPythonInfo(await introspect(python, x), python);
   let p = memo.get(python);
   if (!p) {
-    p = introspect(python);
+    p = introspect(python, x);
     remember([python], p);
   }
   return toPythonInfo(await p, python);

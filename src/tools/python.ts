@@ -3,7 +3,7 @@
  * `sudo pip` and never installs into an externally managed (PEP 668) system python behind the user's back.
  */
 import { join } from 'node:path';
-import { run, type RunResult, type TimeoutName } from '../exec/index.js';
+import { plainExec, type Exec, type RunResult, type TimeoutName } from '../exec/index.js';
 import { EnvironmentError, ToolError } from '../errors.js';
 import { forgetPythonInfo, readPythonInfo } from './python-info.js';
 
@@ -16,14 +16,14 @@ export function venvPython(dir: string): string {
 const VENV_HINT = 'Install the venv module: sudo apt-get install -y python3-venv (or python3.X-venv for that version), or pass another --python.';
 
 /** `python -m venv DIR` → the venv's python. EnvironmentError when the interpreter lacks venv/ensurepip. */
-export async function createVenv(spec: { python: string; dir: string; signal?: AbortSignal; args?: readonly string[] }): Promise<{ python: string }> {
-  const info = await readPythonInfo(spec.python);
+export async function createVenv(spec: { python: string; dir: string; signal?: AbortSignal; args?: readonly string[] }, x: Exec): Promise<{ python: string }> {
+  const info = await readPythonInfo(spec.python, x);
   if (!info.hasVenv) {
     throw new EnvironmentError(`${spec.python} (${info.version}) has no venv/ensurepip module, so it cannot create a virtual environment.`, {
       hint: VENV_HINT,
     });
   }
-  const r = await run({
+  const r = await x.run({
     cmd: spec.python,
     // A plan's step gives its whole argv (e.g. --system-site-packages for the build venv).
     args: spec.args ? [...spec.args] : ['-m', 'venv', spec.dir],
@@ -70,7 +70,7 @@ export interface PipInstallSpec {
 }
 
 /** `python -m pip install [--no-index] [--no-deps] WHEEL`. Never with sudo. */
-export async function pipInstall(spec: PipInstallSpec): Promise<RunResult> {
+export async function pipInstall(spec: PipInstallSpec, x: Exec): Promise<RunResult> {
   const args = spec.args ? [...spec.args] : ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input'];
   if (!spec.args) {
     if (spec.noIndex ?? true) args.push('--no-index');
@@ -79,7 +79,7 @@ export async function pipInstall(spec: PipInstallSpec): Promise<RunResult> {
     for (const d of spec.findLinks ?? []) args.push('--find-links', d);
     args.push(spec.wheel);
   }
-  const r = await run({
+  const r = await x.run({
     cmd: spec.python,
     args,
     effect: 'write',
@@ -127,8 +127,8 @@ export interface RunPythonSpec {
 }
 
 /** `python -c CODE`, stdout/stderr captured. A failed snippet is a value (exitCode ≠ 0) unless `reject`. */
-export async function runPython(spec: RunPythonSpec): Promise<RunResult> {
-  return run({
+export async function runPython(spec: RunPythonSpec, x: Exec = plainExec): Promise<RunResult> {
+  return x.run({
     cmd: spec.python,
     args: ['-c', spec.code],
     effect: 'read',

@@ -4,7 +4,7 @@
  * `python -m tensorboard.main` works in any environment that can `import tensorboard`, with or without the script
  * on PATH.
  */
-import { run, shellQuote } from '../exec/index.js';
+import { plainExec, shellQuote } from '../exec/index.js';
 import { runPython } from './python.js';
 
 export type TensorboardCheck = { ok: true; version: string } | { ok: false; reason: string };
@@ -35,7 +35,8 @@ export function tensorboardArgs(o: Pick<TensorboardRun, 'logdir' | 'host' | 'por
 /** Runs TensorBoard until it exits or `signal` aborts. A server runs as long as it is wanted: no wall limit. */
 export async function runTensorboard(o: TensorboardRun): Promise<void> {
   const args = tensorboardArgs(o);
-  await run({
+  // A foreground server the user asked for, with no secrets and no dry-run: the plain runner.
+  await plainExec.run({
     cmd: o.python,
     args,
     effect: 'read',

@@ -1,5 +1,5 @@
 /** Scripts of a TensorFlow source tree: ./configure and the built build_pip_package. */
-import { run, type RunResult } from '../exec/index.js';
+import type { Exec, RunResult } from '../exec/index.js';
 
 export interface TreeScriptSpec {
   cmd: string;
@@ -12,8 +12,8 @@ export interface TreeScriptSpec {
 }
 
 /** A script of the tree, output streamed to its log (stdin closed by run: a question gets EOF, never a hang). */
-function runTreeScript(spec: TreeScriptSpec, how: { timeout: 'configure' | 'install'; title: string; hint: string }): Promise<RunResult> {
-  return run({
+function runTreeScript(x: Exec, spec: TreeScriptSpec, how: { timeout: 'configure' | 'install'; title: string; hint: string }): Promise<RunResult> {
+  return x.run({
     cmd: spec.cmd,
     args: spec.args,
     cwd: spec.cwd,
@@ -28,13 +28,13 @@ function runTreeScript(spec: TreeScriptSpec, how: { timeout: 'configure' | 'inst
 }
 
 /** ./configure with stdin closed (a question gets EOF, never a hang) and output streamed to the log. */
-export async function runTfConfigure(spec: TreeScriptSpec): Promise<RunResult> {
-  return runTreeScript(spec, { timeout: 'configure', title: './configure', hint: `Read ${spec.logFile}; tfbuild plan shows the environment configure was given.` });
+export async function runTfConfigure(spec: TreeScriptSpec, x: Exec): Promise<RunResult> {
+  return runTreeScript(x, spec, { timeout: 'configure', title: './configure', hint: `Read ${spec.logFile}; tfbuild plan shows the environment configure was given.` });
 }
 
 /** `bazel-bin/.../build_pip_package DIR`: writes the wheel into DIR. */
-export async function runBuildPipPackage(spec: TreeScriptSpec): Promise<RunResult> {
-  return runTreeScript(spec, {
+export async function runBuildPipPackage(spec: TreeScriptSpec, x: Exec): Promise<RunResult> {
+  return runTreeScript(x, spec, {
     timeout: 'install',
     title: 'build_pip_package',
     hint: `Read ${spec.logFile}. If the script is missing, the bazel step did not build the pip package target.`,

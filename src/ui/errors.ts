@@ -1,6 +1,6 @@
 import { ToolError, type TfbuildError } from '../errors.js';
 import { formatCommand } from '../exec/format.js';
-import { redact } from '../exec/redact.js';
+import { maskUrlPasswords } from '../exec/redact.js';
 
 /** Render an error for the terminal: message, details, tool output tail, log path, and what to do next. */
 export function formatError(e: TfbuildError): string {
@@ -15,6 +15,6 @@ export function formatError(e: TfbuildError): string {
     if (e.logFile) lines.push(`  full log: ${e.logFile}`);
   }
   if (e.hint) lines.push(`  fix: ${e.hint}`);
-  // The run's secrets (and URL passwords) never reach the terminal, whatever message carried them.
-  return redact(lines.join('\n') + '\n');
+  // URL passwords never reach the terminal; the run's own secrets were masked by its command (redactError).
+  return maskUrlPasswords(lines.join('\n') + '\n');
 }

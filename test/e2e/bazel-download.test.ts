@@ -16,6 +16,7 @@ import { ensureBazel, getTfbuildCacheDir, type BazelReleaseTable } from '../../s
 import { startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
 import { makeCcWorkspace } from './remote-cache-workspace.js';
 import { makeTempDir } from '../helpers/tmp.js';
+import { createExec } from '../../src/exec/index.js';
 
 const RELEASE = Buffer.from('#!/bin/sh\nexec /usr/bin/bazel "$@"\n');
 const SHA = createHash('sha256').update(RELEASE).digest('hex');
@@ -71,9 +72,9 @@ describe('bazel download (loopback release server)', () => {
     expect(events).toEqual(['start', 'retry', 'start', 'done']);
 
     const ws = makeCcWorkspace(join(tmp, 'ws'));
-    const r = await bazelBuild({ bazel: got.path, cwd: ws.dir, startupArgs: [`--output_user_root=${outRoot}`], args: [...ws.overrides, ws.target] });
+    const r = await bazelBuild({ bazel: got.path, cwd: ws.dir, startupArgs: [`--output_user_root=${outRoot}`], args: [...ws.overrides, ws.target] }, createExec());
     expect(r.exitCode).toBe(0);
     expect(r.summary.actionsExecuted).toBeGreaterThan(0);
-    await bazelShutdown({ bazel: got.path, cwd: ws.dir, startupArgs: [`--output_user_root=${outRoot}`] });
+    await bazelShutdown({ bazel: got.path, cwd: ws.dir, startupArgs: [`--output_user_root=${outRoot}`] }, createExec());
   });
 });

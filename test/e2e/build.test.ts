@@ -97,6 +97,20 @@ describe('tfbuild build on the r1.4-shaped fixture', () => {
     expect(bad.stdout).toMatch(/avx2 was not asked for but the binary was compiled with it/);
   });
 
+  it('the plan shows the verify step as the tfbuild verify line that, run as shown, checks what the step checked', async () => {
+    const plan = await runCli(['plan', 'r1.4', '--recipe', fixtureRecipe('r1.4'), '--repo', r14.bareRepo, '--workdir', workdir, '--output', output, '--cpu-flags', 'avx2,fma', '--json'], { env });
+    expect(plan.code, plan.stderr).toBe(0);
+    const step = (JSON.parse(plan.stdout) as { steps: Array<{ kind: string; cmd: string; args: string[]; env: Record<string, string> }> }).steps.find((s) => s.kind === 'verify')!;
+    expect(step.cmd).toBe('tfbuild');
+    expect(step.args).toEqual(expect.arrayContaining(['--host-isa', '--era', 'graph', '--not-from', srcOf(workdir), '--no-strict-flags']));
+    const shown = await runCli([...step.args, '--json'], { env: { ...env, ...step.env } });
+    expect(shown.code, shown.stderr).toBe(0);
+    const v = JSON.parse(shown.stdout) as { ok: boolean; compiledFlags: string[] };
+    const state = JSON.parse(readFileSync(join(workdir, 'tfbuild-state.json'), 'utf8')) as { steps: Array<{ id: string; outputs: Record<string, string> }> };
+    expect(v.ok).toBe(true);
+    expect(v.compiledFlags.join(' ')).toBe(state.steps.find((s) => s.id === 'verify')!.outputs.compiledFlags);
+  });
+
   it('tfbuild verify lists exactly the flags compiled into the wheel, the same in text and JSON', async () => {
     const python = join(workdir, 'venv', 'bin', 'python');
     const host = isaOf(parseCpuinfo(readFileSync('/proc/cpuinfo', 'utf8')).flags);

@@ -1,6 +1,6 @@
 /**
  * The container executor for real with podman: a build container started from the debootstrapped Debian base, and
- * src/exec's own run() executing specs inside it through the ExecContext transform (podman exec -w -e), with output
+ * src/exec's own run() executing specs inside it through a runner wrapped with the container transform (podman exec -w -e), with output
  * streamed, exit codes and errors as for a host process, files landing in the mounted work dir, and the container
  * stopped when the executor ends, interrupted or not.
  */
@@ -9,13 +9,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InterruptedError, ToolError } from '../../src/errors.js';
-import { run } from '../../src/exec/index.js';
+import { createExec } from '../../src/exec/index.js';
 import { removeStaleContainers, startBuildContainer, stopBuildContainer, withContainerExecutor, type ContainerTarget } from '../../src/tools/container-exec.js';
 import { BASE_IMAGE, canRunPodmanTests, ensureBaseImage } from '../helpers/podman.js';
 import { makeTempDir } from '../helpers/tmp.js';
 
 const enabled = canRunPodmanTests();
 const work = makeTempDir('tfb-e2e-exec-');
+const host = createExec();
+const { run } = host;
 
 function containerExists(name: string): boolean {
   return execFileSync('podman', ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n').includes(name);
@@ -23,7 +25,7 @@ function containerExists(name: string): boolean {
 
 async function start(name: string): Promise<ContainerTarget> {
   const target: ContainerTarget = { engine: 'podman', path: 'podman', name };
-  await startBuildContainer({ target, image: BASE_IMAGE, uid: 0, gid: 0, engineIsRoot: true, mounts: [{ host: work, container: '/work' }], runtime: 'runc', workdirLabel: work });
+  await startBuildContainer({ target, image: BASE_IMAGE, uid: 0, gid: 0, engineIsRoot: true, mounts: [{ host: work, container: '/work' }], runtime: 'runc', workdirLabel: work }, host);
   return target;
 }
 
@@ -36,13 +38,13 @@ describe.skipIf(!enabled)('container executor (podman exec through src/exec)', (
     const name = `tfbuild-exec-test-${process.pid}-a`;
     const target = await start(name);
     const lines: string[] = [];
-    const r = await withContainerExecutor(target, async () => {
-      const ok = await run({
+    const r = await withContainerExecutor(target, host, async (inside) => {
+      const ok = await inside.run({
         cmd: 'sh', args: ['-c', 'test -e /run/.containerenv && echo "inside:$FOO:$(pwd)"; echo made-inside > out.txt'],
         cwd: '/work', env: { FOO: 'bar baz' }, effect: 'write', timeout: 60_000, onLine: (l) => lines.push(l),
       });
-      const failed = await run({ cmd: 'sh', args: ['-c', 'echo oops >&2; exit 7'], effect: 'write', timeout: 60_000, reject: false });
-      const thrown = await run({ cmd: 'false', args: [], effect: 'write', timeout: 60_000, title: 'false' }).catch((e: unknown) => e);
+      const failed = await inside.run({ cmd: 'sh', args: ['-c', 'echo oops >&2; exit 7'], effect: 'write', timeout: 60_000, reject: false });
+      const thrown = await inside.run({ cmd: 'false', args: [], effect: 'write', timeout: 60_000, title: 'false' }).catch((e: unknown) => e);
       expect(containerExists(name)).toBe(true);
       return { ok, failed, thrown };
     });
@@ -54,7 +56,7 @@ describe.skipIf(!enabled)('container executor (podman exec through src/exec)', (
     expect(r.thrown).toBeInstanceOf(ToolError);
     expect((r.thrown as ToolError).message).toMatch(/false \(in tfbuild-exec-test-\d+-a\)/);
     expect(containerExists(name)).toBe(false);
-    // Host processes run on the host again.
+    // The host's runner was never changed: its processes run on the host.
     expect((await run({ cmd: 'sh', args: ['-c', 'test -e /run/.containerenv && echo inside || echo host'], effect: 'read', timeout: 10_000 })).stdout.trim()).toBe('host');
   });
 
@@ -63,7 +65,7 @@ describe.skipIf(!enabled)('container executor (podman exec through src/exec)', (
     const target = await start(name);
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 1500);
-    const e = await withContainerExecutor(target, () => run({ cmd: 'sleep', args: ['300'], effect: 'write', timeout: 600_000, signal: ac.signal })).catch((x: unknown) => x);
+    const e = await withContainerExecutor(target, host, (inside) => inside.run({ cmd: 'sleep', args: ['300'], effect: 'write', timeout: 600_000, signal: ac.signal })).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(InterruptedError);
     expect(containerExists(name)).toBe(false);
   });
@@ -72,10 +74,10 @@ describe.skipIf(!enabled)('container executor (podman exec through src/exec)', (
     // 4194304 is above Linux's largest pid_max: no process has it.
     const dead = await start('tfbuild-exec-test-4194304-c');
     const live = await start(`tfbuild-exec-test-${process.pid}-d`);
-    expect(await removeStaleContainers({ engine: 'podman', path: 'podman' }, work)).toEqual([dead.name]);
+    expect(await removeStaleContainers({ engine: 'podman', path: 'podman' }, work, host)).toEqual([dead.name]);
     expect(containerExists(dead.name)).toBe(false);
     expect(containerExists(live.name)).toBe(true);
-    await stopBuildContainer(live);
+    await stopBuildContainer(live, host);
     expect(containerExists(live.name)).toBe(false);
   });
 });

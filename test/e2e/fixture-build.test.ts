@@ -15,6 +15,7 @@ import {
   cpuConfigureEnv, expectedMissingV1, gccIsaMacros, packageWheel, PYTHON, readConfigureRecord, readInstalledReport, runConfigure,
 } from './fixture-support.js';
 import { makeTempDir } from '../helpers/tmp.js';
+import { createExec } from '../../src/exec/index.js';
 
 const tmp = makeTempDir('tfb-fixture-build-');
 // One output_user_root for this file: one bazel server per fixture workspace, shut down in afterAll.
@@ -24,11 +25,11 @@ const sources: string[] = [];
 let venvPython = '';
 
 beforeAll(async () => {
-  venvPython = (await createVenv({ python: PYTHON, dir: join(tmp, 'venv') })).python;
+  venvPython = (await createVenv({ python: PYTHON, dir: join(tmp, 'venv') }, createExec())).python;
 }, 120_000);
 
 afterAll(async () => {
-  for (const cwd of sources) await bazelShutdown({ bazel: 'bazel', cwd, startupArgs }).catch(() => undefined);
+  for (const cwd of sources) await bazelShutdown({ bazel: 'bazel', cwd, startupArgs }, createExec()).catch(() => undefined);
 });
 
 const TARGET: Record<FixtureShape, string> = {
@@ -51,12 +52,12 @@ describe.each(['r1.4', '2.17'] as FixtureShape[])('fixture %s built by real baze
       bazel: 'bazel', cwd: src, startupArgs, logFile,
       args: ['--config=opt', ...copts.map((c) => `--copt=${c}`), ...extra, TARGET[shape]],
       onProgress: (p) => progress.push(p),
-    }).then((r) => ({ ...r, progress }));
+    }, createExec()).then((r) => ({ ...r, progress }));
   };
 
   it('clones the tag from the bare repo and configures it with the env answers', async () => {
     const repo = makeFixtureRepo(shape, { tmp: join(tmp, `repo-${shape}`) });
-    await cloneTag({ url: repo.bareRepo, tag: repo.tag, cmd: 'git', args: cloneArgs(repo.bareRepo, repo.tag, src, process.cwd()), env: CLONE_ENV });
+    await cloneTag({ url: repo.bareRepo, tag: repo.tag, cmd: 'git', args: cloneArgs(repo.bareRepo, repo.tag, src, process.cwd()), env: CLONE_ENV }, createExec());
     sources.push(src);
     expect(await headCommit(src)).toBe(repo.commit);
 
@@ -91,7 +92,7 @@ describe.each(['r1.4', '2.17'] as FixtureShape[])('fixture %s built by real baze
 
     const wheel = packageWheel(shape, src, join(tmp, `dist-${shape}-avx2`));
     expect(basename(wheel)).toMatch(WHEEL[shape]);
-    await pipInstall({ python: venvPython, wheel, noIndex: true, reinstall: true });
+    await pipInstall({ python: venvPython, wheel, noIndex: true, reinstall: true }, createExec());
     const clean = join(tmp, `clean-${shape}`);
     mkdirSync(clean, { recursive: true });
     const report = await readInstalledReport(venvPython, shape, clean);
@@ -126,7 +127,7 @@ describe.each(['r1.4', '2.17'] as FixtureShape[])('fixture %s built by real baze
     const r = await build([]);
     expect(r.summary.actionsExecuted).toBeGreaterThan(0);
     const wheel = packageWheel(shape, src, join(tmp, `dist-${shape}-none`));
-    await pipInstall({ python: venvPython, wheel, noIndex: true, reinstall: true });
+    await pipInstall({ python: venvPython, wheel, noIndex: true, reinstall: true }, createExec());
     const report = await readInstalledReport(venvPython, shape, join(tmp, `clean-${shape}`));
     expect(report.exitCode, report.stderr).toBe(0);
     expect(report.isa).toEqual(gccIsaMacros([]));
@@ -163,10 +164,10 @@ describe('fixture r1.4 with --config=cuda (CUDA toolkit real, cuDNN and GPU fake
     const r = await bazelBuild({
       bazel: 'bazel', cwd: src, startupArgs,
       args: ['--config=opt', '--config=cuda', TARGET['r1.4']],
-    });
+    }, createExec());
     expect(r.summary.succeeded).toBe(true);
     const wheel = packageWheel('r1.4', src, join(tmp, 'dist-r1.4-gpu'));
-    await pipInstall({ python: venvPython, wheel, noIndex: true, reinstall: true });
+    await pipInstall({ python: venvPython, wheel, noIndex: true, reinstall: true }, createExec());
     const clean = join(tmp, 'clean-r1.4');
     expect(await readInstalledReport(venvPython, 'r1.4', clean)).toMatchObject({ cuda: true, gpus: 0, smoke: 5 });
     expect(await readInstalledReport(venvPython, 'r1.4', clean, { TFSHAPE_FAKE_GPUS: '1' })).toMatchObject({ cuda: true, gpus: 1 });

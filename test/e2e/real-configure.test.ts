@@ -17,6 +17,7 @@ import { runConfigureStep } from '../../src/steps/configure.js';
 import { readConfigureQuestion } from '../../src/tools/tf-scripts.js';
 import { findRealTf } from '../helpers/real-tf.js';
 import { makeTempDir } from '../helpers/tmp.js';
+import { createExec } from '../../src/exec/index.js';
 
 const REAL = findRealTf();
 const tmp = makeTempDir('tfb-real-configure-');
@@ -98,7 +99,7 @@ async function configure(era: Era, env: Record<string, string>): Promise<Outcome
   const logDir = join(dir, 'logs');
   mkdirSync(logDir);
   const ctx = {
-    plan: {} as Plan, signal: new AbortController().signal, emit: () => {}, outputs: {}, logDir, runId: 'real',
+    plan: {} as Plan, exec: createExec(), signal: new AbortController().signal, emit: () => {}, outputs: {}, logDir, runId: 'real',
     setStatus: () => {}, currentLog: null,
   };
   let error: TfbuildError | null = null;

@@ -16,6 +16,7 @@ import { startHttpServer, type TestHttpServer } from '../helpers/http-server.js'
 import { runCli, stopBazelServers } from './build-cli.js';
 import { makeCcWorkspace } from './remote-cache-workspace.js';
 import { makeTempDir } from '../helpers/tmp.js';
+import { createExec } from '../../src/exec/index.js';
 
 const bazel = '/usr/bin/bazel';
 
@@ -79,7 +80,7 @@ http_archive(name = "extlib", urls = ["${server.url}/extlib-1.0.tar.gz"], sha256
   });
 
   afterAll(async () => {
-    for (const r of roots) await bazelShutdown({ bazel, cwd: wsDir, startupArgs: [`--output_user_root=${r}`] }).catch(() => {});
+    for (const r of roots) await bazelShutdown({ bazel, cwd: wsDir, startupArgs: [`--output_user_root=${r}`] }, createExec()).catch(() => {});
     await server?.close();
   });
 
@@ -90,14 +91,14 @@ http_archive(name = "extlib", urls = ["${server.url}/extlib-1.0.tar.gz"], sha256
 
     const online = join(tmp, 'out-online');
     roots.push(online);
-    await bazelFetch({ bazel, cwd: wsDir, startupArgs: [`--output_user_root=${online}`], args: [...flags, ...overrides, '//pkg:hello'] });
+    await bazelFetch({ bazel, cwd: wsDir, startupArgs: [`--output_user_root=${online}`], args: [...flags, ...overrides, '//pkg:hello'] }, createExec());
     expect(server.hits.get('/extlib-1.0.tar.gz')).toBe(1);
     expect(readdirSync(join(rc, 'content_addressable', 'sha256')).length).toBeGreaterThanOrEqual(1);
 
     await server.close();
     const offline = join(tmp, 'out-offline');
     roots.push(offline);
-    const r = await bazelBuild({ bazel, cwd: wsDir, startupArgs: [`--output_user_root=${offline}`], args: [...flags, ...overrides, '//pkg:hello'] });
+    const r = await bazelBuild({ bazel, cwd: wsDir, startupArgs: [`--output_user_root=${offline}`], args: [...flags, ...overrides, '//pkg:hello'] }, createExec());
     expect(r.exitCode).toBe(0);
     const binary = join(wsDir, 'bazel-bin', 'pkg', 'hello');
     expect(execFileSync(binary, { encoding: 'utf8' }).trim()).toBe('42');

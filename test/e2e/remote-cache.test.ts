@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearSecrets, configureExec, registerSecrets } from '../../src/exec/index.js';
+import { createExec, SecretRegistry } from '../../src/exec/index.js';
 import { expandEnvRefsOrThrow, remoteFlags } from '../../src/plan/remote.js';
 import { bazelBuild, bazelShutdown } from '../../src/tools/bazel.js';
 import { startNginxCache, type NginxCache } from '../helpers/nginx.js';
@@ -16,6 +16,9 @@ import { makeTempDir } from '../helpers/tmp.js';
 const TOKEN = 'tfb-e2e-7d1f0c9a-secret';
 const bazel = '/usr/bin/bazel';
 const roots: string[] = [];
+/** The run's registry: what the pipeline expands from the environment is added to it. */
+const secrets = new SecretRegistry();
+const exec = createExec({ secrets });
 
 let cache: NginxCache;
 let ws: CcWorkspace;
@@ -28,10 +31,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const root of roots) await bazelShutdown({ bazel, cwd: ws.dir, startupArgs: [`--output_user_root=${root}`] }).catch(() => {});
+  for (const root of roots) await bazelShutdown({ bazel, cwd: ws.dir, startupArgs: [`--output_user_root=${root}`] }, exec).catch(() => {});
   await cache?.stop();
-  clearSecrets();
-  configureExec({ dryRun: false });
 });
 
 /** What the pipeline does: plan flags with ${REF}s, expand from the environment just before bazel, register secrets. */
@@ -41,8 +42,9 @@ function cacheArgs(env: Record<string, string>): string[] {
     { bazelVersion: null, defaultDiskCache: null, env },
   );
   expect(planned.flags.join(' ')).not.toContain(TOKEN);
-  const { args, secrets } = expandEnvRefsOrThrow(planned.flags, env);
-  registerSecrets(secrets);
+  const expanded = expandEnvRefsOrThrow(planned.flags, env);
+  secrets.addAll(expanded.secrets);
+  const args = expanded.args;
   return args;
 }
 
@@ -53,7 +55,7 @@ async function build(name: string) {
   const r = await bazelBuild({
     bazel, cwd: ws.dir, startupArgs: [`--output_user_root=${root}`],
     args: [...cacheArgs({ TFBUILD_REMOTE_TOKEN: TOKEN }), ...ws.overrides, ws.target], logFile,
-  });
+  }, exec);
   return { ...r, log: readFileSync(logFile, 'utf8') };
 }
 
@@ -80,9 +82,8 @@ describe('nginx as a bazel HTTP remote cache', () => {
     for (const f of ['cold.log', 'from-cache.log']) expect(readFileSync(join(tmp, f), 'utf8')).not.toContain(TOKEN);
 
     const printed: string[] = [];
-    configureExec({ dryRun: true, printDryRun: (l) => printed.push(l) });
-    await bazelBuild({ bazel, cwd: ws.dir, args: [...cacheArgs({ TFBUILD_REMOTE_TOKEN: TOKEN }), ws.target] });
-    configureExec({ dryRun: false });
+    const dry = createExec({ dryRun: true, printDryRun: (l) => printed.push(l), secrets });
+    await bazelBuild({ bazel, cwd: ws.dir, args: [...cacheArgs({ TFBUILD_REMOTE_TOKEN: TOKEN }), ws.target] }, dry);
     expect(printed.join('\n')).toContain('--remote_header=Authorization=Bearer ***');
     expect(printed.join('\n')).not.toContain(TOKEN);
   });
@@ -93,7 +94,7 @@ describe('nginx as a bazel HTTP remote cache', () => {
     const r = await bazelBuild({
       bazel, cwd: ws.dir, startupArgs: [`--output_user_root=${root}`],
       args: [`--remote_cache=${cache.url}`, '--remote_header=Authorization=Bearer wrong-token', ...ws.overrides, ws.target],
-    });
+    }, exec);
     expect(r.exitCode).toBe(0);
     expect(r.summary.remoteCacheHits).toBe(0);
     expect(r.summary.actionsExecuted).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeRemoteEndpoints, remoteCacheChecks } from '../../src/checks/cache.js';
-import { clearSecrets, redact } from '../../src/exec/redact.js';
+import { SecretRegistry } from '../../src/exec/redact.js';
 import { freePort } from '../helpers/nginx.js';
 import { startHttpServer, type TestHttpServer } from '../helpers/http-server.js';
 
@@ -26,18 +26,18 @@ afterAll(async () => {
   await open.close();
   await denied.close();
   silent.close();
-  clearSecrets();
 });
 
 describe('remote cache doctor check (real loopback servers)', () => {
   it('passes when the cache answers a lookup with 404, and sends the env token', async () => {
-    const probes = await probeRemoteEndpoints({ ...base, remoteCache: open.url }, { TFBUILD_REMOTE_TOKEN: 'doctor-token-123' });
+    const secrets = new SecretRegistry();
+    const probes = await probeRemoteEndpoints({ ...base, remoteCache: open.url }, { TFBUILD_REMOTE_TOKEN: 'doctor-token-123' }, undefined, secrets);
     expect(probes[0]).toMatchObject({ role: 'remote-cache', status: 404, error: null });
     expect(open.hits.get(KEY)).toBe(1);
     const [c] = remoteCacheChecks(probes);
     expect(c?.status).toBe('pass');
-    // The token was read from the environment, so it is now masked everywhere.
-    expect(redact('Bearer doctor-token-123')).toBe('Bearer ***');
+    // The token was read from the environment, so the caller's registry now masks it.
+    expect(secrets.redact('Bearer doctor-token-123')).toBe('Bearer ***');
   });
 
   it('fails on 401 with a fix naming the credential variables', async () => {

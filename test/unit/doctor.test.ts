@@ -3,10 +3,13 @@
  * What this image really has: shared/ENVIRONMENT.md (CUDA 13.0 + cupti, gcc 12 + 11, python 3.11; no cuDNN/driver/GPU).
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/commands/doctor.js';
 import { formatChecksPlain, formatChecksTable } from '../../src/checks/format.js';
 import { makeFakeGpuHost, type FakeGpuHost } from '../helpers/fake-gpu.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const bin = new URL('../../bin/tfbuild.js', import.meta.url).pathname;
 // No /proc/driver/nvidia here anyway; pointing elsewhere keeps a dev box with a GPU from changing the answers.
@@ -98,6 +101,33 @@ describe('tfbuild doctor on this machine', () => {
     const bad = doctor(['r9.9']);
     expect(bad.code).toBe(4);
     expect(bad.stderr).toContain('No recipe for TensorFlow r9.9');
+  });
+});
+
+describe('doctor VERSION goes through prepare()', () => {
+  it('its verdict is the one plan makes from the same facts, and a plan that cannot be made is a line, not a failure', async () => {
+    // r1.4 on this Debian 12 host: the container verdict, and plan/build refuse without --yes.
+    const { report } = json(['r1.4']);
+    expect(report.verdict?.kind).toBe('container');
+    const facts = join(makeTempDir('tfb-doctor-facts-'), 'host.json');
+    writeFileSync(facts, JSON.stringify(report.host));
+    const { prepare } = await import('../../src/commands/prepare.js');
+    let planned: unknown = null;
+    const e = await prepare({ version: 'r1.4', flags: { hostFacts: facts }, mode: 'plan', print: () => undefined, env: { ...process.env, CI: '1' }, onVerdict: (v) => { planned = v; } })
+      .catch((x: unknown) => x);
+    expect(planned).toEqual(report.verdict);
+    expect((e as Error).message).toContain('A native build of r1.4 is not practical on this host.');
+    const text = doctor(['r1.4']);
+    expect(text.stdout).toMatch(/^Verdict for r1\.4 \(v1\.4\.1\): container/m);
+    expect(text.stdout).toContain('Plan: not made here: A native build of r1.4 is not practical on this host.');
+    // The exit code is the checks' (3: a recipe check fails here), never an error of the plan.
+    expect(text.code).toBe(3);
+    expect(text.stderr).toBe('');
+  });
+
+  it('a version this host builds natively: the plan prepare() makes is named', () => {
+    const text = doctor(['2.17']);
+    expect(text.stdout).toMatch(/^Plan: native, \d+ steps \(tfbuild plan 2\.17 shows each command\)\.$/m);
   });
 });
 

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { prepare } from '../../src/commands/prepare.js';
+import { makeTempDir } from '../helpers/tmp.js';
 import { fetchSources, selectFetchFlags, toFetchPlan } from '../../src/commands/fetch.js';
 import { UsageError } from '../../src/errors.js';
-import { BuildOptionsSchema } from '../../src/plan/options.js';
 import type { Plan } from '../../src/plan/index.js';
 
 describe('tfbuild fetch (pure parts)', () => {
@@ -21,8 +23,13 @@ describe('tfbuild fetch (pure parts)', () => {
     expect(() => toFetchPlan({ steps: [step('source')] } as unknown as Plan)).toThrow(UsageError);
   });
 
-  it('refuses to start without --repository-cache or --distdir', async () => {
-    const opts = BuildOptionsSchema.parse({ version: '1.4' });
-    await expect(fetchSources(opts, { io: { stdout: () => {}, stderr: () => {} } })).rejects.toThrow(/--repository-cache DIR/);
+  it('refuses to start without --repository-cache or --distdir, before any step of prepare()\'s plan', async () => {
+    // The plan comes from prepare() as in the command (a saved host description: nothing probed, nothing written).
+    const facts = join(import.meta.dirname, '..', 'fixtures', 'hosts', 'ubuntu2204-cpu-laptop.json');
+    const p = await prepare({ version: '2.8', flags: { hostFacts: facts, install: false, workdir: makeTempDir('tfb-fetch-refuse-'), yes: true }, mode: 'plan', print: () => undefined, env: { CI: '1' } });
+    expect(p.route).toBe('native');
+    const e = await fetchSources(p.options, { io: { stdout: () => {}, stderr: () => {} }, plan: p.plan! }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UsageError);
+    expect((e as Error).message).toMatch(/--repository-cache DIR/);
   });
 });

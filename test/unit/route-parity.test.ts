@@ -8,7 +8,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { configureExec } from '../../src/exec/index.js';
 import { EventSchema } from '../../src/ui/events.js';
 import { makeTempDir } from '../helpers/tmp.js';
 
@@ -32,7 +31,6 @@ const ways = (version: string, extra: string[]) => [
 beforeEach(() => vi.stubEnv('CI', '1'));
 afterEach(() => {
   vi.unstubAllEnvs();
-  configureExec({ dryRun: false });
 });
 
 describe('plan, --dry-run and the real run take the same route', () => {

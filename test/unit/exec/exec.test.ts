@@ -1,11 +1,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { configureExec, formatCommand, run, which } from '../../../src/exec/index.js';
+import { describe, expect, it } from 'vitest';
+import { createExec, formatCommand, which } from '../../../src/exec/index.js';
 import { InterruptedError, ToolError } from '../../../src/errors.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 
-afterEach(() => configureExec({ dryRun: false }));
+const { run } = createExec();
 
 describe('exec.run', () => {
   it('runs a real program and captures lines from both streams', async () => {
@@ -75,12 +75,12 @@ describe('exec.run', () => {
   it('under dry-run prints writes without running them, and still runs reads', async () => {
     const dir = makeTempDir('exec-');
     const printed: string[] = [];
-    configureExec({ dryRun: true, printDryRun: (l) => printed.push(l) });
-    const w = await run({ cmd: 'touch', args: [join(dir, 'a file')], effect: 'write', timeout: 'query', env: { LC_ALL: 'C.UTF-8' }, cwd: dir });
+    const dry = createExec({ dryRun: true, printDryRun: (l) => printed.push(l) });
+    const w = await dry.run({ cmd: 'touch', args: [join(dir, 'a file')], effect: 'write', timeout: 'query', env: { LC_ALL: 'C.UTF-8' }, cwd: dir });
     expect(w.dryRun).toBe(true);
     expect(existsSync(join(dir, 'a file'))).toBe(false);
     expect(printed[0]).toBe(`(cd ${dir} && LC_ALL=C.UTF-8 touch '${join(dir, 'a file')}')`);
-    const r = await run({ cmd: 'echo', args: ['hi'], effect: 'read', timeout: 'query' });
+    const r = await dry.run({ cmd: 'echo', args: ['hi'], effect: 'read', timeout: 'query' });
     expect(r.stdout).toBe('hi');
   });
 });

@@ -12,6 +12,7 @@ import { cloneArgs, CLONE_ENV } from '../../../src/plan/clone.js';
 import { isAllowedEnvName } from '../../../src/recipes/schema.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 import { makeVictim } from '../../helpers/victim.js';
+import { createExec } from '../../../src/exec/index.js';
 
 const bin = new URL('../../../bin/tfbuild.js', import.meta.url).pathname;
 const hostFacts = new URL('../../fixtures/hosts/ubuntu1604-cuda8-gtx1080.json', import.meta.url).pathname; // r1.4 is native there: a plan is made
@@ -76,7 +77,7 @@ describe('hints quote user values for a POSIX shell', () => {
     const dir = join(work, 'src', 'v1.4.1');
     const args = cloneArgs(repo, 'v1.4.1', join(`${dir}.partial`, 'tree'), work);
     const step = { id: 'source', kind: 'source', title: 'clone', cmd: 'git', args, cwd: work, env: { ...CLONE_ENV }, pathPrepend: [], mode: 'clone', dir, repo, tag: 'v1.4.1', allowDirty: false };
-    const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: work, runId: 't', setStatus: () => undefined, currentLog: null };
+    const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: work, runId: 't', setStatus: () => undefined, currentLog: null, exec: createExec() };
     const e = (await runSourceStep(step as never, ctx as never).catch((x: unknown) => x)) as { hint: string };
     expect(e.hint).toContain(`git ls-remote --tags '${repo}'`);
     const pasted = /\((git ls-remote[^)]*)\)/.exec(e.hint)![1]!;

@@ -18,6 +18,7 @@ import { runSourceStep } from '../../../src/steps/source.js';
 import { makeFixtureRepo } from '../../helpers/fixture.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 import { makeVictim, snapshotTree } from '../../helpers/victim.js';
+import { createExec } from '../../../src/exec/index.js';
 
 const bin = new URL('../../../bin/tfbuild.js', import.meta.url).pathname;
 const hostFacts = new URL('../../fixtures/hosts/debian12-this-machine.json', import.meta.url).pathname;
@@ -28,7 +29,7 @@ function tfbuild(args: string[], cwd?: string) {
 }
 
 function ctxIn(dir: string): StepContext {
-  return { signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: dir, runId: 't', setStatus: () => undefined, currentLog: null, plan: { steps: [] } } as unknown as StepContext;
+  return { signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: dir, runId: 't', setStatus: () => undefined, currentLog: null, exec: createExec(), plan: { steps: [] } } as unknown as StepContext;
 }
 
 function cloneStep(repo: string, tag: string, dir: string): SourceStep {

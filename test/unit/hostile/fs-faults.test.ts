@@ -11,7 +11,9 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyFsError, EnvironmentError, EXIT_CODES } from '../../../src/errors.js';
-import { run } from '../../../src/exec/index.js';
+import { plainExec, createExec } from '../../../src/exec/index.js';
+
+const { run } = plainExec;
 import { makeTempDir } from '../../helpers/tmp.js';
 import { makeVictim } from '../../helpers/victim.js';
 import { writePureWheel } from '../../helpers/wheel.js';
@@ -133,7 +135,7 @@ describe('the install venv', () => {
     const before = spawnSync(join(venv, 'bin', 'python'), ['-m', 'pip', '--version'], { encoding: 'utf8' });
     expect(before.status).not.toBe(0);
     const wheel = writePureWheel(root, 'halfvenvpkg', '0.3.0');
-    const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: { wheel }, logDir: root, runId: 't', setStatus: () => undefined, currentLog: null, plan: { steps: [] } };
+    const ctx = { signal: new AbortController().signal, emit: () => undefined, outputs: { wheel }, logDir: root, runId: 't', setStatus: () => undefined, currentLog: null, exec: createExec(), plan: { steps: [] } };
     await runInstallStep(plannedInstallStep(venv) as never, ctx as never);
     expect(readdirSync(venv)).toContain('.tfbuild-complete');
     // The rebuilt venv's own python runs, has pip, and imports the installed wheel from a clean dir.
@@ -152,10 +154,12 @@ describe('the install venv', () => {
     const work = join(root, 'w');
     mkdirSync(work);
     const installJs = new URL('../../../dist/steps/install.js', import.meta.url).pathname;
+    const execJs = new URL('../../../dist/exec/index.js', import.meta.url).pathname;
     const script = `
       import { runInstallStep } from ${JSON.stringify(installJs)};
+      import { createExec } from ${JSON.stringify(execJs)};
       const venvDir = process.argv[1] + '/venv';
-      const ctx = { signal: new AbortController().signal, emit() {}, outputs: { wheel: '/nonexistent.whl' }, logDir: process.argv[1], runId: 't', setStatus() {}, currentLog: null, plan: { steps: [] } };
+      const ctx = { signal: new AbortController().signal, emit() {}, outputs: { wheel: '/nonexistent.whl' }, logDir: process.argv[1], runId: 't', setStatus() {}, currentLog: null, plan: { steps: [] }, exec: createExec() };
       try { await runInstallStep({ id: 'install', kind: 'install', title: 'i', cmd: 'pip', args: [], cwd: venvDir, env: {}, pathPrepend: [], mode: 'venv', python: 'python3', venvDir }, ctx); console.log(JSON.stringify({ ok: true })); }
       catch (e) { console.log(JSON.stringify({ code: e.exitCode, message: e.message })); }`;
     const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c',

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, EnvironmentError } from '../../../src/errors.js';
-import { run } from '../../../src/exec/index.js';
+import { plainExec, createExec } from '../../../src/exec/index.js';
+
+const { run } = plainExec;
 import { acquireLock, LOCK_FILE, readProcessStart } from '../../../src/state/lock.js';
 import { runSourceStep } from '../../../src/steps/source.js';
 import { makeTempDir } from '../../helpers/tmp.js';
@@ -118,7 +120,7 @@ describe('paths bazel cannot handle', () => {
     const root = makeTempDir('tfb-ascii-');
     const w = join(root, 'täglich');
     const step = { id: 'source', kind: 'source', title: 'clone', cmd: 'git', args: [], cwd: w, env: {}, pathPrepend: [], mode: 'clone', dir: join(w, 'src', 'v1.4.1'), repo: '/nonexistent', tag: 'v1.4.1', allowDirty: false };
-    const ctx = { plan: { workdir: w, steps: [] }, signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: root, runId: 't', setStatus: () => undefined, currentLog: null };
+    const ctx = { plan: { workdir: w, steps: [] }, signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: root, runId: 't', setStatus: () => undefined, currentLog: null, exec: createExec() };
     const e = await runSourceStep(step as never, ctx as never).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(EnvironmentError);
     expect((e as Error).message).toMatch(/non-ASCII source dir.*täglich/);

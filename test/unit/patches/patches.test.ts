@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPatches, editArchiveUrls, loadPatch } from '../../../src/patches/index.js';
 import { ConflictError } from '../../../src/errors.js';
 import { makeTempDir } from '../../helpers/tmp.js';
+import { createExec } from '../../../src/exec/index.js';
 
 const NASM = 'http://www.nasm.us/pub/nasm/releasebuilds/2.12.02/nasm-2.12.02.tar.bz2';
 // The shape of the nasm block in TensorFlow r1.4's tensorflow/workspace.bzl.
@@ -77,12 +78,12 @@ describe('applyPatches on a real tree', () => {
   it('loads patches/nasm-mirror.yaml, applies it once, and is idempotent', async () => {
     expect(loadPatch('nasm-mirror').def).toMatchObject({ kind: 'archive-urls', archive: 'nasm', file: 'tensorflow/workspace.bzl' });
     const dir = tree({ 'tensorflow/workspace.bzl': WORKSPACE });
-    expect(await applyPatches(['nasm-mirror'], dir, { checkOnly: true })).toMatchObject([{ status: 'applies', applied: false }]);
+    expect(await applyPatches(['nasm-mirror'], dir, createExec(), { checkOnly: true })).toMatchObject([{ status: 'applies', applied: false }]);
     expect(readFileSync(join(dir, 'tensorflow/workspace.bzl'), 'utf8')).toBe(WORKSPACE);
-    expect(await applyPatches(['nasm-mirror'], dir)).toMatchObject([{ status: 'applies', applied: true }]);
+    expect(await applyPatches(['nasm-mirror'], dir, createExec())).toMatchObject([{ status: 'applies', applied: true }]);
     const once = readFileSync(join(dir, 'tensorflow/workspace.bzl'), 'utf8');
     expect(once.split(NASM).length).toBe(2);
-    expect(await applyPatches(['nasm-mirror'], dir)).toMatchObject([{ status: 'already-applied', applied: false }]);
+    expect(await applyPatches(['nasm-mirror'], dir, createExec())).toMatchObject([{ status: 'already-applied', applied: false }]);
     expect(readFileSync(join(dir, 'tensorflow/workspace.bzl'), 'utf8')).toBe(once);
   });
 
@@ -92,13 +93,13 @@ describe('applyPatches on a real tree', () => {
       'fix-a.diff': '--- a/a.txt\n+++ b/a.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+TWO\n',
     });
     const dir = tree({ 'a.txt': 'one\ntwo\n', 'tensorflow/workspace.bzl': WORKSPACE });
-    expect(await applyPatches(['fix-a'], dir, { patchesDir: patches })).toMatchObject([{ status: 'applies', applied: true, files: ['a.txt'] }]);
+    expect(await applyPatches(['fix-a'], dir, createExec(), { patchesDir: patches })).toMatchObject([{ status: 'applies', applied: true, files: ['a.txt'] }]);
     expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('one\nTWO\n');
-    expect(await applyPatches(['fix-a'], dir, { patchesDir: patches })).toMatchObject([{ status: 'already-applied' }]);
+    expect(await applyPatches(['fix-a'], dir, createExec(), { patchesDir: patches })).toMatchObject([{ status: 'already-applied' }]);
 
     const other = tree({ 'a.txt': 'one\nthree\n', 'tensorflow/workspace.bzl': WORKSPACE });
     writeFileSync(join(patches, 'nasm-mirror.yaml'), readFileSync(new URL('../../../patches/nasm-mirror.yaml', import.meta.url)));
-    const err = await applyPatches(['nasm-mirror', 'fix-a'], other, { patchesDir: patches }).catch((e: unknown) => e);
+    const err = await applyPatches(['nasm-mirror', 'fix-a'], other, createExec(), { patchesDir: patches }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as ConflictError).exitCode).toBe(6);
     expect((err as ConflictError).details.join('\n')).toContain('fix-a: a.txt');

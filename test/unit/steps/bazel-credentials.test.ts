@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { clearSecrets } from '../../../src/exec/index.js';
+import { describe, expect, it } from 'vitest';
+import { createExec } from '../../../src/exec/index.js';
 import { writeCredentialsRc } from '../../../src/steps/bazel-credentials.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 
-afterEach(() => clearSecrets());
 
 describe('the credentials rc file', () => {
   it('holds the expanded flags and a startup line that keeps the request logger out of java.log; both files go afterwards', () => {
@@ -18,7 +17,7 @@ describe('the credentials rc file', () => {
     const rcFile = join(root, 'w', 'private', 'credentials.bazelrc');
     const outputRoot = join(root, 'cache', 'tfbuild', 'bazel');
     const step = { cwd: join(root, 'src'), startupArgs: [`--output_user_root=${outputRoot}`, `--bazelrc=${rcFile}`], credentials: { rcFile, flags: ['--remote_header=Authorization=Bearer ${TOK}'] } };
-    const remove = writeCredentialsRc(step as never, { TOK: 's3cr3t' });
+    const remove = writeCredentialsRc(step as never, createExec(), { TOK: 's3cr3t' });
     const rc = readFileSync(rcFile, 'utf8');
     const logging = join(root, 'w', 'private', 'javalog.properties');
     expect(rc).toBe(`startup --host_jvm_args=-Djava.util.logging.config.file=${logging}\nbuild '--remote_header=Authorization=Bearer s3cr3t'\n`);

@@ -10,6 +10,7 @@ import { runSourceStep } from '../../../src/steps/source.js';
 import type { StepContext } from '../../../src/steps/context.js';
 import { makeFixtureRepo } from '../../helpers/fixture.js';
 import { makeTempDir } from '../../helpers/tmp.js';
+import { createExec } from '../../../src/exec/index.js';
 
 function cloneStep(repo: string, tag: string, dir: string): SourceStep {
   // The plan's clone command, as createPlan makes it.
@@ -18,7 +19,7 @@ function cloneStep(repo: string, tag: string, dir: string): SourceStep {
 }
 
 function ctxIn(dir: string): StepContext {
-  return { signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: dir, runId: 't', setStatus: () => undefined, currentLog: null } as unknown as StepContext;
+  return { signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: dir, runId: 't', setStatus: () => undefined, currentLog: null, exec: createExec() } as unknown as StepContext;
 }
 
 describe('source step: a fresh clone', () => {

@@ -7,6 +7,7 @@ import { ToolError } from '../../../src/errors.js';
 import { cloneTag, dirtyFiles, gitVersion, headCommit, isGitRepo, parseGitVersion, parsePorcelainZ, readHeadAndTag, revParse, tagsAtHead } from '../../../src/tools/git.js';
 import { makeFixtureRepo, type FixtureRepo } from '../../helpers/fixture.js';
 import { makeTempDir } from '../../helpers/tmp.js';
+import { createExec } from '../../../src/exec/index.js';
 
 let tmp: string;
 let repo: FixtureRepo;
@@ -64,7 +65,7 @@ describe('git adapter on a real fixture repo', () => {
 
   it('clones one tag shallowly from a local bare repo path', async () => {
     const dest = join(tmp, 'clone');
-    await cloneTag({ url: repo.bareRepo, tag: 'v1.4.1', cmd: 'git', args: cloneArgs(repo.bareRepo, 'v1.4.1', dest, process.cwd()), env: CLONE_ENV, logFile: join(tmp, 'clone.log') });
+    await cloneTag({ url: repo.bareRepo, tag: 'v1.4.1', cmd: 'git', args: cloneArgs(repo.bareRepo, 'v1.4.1', dest, process.cwd()), env: CLONE_ENV, logFile: join(tmp, 'clone.log') }, createExec());
     expect(await headCommit(dest)).toBe(repo.commit);
     expect(await tagsAtHead(dest)).toEqual(['v1.4.1']);
     // Shallow: only the tagged commit was fetched.
@@ -75,13 +76,13 @@ describe('git adapter on a real fixture repo', () => {
 
   it('readHeadAndTag: HEAD and the tag in one call; a branch of the same name is not the tag', async () => {
     const dest = join(tmp, 'clone-headtag');
-    await cloneTag({ url: repo.bareRepo, tag: 'v1.4.1', cmd: 'git', args: cloneArgs(repo.bareRepo, 'v1.4.1', dest, process.cwd()), env: CLONE_ENV });
+    await cloneTag({ url: repo.bareRepo, tag: 'v1.4.1', cmd: 'git', args: cloneArgs(repo.bareRepo, 'v1.4.1', dest, process.cwd()), env: CLONE_ENV }, createExec());
     expect(await readHeadAndTag(dest, 'v1.4.1')).toEqual({ head: repo.commit, tagCommit: repo.commit });
     expect(await readHeadAndTag(dest, 'v1.4.0')).toEqual({ head: repo.commit, tagCommit: null });
     // `git clone --branch NAME` takes a branch too: HEAD is then at a commit no tag of that name marks.
     execFileSync('git', ['-C', repo.dir, 'branch', 'v9.9-branch', 'HEAD~1']);
     const viaBranch = join(tmp, 'clone-branch');
-    await cloneTag({ url: repo.dir, tag: 'v9.9-branch', cmd: 'git', args: cloneArgs(repo.dir, 'v9.9-branch', viaBranch, process.cwd()), env: CLONE_ENV });
+    await cloneTag({ url: repo.dir, tag: 'v9.9-branch', cmd: 'git', args: cloneArgs(repo.dir, 'v9.9-branch', viaBranch, process.cwd()), env: CLONE_ENV }, createExec());
     const r = await readHeadAndTag(viaBranch, 'v9.9-branch');
     expect(r.head).toMatch(/^[0-9a-f]{40}$/);
     expect(r.tagCommit).toBeNull();
@@ -89,7 +90,7 @@ describe('git adapter on a real fixture repo', () => {
   });
 
   it('a missing tag fails with a ToolError that says how to list the tags', async () => {
-    const e = await cloneTag({ url: repo.bareRepo, tag: 'v1.4.9', cmd: 'git', args: cloneArgs(repo.bareRepo, 'v1.4.9', join(tmp, 'nope'), process.cwd()), env: CLONE_ENV }).catch((x: unknown) => x);
+    const e = await cloneTag({ url: repo.bareRepo, tag: 'v1.4.9', cmd: 'git', args: cloneArgs(repo.bareRepo, 'v1.4.9', join(tmp, 'nope'), process.cwd()), env: CLONE_ENV }, createExec()).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ToolError);
     expect((e as ToolError).hint).toMatch(/ls-remote --tags/);
     expect((e as ToolError).tail.join('\n')).toMatch(/v1\.4\.9/);

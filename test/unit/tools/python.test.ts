@@ -7,6 +7,7 @@ import { createVenv, pipInstall, readPythonInfo, runPython } from '../../../src/
 import { forgetPythonInfo, probePythonInterpreter } from '../../../src/tools/python-info.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 import { writePureWheel } from '../../helpers/wheel.js';
+import { createExec } from '../../../src/exec/index.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -37,11 +38,11 @@ describe('python adapter (real interpreters)', () => {
   });
 
   it('creates a venv, installs a wheel offline and runs code from a clean dir', async () => {
-    const { python } = await createVenv({ python: 'python3', dir: join(tmp, 'venv') });
+    const { python } = await createVenv({ python: 'python3', dir: join(tmp, 'venv') }, createExec());
     const info = await readPythonInfo(python);
     expect(info.isVenv).toBe(true);
     const wheel = writeWheel(tmp, 'fixturepkg', '1.2.3');
-    await pipInstall({ python, wheel, noIndex: true, noDeps: true });
+    await pipInstall({ python, wheel, noIndex: true, noDeps: true }, createExec());
     const clean = join(tmp, 'clean');
     mkdirSync(clean);
     const r = await runPython({ python, code: 'import fixturepkg; print(fixturepkg.VALUE)', cwd: clean });
@@ -52,7 +53,7 @@ describe('python adapter (real interpreters)', () => {
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/ModuleNotFoundError/);
     // Installing a missing file fails with a ToolError carrying pip's output.
-    await expect(pipInstall({ python, wheel: join(tmp, 'nope-1.0-py3-none-any.whl') })).rejects.toBeInstanceOf(ToolError);
+    await expect(pipInstall({ python, wheel: join(tmp, 'nope-1.0-py3-none-any.whl') }, createExec())).rejects.toBeInstanceOf(ToolError);
   }, 120_000);
 
   it('a python without ensurepip (Debian without python3-venv) fails with an EnvironmentError naming the package', async () => {
@@ -73,7 +74,7 @@ sys.meta_path.insert(0, _NoEnsurepip())
     chmodSync(wrapper, 0o755);
     const info = await readPythonInfo(wrapper);
     expect(info.hasVenv).toBe(false);
-    const e = await createVenv({ python: wrapper, dir: join(tmp, 'venv2') }).catch((x: unknown) => x);
+    const e = await createVenv({ python: wrapper, dir: join(tmp, 'venv2') }, createExec()).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(EnvironmentError);
     expect((e as EnvironmentError).hint).toMatch(/apt-get install -y python3-venv/);
   });
@@ -82,7 +83,7 @@ sys.meta_path.insert(0, _NoEnsurepip())
     const info = await readPythonInfo('/usr/bin/python3').catch(() => null);
     if (!info?.externallyManaged) return;
     const wheel = writeWheel(tmp, 'pep668pkg', '0.1.0');
-    const e = await pipInstall({ python: '/usr/bin/python3', wheel }).catch((x: unknown) => x);
+    const e = await pipInstall({ python: '/usr/bin/python3', wheel }, createExec()).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(EnvironmentError);
     expect((e as EnvironmentError).message).toMatch(/externally managed/);
   });
@@ -140,7 +141,7 @@ sys.meta_path.insert(0, _NoEnsurepip())
     expect(b).toEqual(a);
     expect(spawns()).toBe(1);
     // A pip install (even a failed one) may change what the interpreter has: the next read asks again.
-    await pipInstall({ python: wrapper, wheel: join(tmp, 'nope-1.0-py3-none-any.whl') }).catch(() => null);
+    await pipInstall({ python: wrapper, wheel: join(tmp, 'nope-1.0-py3-none-any.whl') }, createExec()).catch(() => null);
     const afterPip = spawns();
     await readPythonInfo(wrapper);
     expect(spawns()).toBe(afterPip + 1);

@@ -4,12 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { clearSecrets, registerSecret, run } from '../../../src/exec/index.js';
+import { describe, expect, it } from 'vitest';
+import { createExec, SecretRegistry } from '../../../src/exec/index.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 
 const tmp = makeTempDir('tfb-pump-');
-afterAll(() => clearSecrets());
+const secrets = new SecretRegistry();
+const { run } = createExec({ secrets });
 
 async function pump(script: string, logName: string) {
   const lines: string[] = [];
@@ -56,7 +57,7 @@ describe('exec line pump', () => {
   });
 
   it('redacts registered secrets in lines and in the log', async () => {
-    registerSecret('s3cr3t-token-value');
+    secrets.add('s3cr3t-token-value');
     const { lines, log } = await pump(`console.log('--remote_header=Authorization=Bearer s3cr3t-token-value'); console.log('ok')`, 'secret.log');
     expect(lines).toEqual(['stdout:--remote_header=Authorization=Bearer ***', 'stdout:ok']);
     expect(log).toBe('--remote_header=Authorization=Bearer ***\nok\n');
