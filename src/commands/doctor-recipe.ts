@@ -53,7 +53,9 @@ async function prepareForDoctor(recipe: Recipe, host: HostFacts, o: DoctorPlanOp
     return { verdict: p.verdict, plan };
   } catch (e) {
     if (!(e instanceof TfbuildError)) throw e;
-    return { verdict, plan: `Plan: not made here: ${e.message}${e.hint ? ` (${e.hint})` : ''}` };
+    // The refusal as plan/build print it: its message, the commands or reasons it names, and what to do.
+    const details = e.details.filter((d) => !d.startsWith('why: ')).map((d) => `\n  ${d}`).join('');
+    return { verdict, plan: `Plan: not made here: ${e.message}${details}${e.hint ? `\n  ${e.hint}` : ''}` };
   }
 }
 

@@ -11,6 +11,7 @@ import { writeConfigFile } from '../config/index.js';
 import { EnvironmentError } from '../errors.js';
 import { formatCommand } from '../exec/format.js';
 import type { Plan } from '../plan/index.js';
+import { isClangEra } from '../plan/configure-env.js';
 import type { BuildOptions } from '../plan/options.js';
 import { getCacheDir, verifyTagName } from '../plan/paths.js';
 import { computeVerdict, type Verdict } from '../plan/verdict.js';
@@ -122,9 +123,12 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   const todo = !req.container && verdict.kind === 'native-after-fixes'
     ? verdict.fixes.filter((x) => !isBazelFix(x, verdict) && x !== verdict.buildPackages?.fix) : [];
   if (todo.length > 0) {
+    // A clang-era release without a fitting clang still builds with gcc on request (TF_NEED_CLANG=0, untested upstream).
+    const gcc = isClangEra(recipe) && verdict.choices.compiler === null ? facts.compilers.find((c) => c.kind === 'gcc') : undefined;
+    const gccRoute = gcc ? `; or, untested by TensorFlow, build with gcc: add --host-compiler ${formatCommand([gcc.path])}` : '';
     throw new EnvironmentError(`${recipe.line} does not build on this host until these are done (tfbuild does not run them):`, {
       details: [...todo, ...verdict.reasons.map((r) => `why: ${r}`)],
-      hint: `Run them yourself, then rerun; or build in a container instead: ${getDockerCommand(verdict, req.version, asked.gpu)}`,
+      hint: `Run them yourself, then rerun; or build in a container instead: ${getDockerCommand(verdict, req.version, asked.gpu)}${gccRoute}`,
     });
   }
 

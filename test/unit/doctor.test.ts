@@ -125,9 +125,13 @@ describe('doctor VERSION goes through prepare()', () => {
     expect(text.stderr).toBe('');
   });
 
-  it('a version this host builds natively: the plan prepare() makes is named', () => {
-    const text = doctor(['2.17']);
-    expect(text.stdout).toMatch(/^Plan: native, \d+ steps \(tfbuild plan 2\.17 shows each command\)\.$/m);
+  it('a version whose plan needs consent here: doctor names what the run would install first, as plan does', () => {
+    // r2.12 on this host: pyenv's python 3.11 lacks wheel (and numpy), so the plan starts with a build venv.
+    const text = doctor(['2.12']);
+    expect(text.stdout).toMatch(/^Plan: not made here: \S+ lacks numpy<2, wheel: the build would first install them into a build venv of tfbuild's own with:$/m);
+    expect(text.stdout).toMatch(/^ {2}\S+ -m venv --system-site-packages \S+\/build-python$/m);
+    expect(text.stdout).toMatch(/^ {2}\S+\/build-python\/bin\/python -m pip install .*'numpy<2' wheel$/m);
+    expect(text.stdout).toMatch(/^ {2}Pass --yes to let tfbuild run them/m);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepare } from '../../src/commands/prepare.js';
@@ -25,7 +26,11 @@ describe('tfbuild fetch (pure parts)', () => {
 
   it('refuses to start without --repository-cache or --distdir, before any step of prepare()\'s plan', async () => {
     // The plan comes from prepare() as in the command (a saved host description: nothing probed, nothing written).
-    const facts = join(import.meta.dirname, '..', 'fixtures', 'hosts', 'ubuntu2204-cpu-laptop.json');
+    // The Ubuntu 22.04 laptop with gcc 10 beside its gcc 11 (r2.8 needs gcc < 11): a host that builds 2.8 natively.
+    const laptop = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'hosts', 'ubuntu2204-cpu-laptop.json'), 'utf8')) as { compilers: unknown[] };
+    laptop.compilers.push({ kind: 'gcc', version: '10.5.0', path: '/usr/bin/gcc-10', cxxPath: '/usr/bin/g++-10' });
+    const facts = join(makeTempDir('tfb-fetch-facts-'), 'host.json');
+    writeFileSync(facts, JSON.stringify(laptop));
     const p = await prepare({ version: '2.8', flags: { hostFacts: facts, install: false, workdir: makeTempDir('tfb-fetch-refuse-'), yes: true }, mode: 'plan', print: () => undefined, env: { CI: '1' } });
     expect(p.route).toBe('native');
     const e = await fetchSources(p.options, { io: { stdout: () => {}, stderr: () => {} }, plan: p.plan! }).catch((x: unknown) => x);
