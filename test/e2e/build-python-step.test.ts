@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors.js';
+import { createExec } from '../../src/exec/index.js';
 import { createPlan, type BuildPythonStep } from '../../src/plan/index.js';
 import { isBuildVenvReady, runBuildPythonStep } from '../../src/steps/build-python.js';
 import type { StepContext } from '../../src/steps/context.js';
@@ -26,7 +27,7 @@ function stepIn(workdir: string): BuildPythonStep {
 }
 
 function ctxIn(dir: string): StepContext {
-  return { signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: dir, runId: 't', setStatus: () => undefined, currentLog: null } as unknown as StepContext;
+  return { signal: new AbortController().signal, emit: () => undefined, outputs: {}, logDir: dir, runId: 't', setStatus: () => undefined, currentLog: null, exec: createExec() } as unknown as StepContext;
 }
 
 describe('build-python step (real python -m venv and pip)', () => {
