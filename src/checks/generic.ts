@@ -64,8 +64,10 @@ function pythonCheck(facts: HostFacts): CheckResult {
   const pipPkgs = missing.filter((m) => m === 'numpy' || m === 'wheel');
   const fixes: string[] = [];
   if (!best.pip) fixes.push(`${best.path} -m ensurepip --upgrade`);
-  if (pipPkgs.length > 0) fixes.push(`${best.path} -m pip install ${pipPkgs.join(' ')}`);
-  return warn('python', `${label} lacks ${missing.join(', ')} (TensorFlow's configure and wheel build need them)`, fixes.join(' && '));
+  // Never a pip into the interpreter itself (a system python refuses it under PEP 668): the build makes a venv of
+  // its own with what the release needs (tfbuild doctor VERSION names the exact packages).
+  if (pipPkgs.length > 0) fixes.push(`nothing to do by hand: tfbuild build VERSION --yes installs ${pipPkgs.join(' and ')} (at the versions the release needs) into a build venv of its own`);
+  return warn('python', `${label} lacks ${missing.join(', ')} (TensorFlow's configure and wheel build need them)`, fixes.join('; '));
 }
 
 function bazelCheck(facts: HostFacts): CheckResult {

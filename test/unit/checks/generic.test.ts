@@ -50,7 +50,8 @@ describe('genericChecks', () => {
     const base = healthyFacts().pythons[0]!;
     expect(byId(healthyFacts({ pythons: [{ ...base, headers: false }] })).python).toMatchObject({ status: 'fail', message: expect.stringContaining('headers (Python.h)'), fix: 'sudo apt-get install -y python3-dev' });
     const py = byId(healthyFacts({ pythons: [{ ...base, path: '/root/.pyenv/shims/python3', realPath: '/root/.pyenv/versions/3.11.7/bin/python3.11', wheel: false, numpy: null }] })).python;
-    expect(py).toMatchObject({ status: 'warn', fix: '/root/.pyenv/shims/python3 -m pip install numpy wheel' });
+    // Never a pip into the interpreter itself (PEP 668): the build's own venv gets them.
+    expect(py).toMatchObject({ status: 'warn', fix: 'nothing to do by hand: tfbuild build VERSION --yes installs numpy and wheel (at the versions the release needs) into a build venv of its own' });
     expect(py?.message).toContain('lacks numpy, wheel');
   });
 
