@@ -12,6 +12,7 @@ import type { CliIO } from '../cli/io.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { formatCommand } from '../exec/index.js';
 import { formatPlan, type Plan } from '../plan/index.js';
+import { formatSteps } from '../plan/format.js';
 import { computeVerdict } from '../plan/verdict.js';
 import { resolveImage, type DockerOptions } from '../docker/build.js';
 import { probeImageFacts } from '../docker/image-facts.js';
@@ -24,7 +25,7 @@ import { build } from './build.js';
 import { planFor } from './build-options.js';
 import { containerPlanEnv, requireNative, verdictOptions } from './prepare-container.js';
 import type { Prepared } from './prepare.js';
-import { installOnHost } from './container-verify.js';
+import { installOnHost, planHostInstall, verifyHostInstallTarget, type HostInstall, type HostInstallInput } from './container-verify.js';
 
 export interface ContainerRunInput {
   prepared: Prepared;
@@ -67,11 +68,25 @@ function handOver(paths: string[], uid: number, gid: number, keep: string): void
   for (const p of paths) walk(p);
 }
 
+/** The container route's host steps, as the dry run shows them after the container's. */
+function formatHostSteps(host: HostInstall | null, before: number): string[] {
+  if (host === null || host.target.mode === 'none') return [];
+  if (host.steps === null && host.deferred) return [`# Then on this host: the install and verify of the wheel are ${host.reason ?? 'planned once the image is probed'}.`];
+  if (host.steps === null) return [`# Then on this host: nothing (${host.reason ?? 'no python here can run the wheel'}).`];
+  return ['# Then on this host, with the wheel from the output dir:', formatSteps(host.steps, before + 1).trimEnd()];
+}
+
+function hostInput(p: Prepared, h: HostInstall): Omit<HostInstallInput, 'plan' | 'imageFacts'> {
+  return { host: p.facts, target: h.target, strict: h.strict, env: process.env, cwd: process.cwd(), era: p.recipe.verify.era };
+}
+
 export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
   const p = i.prepared;
   const shown = p.plan!;
   const side = p.container!;
   const say = (l: string) => i.io.stderr(l + '\n');
+  // A host target the user chose must take the wheel (pip, PEP 668, writable): checked before the image build.
+  if (side.host) await verifyHostInstallTarget(side.host);
   const ref = await resolveImage({ ...i.image, version: shown.version, gpu: shown.gpu, dryRun: i.dryRun, ...(shown.options.recipeFile ? { recipeFile: shown.options.recipeFile } : {}), onLine: say });
   const self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
   const owner = i.image.userIds ?? getHostUserIds(process.env);
@@ -104,6 +119,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
       `# (the toolchain paths are the image's declared ones; the real run probes them in the container first).`,
       formatPlan(shown).trimEnd(),
       formatCommand([ref.engine.path, 'rm', '--force', name]),
+      ...formatHostSteps(side.host, shown.steps.length),
     ].join('\n') + '\n');
     return;
   }
@@ -120,6 +136,8 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     // Temporary dirs the steps make (the verify step's) must exist in the container too: under the work dir.
     mkdirSync(join(shown.workdir, '.tmp'), { recursive: true, mode: 0o700 });
     let wheel: string | null = null;
+    let built: Plan = shown;
+    let host = side.host;
     const tmp = process.env.TMPDIR;
     for (const n of await removeStaleContainers(target, shown.workdir)) say(`removed ${n}, left by a run of this work dir that was killed`);
     say(`starting the build container ${name} from ${ref.image}`);
@@ -132,6 +150,9 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
         const verdict = computeVerdict(facts, p.recipe, verdictOptions(shown.options));
         requireNative(verdict, p.recipe, ref.image);
         const plan = planFor({ facts, recipe: p.recipe, tag: p.tag, options: shown.options, verdict, env: containerPlanEnv(process.env, shown.workdir), cwd: process.cwd() });
+        // The wheel's python as the image really has it: a host target the user chose that cannot take it stops here.
+        if (host) host = planHostInstall({ ...hostInput(p, host), plan, imageFacts: facts });
+        built = plan;
         say(`the plan runs in ${name} (image ${ref.image}): bazel ${facts.bazel?.path ?? '?'}, python ${plan.options.python ?? facts.pythons[0]?.path ?? '?'}; it is saved as ${join(shown.workdir, 'container-plan.json')}`);
         // The plan that runs, as `tfbuild plan --json` would print it for the probed image (rerun it natively there
         // with tfbuild build --plan, or compare it with the declared one --dry-run showed).
@@ -146,7 +167,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
       forgetPythonInfo();
     }
     await recordImage(ref.engine.name, ref.engine.path, ref.image, side.generation.name, i.image.containerRuntime, output, before);
-    if (wheel !== null) await installOnHost(wheel, p, shown.workdir, say);
+    if (wheel !== null && host) await installOnHost(wheel, host, built, say, signal);
   } finally {
     dispose();
     // Also after a failure or an interrupt: the resumable state belongs to the user it is for.

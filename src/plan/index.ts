@@ -16,6 +16,7 @@ import { findEnvRefs, remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type Plan, type Step } from './types.js';
 import { resolveWheelPython } from './wheel-python.js';
+import { planInstallSteps } from './install-steps.js';
 import { UsageError } from '../errors.js';
 
 export * from './types.js';
@@ -76,8 +77,6 @@ function chooseBazel(i: PlanInput): { path: string; version: string | null; baze
   }
   return { path: 'bazel', version: null, bazelisk: false };
 }
-
-const PIP_INSTALL_ARGS = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '{wheel}'];
 
 export function createPlan(i: PlanInput): Plan {
   const { facts, recipe, options: o, pathEnv } = i;
@@ -247,31 +246,9 @@ export function createPlan(i: PlanInput): Plan {
     },
   });
 
-  const install = o.install;
-  const venvDir = install.mode === 'venv' ? resolvePath(pathEnv, install.venvDir ?? join(workdir, 'venv')) : null;
-  const target = install.mode === 'venv' ? join(venvDir ?? '', 'bin', 'python') : install.mode === 'into' ? install.python : null;
-  steps.push({
-    id: 'install', kind: 'install', title: install.mode === 'none' ? 'Install: skipped (--no-install)' : `Install the wheel for ${target}`,
-    cmd: install.mode === 'venv' ? python : install.mode === 'into' ? install.python : 'true',
-    args: install.mode === 'venv' ? ['-m', 'venv', venvDir ?? ''] : install.mode === 'into' ? PIP_INSTALL_ARGS : [],
-    cwd: workdir, env: { ...locale }, pathPrepend: [], mode: install.mode, python: install.mode === 'into' ? install.python : python,
-    venvDir, targetPython: target,
-    // The wheel and its runtime dependencies (numpy, protobuf, …) from the index pip is configured with: a fresh venv
-    // has none of them, and TensorFlow does not import without them. A wheel with no dependencies needs no index.
-    pip: target === null ? null : {
-      cmd: target,
-      args: PIP_INSTALL_ARGS,
-      env: sortEnv({ ...locale, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' }),
-    },
-  });
-  steps.push({
-    id: 'verify', kind: 'verify', title: target ? `Verify the installed TensorFlow (${target})` : 'Verify: skipped (nothing installed)',
-    // Runs in-process from this step's fields; the equivalent command line is `tfbuild verify` with them.
-    cmd: target ? 'tfbuild' : 'true',
-    args: target ? ['verify', '--python', target, '--expect-version', getTagVersion(i.tag), '--expect-flags', cpu.names.length > 0 ? cpu.names.join(',') : 'none', ...(gpu ? ['--gpu'] : [])] : [],
-    cwd: join(workdir, 'verify'), env: { ...locale }, pathPrepend: [],
-    python: target, expectVersion: getTagVersion(i.tag), expectFlags: cpu.names, hostIsa: [...facts.cpu.isa], gpu, era: recipe.verify.era,
-  });
+  steps.push(...planInstallSteps({
+    install: o.install, python, workdir, pathEnv, version: getTagVersion(i.tag), cpuFlags: cpu.names, hostIsa: [...facts.cpu.isa], gpu, era: recipe.verify.era,
+  }));
 
   return {
     schemaVersion: PLAN_SCHEMA_VERSION,
