@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { shellQuote } from '../exec/index.js';
-import type { Plan, InstallStep, VerifyStep } from '../plan/index.js';
+import type { BazelStep, InstallStep, Plan, VerifyStep } from '../plan/index.js';
 import { getTagVersion } from '../plan/index.js';
 import { planInstallSteps } from '../plan/install-steps.js';
 import type { BuildOptions } from '../plan/options.js';
@@ -42,8 +42,8 @@ export interface HostInstall {
 
 /** The python version of the wheel the plan makes: bazel's hermetic python, else the python that runs configure. */
 export function getWheelPython(plan: Plan, facts: Pick<HostFacts, 'pythons'>): string | null {
-  const bazel = plan.steps.find((s) => s.kind === 'bazel-build');
-  if (bazel?.kind === 'bazel-build' && bazel.wheelPython) return bazel.wheelPython;
+  const bazel = plan.steps.find((s): s is BazelStep => s.kind === 'bazel-build');
+  if (bazel?.wheelPython) return bazel.wheelPython;
   return plan.options.python ? getPythonVersion(facts, plan.options.python) : null;
 }
 
@@ -80,6 +80,13 @@ export function planHostInstall(i: HostInstallInput): HostInstall {
   const wheelPython = getWheelPython(i.plan, i.imageFacts);
   const base = { target: i.target, strict: i.strict, wheelPython, deferred: false };
   if (i.target.mode === 'none') return { ...base, steps: null, reason: '--no-install' };
+  // ISA extensions compiled in that this CPU lacks: the wheel dies here with "Illegal instruction".
+  const foreign = i.plan.steps.find((s): s is BazelStep => s.kind === 'bazel-build')?.foreignFlags ?? [];
+  if (foreign.length > 0) {
+    const reason = `the wheel is built with ${foreign.join(', ')}, which this CPU lacks (it would die with "Illegal instruction" here)`;
+    if (i.strict) throw new EnvironmentError(`Cannot install the wheel on this host: ${reason}.`, { hint: 'Build for this CPU (--cpu-flags auto), or pass --no-install and install the wheel where it runs (tfbuild install WHEEL).' });
+    return { ...base, steps: null, reason };
+  }
   const check = !i.deferCheck && wheelPython !== null;
   let python: string | undefined;
   if (i.target.mode === 'into') {
@@ -89,7 +96,13 @@ export function planHostInstall(i: HostInstallInput): HostInstall {
       throw refuse(`--install-into ${python} is python ${v}, but the wheel the image builds is for python ${wheelPython} (cp${wheelPython.replace('.', '')}): pip would refuse it.`, wheelPython, i.host);
     }
   } else {
-    python = i.host.pythons.find((p) => wheelPython !== null && majorMinor(p.version) === wheelPython)?.path;
+    const same = i.host.pythons.filter((p) => wheelPython !== null && majorMinor(p.version) === wheelPython);
+    python = (same.find((p) => p.venv) ?? same[0])?.path;
+    if (python !== undefined && !same.some((p) => p.venv) && check) {
+      const reason = `this host's python ${wheelPython} (${python}) has no venv module to make the venv with`;
+      if (i.strict) throw new EnvironmentError(`Cannot install the wheel into a venv on this host: ${reason}.`, { hint: 'Install it (e.g. sudo apt-get install -y python3-venv), pass --install-into a python that has pip, or --no-install.' });
+      return { ...base, steps: null, reason };
+    }
     if (python === undefined) {
       if (wheelPython === null || i.deferCheck) {
         return { ...base, steps: null, deferred: true, reason: 'planned once the image is probed: its python decides the wheel\'s cpXY, and a host python of that version makes the venv' };

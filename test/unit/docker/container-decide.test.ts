@@ -127,4 +127,19 @@ describe('decideForContainer', () => {
     expect(none.plan!.steps.find((s) => s.kind === 'install')).toMatchObject({ mode: 'none' });
     expect(none.side.host).toMatchObject({ steps: null, reason: '--no-install' });
   });
+
+  it('a chosen target is refused before anything runs when this CPU lacks the ISA compiled in, or its python has no venv module', async () => {
+    const py35 = py('/opt/py35/bin/python3.5', '3.5.10');
+    const hostFacts = { ...host, cpu: { ...host.cpu, isa: ['sse4_2', 'avx'] }, pythons: [py35] };
+    await expect(headless({ hostFacts, given: { cpuFlags: ['avx512f'], install: { mode: 'into', python: py35.path } } })).rejects.toMatchObject({
+      exitCode: 3, message: 'Cannot install the wheel on this host: the wheel is built with avx512f, which this CPU lacks (it would die with "Illegal instruction" here).',
+    });
+    // The default target: nothing installed here, said in the plan.
+    const lenient = await headless({ hostFacts, given: { cpuFlags: ['avx512f'] } });
+    expect(lenient.side.host).toMatchObject({ steps: null, reason: expect.stringContaining('which this CPU lacks') as string });
+    const noVenv = { ...hostFacts, pythons: [{ ...py35, venv: false }] };
+    await expect(headless({ hostFacts: noVenv, given: { install: { mode: 'venv', venvDir: '/mine' } } })).rejects.toMatchObject({
+      exitCode: 3, message: expect.stringContaining('(/opt/py35/bin/python3.5) has no venv module') as string,
+    });
+  });
 });
