@@ -16,6 +16,8 @@ import type { ResumeMode } from '../steps/run-plan.js';
 import { createReporter, pickReporterMode, type EventInput, type ReporterMode } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
 import { addBuildOptions, type BuildFlags } from './build-options.js';
+import { addImageOptions, givenImageFlags, hasImageOverrides, readImageOptions } from './image-options.js';
+import type { HostFacts } from '../probe/types.js';
 import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
 
 export interface BuildDeps {
@@ -41,7 +43,8 @@ export interface BuildDeps {
 /** `tfbuild build` on the container route: the plan, executed in a build container (container-route.ts). */
 async function runContainerRoute(p: Prepared, flags: BuildCommandFlags, io: CliIO, resume: ResumeMode, resumeCommand: string): Promise<void> {
   const { runContainerPlan } = await import('./container-route.js');
-  await runContainerPlan({ prepared: p, image: {}, io, dryRun: flags.dryRun ?? false, json: flags.json ?? false, resume, resumeCommand });
+  const image = readImageOptions(flags as Record<string, unknown>);
+  await runContainerPlan({ prepared: p, image, io, dryRun: flags.dryRun ?? false, json: flags.json ?? false, resume, resumeCommand });
 }
 
 export interface BuildResult {
@@ -220,9 +223,13 @@ export function register(program: Command, io: CliIO): Command {
     .option('--fresh', 'ignore earlier progress in the work dir and run every step')
     .option('--dry-run', 'run the read-only checks and print every command that would write')
     .option('--json', 'print build events as NDJSON on stdout (schema/events.schema.json); human text on stderr');
+  // The image flags count when the verdict takes the container route (the same flags as tfbuild docker's).
+  addImageOptions(cmd);
   addDecisionOptions(cmd)
     .action(async (version: string | undefined, flags: BuildCommandFlags) => {
       if (flags.resume && flags.fresh) throw new UsageError('--resume and --fresh contradict each other.', { hint: 'Pass one of them.' });
+      const image = readImageOptions(flags as Record<string, unknown>);
+      const imageFlags = givenImageFlags(image);
       const saved = flags.plan !== undefined ? readPlanFile(flags.plan) : undefined;
       if (!saved && version === undefined) throw new UsageError('Which TensorFlow version? e.g. tfbuild build r1.4', { hint: 'Pass a version, or --plan FILE.' });
       const argv = process.argv.slice(2).filter((a) => a !== '--fresh' && a !== '--resume');
@@ -241,7 +248,7 @@ export function register(program: Command, io: CliIO): Command {
       }
       // Decide first (STYLE §7): one prepare() for the real run and --dry-run alike, so both take the same route.
       void loadRunPlan().catch(() => undefined); // loaded while the probe runs; a load error surfaces in build()
-      const p = await prepare({ version: version!, flags, mode: flags.dryRun ? 'dry-run' : 'build', print: io.stderr });
+      const p = await prepare({ version: version!, flags, mode: flags.dryRun ? 'dry-run' : 'build', print: io.stderr, imageOverrides: hasImageOverrides(image) });
       if (p.route === 'abort') {
         io.stderr('Nothing was built. The same choices without questions: add --yes and the flags above, or --save-config FILE.\n');
         return;
@@ -250,6 +257,7 @@ export function register(program: Command, io: CliIO): Command {
         await runContainerRoute(p, flags, io, run.resume, run.resumeCommand);
         return;
       }
+      if (imageFlags.length > 0) io.stderr(`note: ${imageFlags.join(', ')} only shape the container route's image; this build runs natively, without them.\n`);
       await build(p.options, { ...run, plan: p.plan!, secrets: p.secrets });
     });
   return cmd;

@@ -12,19 +12,20 @@ import type { CliIO } from '../cli/io.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { createExec, formatCommand } from '../exec/index.js';
 import { formatPlan, type Plan } from '../plan/index.js';
+import { formatSteps } from '../plan/format.js';
 import { computeVerdict } from '../plan/verdict.js';
 import { resolveImage, type DockerOptions } from '../docker/build.js';
 import { probeImageFacts } from '../docker/image-facts.js';
 import { formatContainerName, type Mount } from '../docker/run-args.js';
 import { getHostUserIds, interruptSignal, listFiles, recordImage } from '../docker/run-support.js';
-import { removeStaleContainers, startBuildContainer, startContainerArgs, withContainerExecutor, type StartOptions } from '../tools/container-exec.js';
+import { removeContainerArgs, removeStaleContainers, startBuildContainer, startContainerArgs, withContainerExecutor, type StartOptions } from '../tools/container-exec.js';
 import { forgetPythonInfo } from '../tools/python-info.js';
 import type { ResumeMode } from '../steps/run-plan.js';
 import { build } from './build.js';
 import { planFor } from './build-options.js';
 import { containerPlanEnv, requireNative, verdictOptions } from './prepare-container.js';
 import type { Prepared } from './prepare.js';
-import { installOnHost } from './container-verify.js';
+import { installOnHost, planHostInstall, verifyHostInstallTarget, type HostInstall, type HostInstallInput } from './container-verify.js';
 
 export interface ContainerRunInput {
   prepared: Prepared;
@@ -67,11 +68,28 @@ function handOver(paths: string[], uid: number, gid: number, keep: string): void
   for (const p of paths) walk(p);
 }
 
+/** The container route's host steps, as the dry run shows them after the container's. */
+function formatHostSteps(host: HostInstall | null, before: number): string[] {
+  if (host === null || host.target.mode === 'none') return [];
+  if (host.steps === null && host.deferred) return [`# Then on this host: the install and verify of the wheel are ${host.reason ?? 'planned once the image is probed'}.`];
+  if (host.steps === null) return [`# Then on this host: nothing (${host.reason ?? 'no python here can run the wheel'}).`];
+  return ['# Then on this host, with the wheel from the output dir:', formatSteps(host.steps, before + 1).trimEnd()];
+}
+
+function hostInput(p: Prepared, h: HostInstall): Omit<HostInstallInput, 'plan' | 'imageFacts'> {
+  return { host: p.facts, target: h.target, strict: h.strict, env: process.env, cwd: process.cwd(), era: p.recipe.verify.era };
+}
+
 export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
   const p = i.prepared;
   const shown = p.plan!;
   const side = p.container!;
   const say = (l: string) => i.io.stderr(l + '\n');
+  // The run's runner on this host: its secrets mask what the engine and the steps print; the steps get it wrapped
+  // (in the container), the host's install and verify get it as is.
+  const x = createExec({ secrets: p.secrets });
+  // A host target the user chose must take the wheel (pip, PEP 668, writable): checked before the image build.
+  if (side.host) await verifyHostInstallTarget(side.host, x);
   const ref = await resolveImage({ ...i.image, version: shown.version, gpu: shown.gpu, dryRun: i.dryRun, ...(shown.options.recipeFile ? { recipeFile: shown.options.recipeFile } : {}), onLine: say });
   const self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
   const owner = i.image.userIds ?? getHostUserIds(process.env);
@@ -94,7 +112,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
   }
 
   if (i.dryRun) {
-    i.io.stdout([
+    i.io.stdout(p.secrets.redact([
       `# The container route: image ${ref.image} (${side.generation.name}), engine ${ref.engine.name} (${ref.engine.reason}).`,
       '# Build the image (skipped when it exists):',
       formatCommand([ref.engine.path, ...ref.buildArgv]),
@@ -103,8 +121,9 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
       `# Each step of the plan below then runs in it as: ${ref.engine.path} exec --workdir CWD --env K=V ${name} COMMAND…`,
       `# (the toolchain paths are the image's declared ones; the real run probes them in the container first).`,
       formatPlan(shown).trimEnd(),
-      formatCommand([ref.engine.path, 'rm', '--force', name]),
-    ].join('\n') + '\n');
+      formatCommand([ref.engine.path, ...removeContainerArgs(target)]),
+      ...formatHostSteps(side.host, shown.steps.length),
+    ].join('\n')) + '\n');
     return;
   }
 
@@ -112,8 +131,6 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
   const output = resolve(shown.options.output);
   let before = new Set<string>();
   let started = false;
-  // The run's runner: its secrets mask what the engine and the steps print; the steps get it wrapped (in the container).
-  const x = createExec({ secrets: p.secrets });
   try {
     await ref.ensure(signal, x);
     for (const d of [shown.workdir, join(shown.workdir, '.home'), output]) mkdirSync(d, { recursive: true, mode: d === output ? 0o755 : 0o700 });
@@ -122,6 +139,8 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     // Temporary dirs the steps make (the verify step's) must exist in the container too: under the work dir.
     mkdirSync(join(shown.workdir, '.tmp'), { recursive: true, mode: 0o700 });
     let wheel: string | null = null;
+    let built: Plan = shown;
+    let host = side.host;
     const tmp = process.env.TMPDIR;
     for (const n of await removeStaleContainers(target, shown.workdir, x)) say(`removed ${n}, left by a run of this work dir that was killed`);
     say(`starting the build container ${name} from ${ref.image}`);
@@ -137,6 +156,9 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
         // visible GPU exactly then (its typed payload, shown in the saved plan).
         const inBox = { ...facts, driver: start.gpuAccess ? p.facts.driver : null };
         const plan = planFor({ facts: inBox, recipe: p.recipe, tag: p.tag, options: shown.options, verdict, env: containerPlanEnv(process.env, shown.workdir), cwd: process.cwd() });
+        // The wheel's python as the image really has it: a host target the user chose that cannot take it stops here.
+        if (host) host = planHostInstall({ ...hostInput(p, host), plan, imageFacts: facts });
+        built = plan;
         say(`the plan runs in ${name} (image ${ref.image}): bazel ${facts.bazel?.path ?? '?'}, python ${plan.options.python ?? facts.pythons[0]?.path ?? '?'}; it is saved as ${join(shown.workdir, 'container-plan.json')}`);
         // The plan that runs, as `tfbuild plan --json` would print it for the probed image (rerun it natively there
         // with tfbuild build --plan, or compare it with the declared one --dry-run showed).
@@ -151,7 +173,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
       forgetPythonInfo();
     }
     await recordImage(ref.engine.name, ref.engine.path, ref.image, side.generation.name, i.image.containerRuntime, output, before);
-    if (wheel !== null) await installOnHost(wheel, p, shown.workdir, say);
+    if (wheel !== null && host) await installOnHost(wheel, host, built, say, signal, x);
   } finally {
     dispose();
     // Also after a failure or an interrupt: the resumable state belongs to the user it is for.

@@ -1,57 +1,170 @@
 /**
  * After a container build: the plan's install and verify steps ran in the build container, with the image's
- * python. When this host can run the wheel too (the install guard: its CPU has the ISA compiled in, a python here
- * has the wheel's cpXY tag), the wheel is installed into a venv of that python in the work dir and verified here,
- * and the output says which python it was; otherwise it says why not. A host-side failure is reported, not fatal:
- * the wheel was built and verified in the container.
+ * python. Then the wheel is installed on THIS host where the user chose (`--install-into PYTHON`, `--venv DIR`, or by
+ * default a venv of a host python in `<workdir>/host-venv`; `--no-install`: nowhere), and verified here. These two
+ * host steps are planned with the build (`planHostInstall`: shown by plan and --dry-run as they run) and executed by
+ * the native step executors, outside the build container.
+ *
+ * The wheel's cpXY is the image python's version: a target the user chose whose python differs is refused before
+ * step 1 (exit 3). The default target is lenient: where no host python has that version, or the host cannot run
+ * the wheel, the output says why and the verify in the container stands.
  */
-import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createExec, shellQuote } from '../exec/index.js';
-import { verifyWheelRunsHere } from '../steps/wheel-guard.js';
-import { createVenv, venvPython } from '../tools/python.js';
+import { EnvironmentError } from '../errors.js';
+import { shellQuote, type Exec } from '../exec/index.js';
+import type { BazelStep, InstallStep, Plan, VerifyStep } from '../plan/index.js';
+import { getTagVersion } from '../plan/index.js';
+import { planInstallSteps } from '../plan/install-steps.js';
+import type { BuildOptions } from '../plan/options.js';
+import { getPythonVersion } from '../plan/wheel-python.js';
+import type { HostFacts } from '../probe/types.js';
+import { majorMinor } from '../recipes/rules.js';
+import { runInstallStep, verifyInstallTarget } from '../steps/install.js';
+import { runVerifyStep } from '../steps/verify.js';
+import type { StepContext } from '../steps/context.js';
 import { forgetPythonInfo } from '../tools/python-info.js';
-import { installWheel } from './install.js';
-import type { Prepared } from './prepare.js';
-import { verifyInstalled } from './verify.js';
+import type { Candidate } from '../ui/prompts.js';
 
-export type HostInstall = { installed: true; python: string } | { installed: false; reason: string };
+export interface HostInstall {
+  /** The target as chosen (the build options' install). */
+  target: BuildOptions['install'];
+  /** The user chose the target (flag, config, or an answer other than the default venv): a mismatch is refused. */
+  strict: boolean;
+  /** The python version the wheel is built for (its cpXY), as far as known. */
+  wheelPython: string | null;
+  /** What runs on this host after the container build; null: nothing, for `reason`. */
+  steps: [InstallStep, VerifyStep] | null;
+  reason: string | null;
+  /** The steps wait for the image's probe (--base-image: its python decides the wheel's cpXY). */
+  deferred: boolean;
+}
 
-export async function installOnHost(wheel: string, p: Prepared, workdir: string, say: (l: string) => void): Promise<HostInstall> {
-  if (p.options.install.mode === 'none') {
+/** The python version of the wheel the plan makes: bazel's hermetic python, else the python that runs configure. */
+export function getWheelPython(plan: Plan, facts: Pick<HostFacts, 'pythons'>): string | null {
+  const bazel = plan.steps.find((s): s is BazelStep => s.kind === 'bazel-build');
+  if (bazel?.wheelPython) return bazel.wheelPython;
+  return plan.options.python ? getPythonVersion(facts, plan.options.python) : null;
+}
+
+/** This host's pythons as install targets for a wheel built for python `wheelPython`. */
+export function getHostInstallCandidates(host: Pick<HostFacts, 'pythons'>, wheelPython: string | null): Candidate[] {
+  const seen = new Set<string>();
+  return host.pythons.filter((p) => (seen.has(p.realPath) ? false : (seen.add(p.realPath), true))).map((p) => {
+    const why = wheelPython !== null && majorMinor(p.version) !== wheelPython ? `the wheel is built for python ${wheelPython} (the image's python)` : undefined;
+    return { value: p.path, label: `python ${p.version} (${p.path})`, ...(why === undefined ? {} : { unusable: why }) };
+  });
+}
+
+export interface HostInstallInput {
+  host: HostFacts;
+  /** The container plan (its workdir, CPU flags, GPU, tag) and the facts it was made from (the image's). */
+  plan: Plan;
+  imageFacts: Pick<HostFacts, 'pythons'>;
+  target: BuildOptions['install'];
+  strict: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  era: VerifyStep['era'];
+  /** The image's pythons are known only once probed (--base-image): the version check waits for the probe. */
+  deferCheck?: boolean;
+}
+
+const refuse = (msg: string, wheelPython: string, host: Pick<HostFacts, 'pythons'>) => new EnvironmentError(msg, {
+  hint: `Pick a python ${wheelPython} of this host (--install-into PYTHON${host.pythons.length > 0 ? `; this host has ${[...new Set(host.pythons.map((p) => majorMinor(p.version)))].join(', ')}` : ''}), `
+    + 'choose the image\'s python with --python to match one, or pass --no-install.',
+});
+
+/** Plans the host's install and verify (pure but for the refusal, which is exit 3 before step 1). */
+export function planHostInstall(i: HostInstallInput): HostInstall {
+  const wheelPython = getWheelPython(i.plan, i.imageFacts);
+  const base = { target: i.target, strict: i.strict, wheelPython, deferred: false };
+  if (i.target.mode === 'none') return { ...base, steps: null, reason: '--no-install' };
+  // ISA extensions compiled in that this CPU lacks: the wheel dies here with "Illegal instruction".
+  const foreign = i.plan.steps.find((s): s is BazelStep => s.kind === 'bazel-build')?.foreignFlags ?? [];
+  if (foreign.length > 0) {
+    const reason = `the wheel is built with ${foreign.join(', ')}, which this CPU lacks (it would die with "Illegal instruction" here)`;
+    if (i.strict) throw new EnvironmentError(`Cannot install the wheel on this host: ${reason}.`, { hint: 'Build for this CPU (--cpu-flags auto), or pass --no-install and install the wheel where it runs (tfbuild install WHEEL).' });
+    return { ...base, steps: null, reason };
+  }
+  const check = !i.deferCheck && wheelPython !== null;
+  let python: string | undefined;
+  if (i.target.mode === 'into') {
+    python = i.target.python;
+    const v = getPythonVersion(i.host, python);
+    if (check && v !== null && v !== wheelPython) {
+      throw refuse(`--install-into ${python} is python ${v}, but the wheel the image builds is for python ${wheelPython} (cp${wheelPython.replace('.', '')}): pip would refuse it.`, wheelPython, i.host);
+    }
+  } else {
+    const same = i.host.pythons.filter((p) => wheelPython !== null && majorMinor(p.version) === wheelPython);
+    python = (same.find((p) => p.venv) ?? same[0])?.path;
+    if (python !== undefined && !same.some((p) => p.venv) && check) {
+      const reason = `this host's python ${wheelPython} (${python}) has no venv module to make the venv with`;
+      if (i.strict) throw new EnvironmentError(`Cannot install the wheel into a venv on this host: ${reason}.`, { hint: 'Install it (e.g. sudo apt-get install -y python3-venv), pass --install-into a python that has pip, or --no-install.' });
+      return { ...base, steps: null, reason };
+    }
+    if (python === undefined) {
+      if (wheelPython === null || i.deferCheck) {
+        return { ...base, steps: null, deferred: true, reason: 'planned once the image is probed: its python decides the wheel\'s cpXY, and a host python of that version makes the venv' };
+      }
+      const reason = `this host has no python ${wheelPython} (the wheel's cp${wheelPython.replace('.', '')}) to make the venv with`;
+      if (i.strict) throw refuse(`Cannot install the wheel into a venv on this host: ${reason}.`, wheelPython, i.host);
+      return { ...base, steps: null, reason };
+    }
+  }
+  const steps = planInstallSteps({
+    install: i.target, python, workdir: i.plan.workdir, defaultVenvDir: join(i.plan.workdir, 'host-venv'),
+    pathEnv: { home: i.env.HOME ?? homedir(), cwd: i.cwd, xdgCacheHome: i.env.XDG_CACHE_HOME },
+    version: getTagVersion(i.plan.tag), cpuFlags: i.plan.steps.find((s): s is VerifyStep => s.kind === 'verify')?.expectFlags ?? [],
+    hostIsa: [...i.host.cpu.isa], guardPythonVersion: getPythonVersion(i.host, python), gpu: i.plan.gpu,
+    // This host's GPU is checked only where this host has an NVIDIA driver; the source tree is the container plan's.
+    requireGpu: i.plan.gpu && i.host.driver !== null, forbidPrefix: i.plan.steps.find((s) => s.kind === 'source')?.dir ?? null,
+    era: i.era, ids: { install: 'host-install', verify: 'host-verify' }, where: ' on this host',
+  });
+  return { ...base, steps, reason: null };
+}
+
+/** Before step 1, on this host: the chosen python can take the wheel (pip, PEP 668, writable) or make the venv. */
+export async function verifyHostInstallTarget(h: HostInstall, x: Exec): Promise<void> {
+  if (h.steps === null || !h.strict) return;
+  forgetPythonInfo();
+  await verifyInstallTarget(h.steps[0], x);
+}
+
+export type HostInstallResult = { installed: true; python: string } | { installed: false; reason: string };
+
+/**
+ * Runs the host steps for the built wheel. A chosen target's failure is the run's (thrown); the default target's is
+ * reported: the wheel was built and verified in the container. `x` is this host's runner (not the container's).
+ */
+export async function installOnHost(wheel: string, h: HostInstall, plan: Plan, say: (l: string) => void, signal: AbortSignal, x: Exec): Promise<HostInstallResult> {
+  if (h.target.mode === 'none') {
     say('The wheel was not installed (--no-install); on a host that can run it: tfbuild install ' + shellQuote(wheel));
     return { installed: false, reason: '--no-install' };
   }
   say('The install and verify steps ran in the build container, with the image\'s python.');
+  if (h.steps === null) {
+    say(`The wheel is not installed on this host (${h.reason ?? 'no python here can run it'}); the verify in the container stands. Elsewhere: tfbuild install ${shellQuote(wheel)}`);
+    return { installed: false, reason: h.reason ?? 'no python' };
+  }
   // The container's answers about same-named pythons are gone; these are this host's.
   forgetPythonInfo();
-  const refusals: string[] = [];
-  // This host's runner (the container's is gone with its container).
-  const x = createExec({ secrets: p.secrets });
-  for (const py of p.facts.pythons) {
-    try {
-      await verifyWheelRunsHere(wheel, py.path);
-    } catch (e) {
-      refusals.push(`${py.path}: ${(e as Error).message}`);
-      continue;
-    }
-    const venv = join(workdir, 'host-venv');
-    try {
-      if (!existsSync(venvPython(venv))) await createVenv({ python: py.path, dir: venv }, x);
-      await installWheel({ wheel, python: venvPython(venv) }, x);
-      // The plan's own verify expectations (version, era), checked against this host.
-      const step = p.plan?.steps.find((s) => s.kind === 'verify');
-      const expect = step?.kind === 'verify' ? { ...(step.expectVersion ? { expectVersion: step.expectVersion } : {}), era: step.era } : {};
-      const v = await verifyInstalled({ python: venvPython(venv), gpu: p.options.gpu, ...expect });
-      if (!v.ok) throw new Error(v.problems.join('; ') || 'verification failed');
-      say(`Installed and verified on this host as well: ${venvPython(venv)} (a venv of ${py.path}).`);
-      return { installed: true, python: venvPython(venv) };
-    } catch (e) {
-      say(`This host could run the wheel (${py.path}), but installing or verifying it here failed: ${(e as Error).message}. Try: tfbuild install ${shellQuote(wheel)} --python PYTHON`);
-      return { installed: false, reason: (e as Error).message };
-    }
+  const outputs: Record<string, string> = { wheel };
+  const ctx: StepContext = {
+    plan, signal, emit: () => undefined, outputs, logDir: join(plan.workdir, 'logs'), runId: `host-${Date.now()}`, setStatus: () => undefined, currentLog: null, exec: x,
+  };
+  const [install, verify] = h.steps;
+  try {
+    say(`${install.title}`);
+    Object.assign(outputs, await runInstallStep(install, ctx));
+    say(`${verify.title}`);
+    await runVerifyStep(verify, ctx);
+  } catch (e) {
+    if (h.strict) throw e;
+    say(`Installing or verifying the wheel on this host failed: ${(e as Error).message}. The verify in the container stands. Try: tfbuild install ${shellQuote(wheel)} --python PYTHON`);
+    return { installed: false, reason: (e as Error).message };
   }
-  const reason = refusals[0] ?? 'no python found on this host';
-  say(`The wheel is not installed on this host, which cannot run it (${reason}); the verify in the container stands.`);
-  return { installed: false, reason };
+  const python = outputs.python ?? install.targetPython ?? install.python;
+  say(`Installed and verified on this host as well: ${python}${install.mode === 'venv' ? ` (a venv of ${install.python})` : ''}.`);
+  return { installed: true, python };
 }

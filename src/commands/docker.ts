@@ -8,11 +8,11 @@ import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../errors.js';
 import { shellQuote } from '../exec/index.js';
 import { dockerImage, type DockerOptions } from '../docker/build.js';
-import type { EngineName } from '../docker/engine.js';
 import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
 import { toJson } from '../ui/output.js';
 import { addBuildOptions, type BuildFlags } from './build-options.js';
 import { prepare } from './prepare.js';
+import { addImageOptions, hasImageOverrides, readImageOptions } from './image-options.js';
 
 export { dockerImage, resolveImage, getHostUserIds, type DockerOptions, type DockerResult } from '../docker/build.js';
 
@@ -28,18 +28,8 @@ function parsePassthrough(args: string[]): BuildFlags & DecisionFlags {
   return cmd.opts();
 }
 
-function parseUserIds(s: string): { uid: number; gid: number } {
-  const m = /^(\d+):(\d+)$/.exec(s);
-  if (!m) throw new UsageError(`--user-ids ${s}: expected UID:GID.`, { hint: 'For example --user-ids 1000:1000 (see: id -u; id -g).' });
-  return { uid: Number(m[1]), gid: Number(m[2]) };
-}
-
-function collect(v: string, prev: string[]): string[] {
-  return [...prev, v];
-}
-
 export function register(program: Command, io: CliIO): Command {
-  return program
+  const cmd = program
     .command('docker')
     .description('build TensorFlow inside a container with the toolchain the release was built with (docker or podman)')
     .argument('<version>', 'release: r1.4, 1.4, 1.4.1 or v1.4.1')
@@ -47,55 +37,27 @@ export function register(program: Command, io: CliIO): Command {
     .option('--gpu', 'GPU build: CUDA/cuDNN image; building needs no GPU (only the verify run gets one, where the host has one)')
     .option('--compute-capabilities <list>', 'CUDA compute capabilities (default: this host\'s GPUs, else the recipe\'s default)')
     .option('--dry-run', 'print the engine commands (image build, container start) and the plan, and run nothing')
-    .option('--mirror <url>', 'read NVIDIA\'s, LLVM\'s and Bazel\'s downloads from URL/<host>/<path> (keys still checked)')
-    .option('--engine <engine>', 'docker or podman (default: docker when its daemon answers, else podman)')
-    .option('--base-image <image>', 'FROM this image instead of the generation\'s ubuntu release')
     .option('--output <dir>', 'host directory for the wheel and build-info', './dist')
     .option('--workdir <dir>', 'host directory mounted as the work dir (clone, venv, bazel cache, state)')
     .option('--print-dockerfile', 'print the image definition and exit (for building images your own way)')
     .option('--recipe <file>', 'a custom recipe instead of the catalog (mounted read-only)')
     .option('--repo <url|path>', 'repository to clone the tag from (a local path is mounted read-only)')
-    .option('--user-ids <uid:gid>', 'owner of the files the container writes (default: you; under sudo, SUDO_UID:SUDO_GID)')
     .option('--source <dir>', 'an existing TensorFlow checkout, mounted and built in place')
-    .option('--image-bazel <spec>', 'bazel in the image: VERSION, bazelisk-VERSION or apt:PACKAGE (default: the recipe\'s tested bazel)')
-    .option('--image-bazel-sha256 <sha256>', 'pin the bazel download to this sha256 (default: its release signature)')
-    .option('--installer <file>', 'CUDA runfile or cuDNN archive for the image (repeatable)', collect, [])
-    .option('--image-build-arg <name=value>', 'extra --build-arg for the image (repeatable)', collect, [])
     .option('--fresh', 'ignore earlier progress in the work dir and run every step')
-    .option('--container-runtime <name>', 'podman OCI runtime, e.g. runc')
-    .option('--build-isolation <mode>', 'podman build isolation: chroot, oci or rootless')
-    .option('--rebuild', 'build the image even when one with the same content hash exists')
     .option('--image-only', 'build the image and stop')
-    .option('--json', 'print the result as JSON')
+    .option('--json', 'print the result as JSON');
+  return addImageOptions(cmd)
     .addHelpText('after', '\nImages, CUDA/cuDNN installers and offline use: docker/README.md.')
     .action(async (version: string, buildArgs: string[], f: Record<string, unknown>) => {
-      const engine = f.engine as string | undefined;
-      if (engine !== undefined && engine !== 'docker' && engine !== 'podman') {
-        throw new UsageError(`--engine ${engine}: expected docker or podman.`, { hint: 'Use --engine docker or --engine podman.' });
-      }
-      const iso = f.buildIsolation as string | undefined;
-      if (iso !== undefined && !['chroot', 'oci', 'rootless'].includes(iso)) {
-        throw new UsageError(`--build-isolation ${iso}: expected chroot, oci or rootless.`, { hint: 'chroot works where user namespaces or overlayfs do not.' });
-      }
       const json = f.json === true;
       const opts: DockerOptions = {
         version,
         gpu: f.gpu === true,
         printDockerfile: f.printDockerfile === true,
         dryRun: f.dryRun === true,
-        rebuild: f.rebuild === true,
         imageOnly: f.imageOnly === true,
-        installers: f.installer as string[],
-        buildArgs: f.imageBuildArg as string[],
-        ...(engine ? { engine: engine as EngineName } : {}),
-        ...(iso ? { buildIsolation: iso as 'chroot' | 'oci' | 'rootless' } : {}),
-        ...(typeof f.baseImage === 'string' ? { baseImage: f.baseImage } : {}),
+        ...readImageOptions(f),
         ...(typeof f.recipe === 'string' ? { recipeFile: f.recipe } : {}),
-        ...(typeof f.userIds === 'string' ? { userIds: parseUserIds(f.userIds) } : {}),
-        ...(typeof f.imageBazel === 'string' ? { imageBazel: f.imageBazel } : {}),
-        ...(typeof f.imageBazelSha256 === 'string' ? { imageBazelSha256: f.imageBazelSha256 } : {}),
-        ...(typeof f.mirror === 'string' ? { mirror: f.mirror } : {}),
-        ...(typeof f.containerRuntime === 'string' ? { containerRuntime: f.containerRuntime } : {}),
         ...(json ? {} : { onLine: (l: string) => io.stderr(l + '\n') }),
       };
       if (opts.printDockerfile || opts.imageOnly) {
@@ -119,7 +81,7 @@ export function register(program: Command, io: CliIO): Command {
         ...(typeof f.source === 'string' ? { source: f.source } : {}),
         ...(typeof f.computeCapabilities === 'string' ? { computeCapabilities: f.computeCapabilities } : {}),
       };
-      const p = await prepare({ version, flags, mode: opts.dryRun ? 'dry-run' : 'build', print: io.stderr, container: true });
+      const p = await prepare({ version, flags, mode: opts.dryRun ? 'dry-run' : 'build', print: io.stderr, container: true, imageOverrides: hasImageOverrides(opts) });
       if (p.route === 'abort') return;
       const argv = process.argv.slice(2).filter((a) => a !== '--fresh');
       const { runContainerPlan } = await import('./container-route.js');

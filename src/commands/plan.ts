@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
 import { formatPlan } from '../plan/index.js';
+import { formatSteps } from '../plan/format.js';
 import { formatContainerRoute } from '../ui/route.js';
 import { toJson } from '../ui/output.js';
 import { addBuildOptions, type BuildFlags } from './build-options.js';
@@ -27,7 +28,10 @@ export function register(program: Command, io: CliIO): Command {
         };
         // The plan the build container executes (made from the image's declared toolchain).
         const plan = p.plan ? p.secrets.redactValue(p.plan) : null;
-        io.stdout(flags.json ? toJson({ ...route, plan }) : formatContainerRoute(route) + (plan ? formatPlan(plan) : ''));
+        // Then, on this host, the install and verify of the wheel the container built (where the user chose).
+        const hostSteps = p.container?.host?.steps ?? [];
+        const host = hostSteps.length > 0 && plan ? `Then on this host, with the wheel from the output dir:\n${formatSteps(hostSteps, plan.steps.length + 1)}` : '';
+        io.stdout(flags.json ? toJson({ ...route, plan, hostSteps }) : formatContainerRoute(route) + (plan ? formatPlan(plan) : '') + host);
         return;
       }
       const plan = p.secrets.redactValue(p.plan!);

@@ -15,6 +15,8 @@ import type { HostFacts } from '../probe/types.js';
 import type { Recipe } from '../recipes/schema.js';
 import { declaredImageFacts } from '../docker/image-facts.js';
 import { chooseGeneration, choosePython, type Generation } from '../docker/generations.js';
+import { getPythonVersion } from '../plan/wheel-python.js';
+import { getHostInstallCandidates, planHostInstall, type HostInstall } from './container-verify.js';
 import { decide, type Decision } from '../ui/decide.js';
 import type { PromptContext } from '../ui/prompts.js';
 import { planFor } from './build-options.js';
@@ -24,6 +26,8 @@ export interface ContainerSide {
   /** The facts the plan was made from (declared until the build container is probed). */
   facts: HostFacts;
   verdict: Verdict;
+  /** Where the wheel goes on this host, and the host steps that put it there (null on the abort route). */
+  host: HostInstall | null;
 }
 
 /** The work dir of a container build when none is given: apart from the native build's, whose toolchain differs. */
@@ -68,6 +72,16 @@ export interface ContainerDecisionInput {
   print: (s: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** --base-image/--image-bazel: the image's toolchain is known only once probed (checks against it wait for that). */
+  imageOverrides?: boolean;
+}
+
+/**
+ * On the container route the build options' install is the HOST's target; the build container installs into a venv
+ * of the image's python in the work dir (as `tfbuild docker` always did), or nowhere with --no-install.
+ */
+export function containerInstall(install: BuildOptions['install']): BuildOptions['install'] {
+  return install.mode === 'none' ? install : { mode: 'venv' };
 }
 
 /** Decides (asking where interactive) and plans for the image; null plan when the user aborts. */
@@ -75,11 +89,9 @@ export async function decideForContainer(i: ContainerDecisionInput): Promise<{ d
   const gpu = i.given.gpu === true;
   const generation = chooseGeneration(i.recipe.containers, gpu, i.version, i.recipe.gpu);
   const facts = declaredImageFacts(i.hostFacts, generation, i.recipe.bazel.tested);
-  const python = choosePython(generation, i.recipe);
   const given: Partial<BuildOptionsInput> = {
     ...i.given,
     workdir: i.given.workdir ?? i.config?.workdir ?? defaultContainerWorkdir(i.recipe.line, gpu, i.env, i.cwd),
-    ...(i.given.python === undefined && i.config?.python === undefined && python !== null ? { python } : {}),
     ...(gpu && generation.cuda && i.given.cudaPath === undefined ? { cudaPath: `/usr/local/cuda-${generation.cuda.version}` } : {}),
   };
   // No GPU in a build container: a headless run builds for the recipe's default capabilities (said), as
@@ -88,15 +100,41 @@ export async function decideForContainer(i: ContainerDecisionInput): Promise<{ d
     given.computeCapabilities = i.recipe.gpu.computeCapabilities.default.split(',');
     i.print(`Note: compute capabilities ${given.computeCapabilities.join(',')}: the recipe's default (the build container has no GPU; building needs none). Pass --compute-capabilities to choose.\n`);
   }
-  let verdict = computeVerdict(facts, i.recipe, verdictOptions({ gpu, install: { mode: 'venv' }, python: given.python, hostCompiler: given.hostCompiler, cudaPath: given.cudaPath } as BuildOptions));
-  let made: Plan | null = null;
+  // The image's python is asked like a native one (its pythons; default: the one the image is set up for); --python answers it.
+  const imagePython = choosePython(generation, i.recipe) ?? undefined;
+  const python = given.python ?? i.config?.python ?? imagePython;
+  let verdict = computeVerdict(facts, i.recipe, verdictOptions({ gpu, install: { mode: 'venv' }, python, hostCompiler: given.hostCompiler, cudaPath: given.cudaPath } as BuildOptions));
+  let made: { options: BuildOptions; plan: Plan } | null = null;
   const makePlan = (options: BuildOptions): Plan => {
-    verdict = computeVerdict(facts, i.recipe, verdictOptions(options));
-    made = planFor({ facts, recipe: i.recipe, tag: i.tag, options: { ...options, output: resolve(i.cwd, options.output) }, verdict, env: containerPlanEnv(i.env, options.workdir ?? given.workdir!), cwd: i.cwd });
-    return made;
+    const inside = { ...options, install: containerInstall(options.install), output: resolve(i.cwd, options.output) };
+    verdict = computeVerdict(facts, i.recipe, verdictOptions(inside));
+    const plan = planFor({ facts, recipe: i.recipe, tag: i.tag, options: inside, verdict, env: containerPlanEnv(i.env, options.workdir ?? given.workdir!), cwd: i.cwd });
+    made = { options, plan };
+    // The confirmation screen shows what happens on this host too (the refusal of a chosen target comes after it).
+    return withHostSteps(plan, planHostInstall({ ...hostInput(options), strict: false, plan }));
   };
-  const decision = await decide({ flags: given, config: i.config, version: i.version, tag: i.tag, facts, recipe: i.recipe, verdict, ctx: i.ctx, yes: i.yes, makePlan, print: i.print });
-  if (decision.action !== 'build') return { decision, plan: null, side: { generation, facts, verdict } };
-  const plan = (made as Plan | null) ?? makePlan(decision.options);
-  return { decision, plan, side: { generation, facts, verdict } };
+  const hostInput = (options: BuildOptions) => ({
+    host: i.hostFacts, imageFacts: facts, target: options.install, env: i.env, cwd: i.cwd, era: i.recipe.verify.era, deferCheck: i.imageOverrides === true,
+  });
+  const hostInstall = { imagePython, pythons: (py: string | undefined) => getHostInstallCandidates(i.hostFacts, py === undefined ? null : getPythonVersion(facts, py)) };
+  const decision = await decide({ flags: given, config: i.config, version: i.version, tag: i.tag, facts, recipe: i.recipe, verdict, ctx: i.ctx, yes: i.yes, makePlan, print: i.print, hostInstall });
+  if (decision.action !== 'build') return { decision, plan: null, side: { generation, facts, verdict, host: null } };
+  if ((made as { options: BuildOptions } | null)?.options !== decision.options) makePlan(decision.options);
+  const plan = (made as unknown as { plan: Plan }).plan;
+  // Now with the user's choice known: a target they chose whose python cannot take the wheel is refused here.
+  const host = planHostInstall({ ...hostInput(decision.options), plan, strict: isChosenTarget(decision) });
+  return { decision, plan: withHostSteps(plan, host), side: { generation, facts, verdict, host } };
+}
+
+/** The user chose where the wheel goes (flag, config, or an answer other than the default venv). */
+function isChosenTarget(d: Decision): boolean {
+  const o = d.origins.install;
+  return o === 'flag' || o === 'config' || (o === 'prompt' && (d.options.install.mode !== 'venv' || d.options.install.venvDir !== undefined));
+}
+
+/** The plan's warnings say what happens on this host after the container build (the steps: formatHostSteps). */
+function withHostSteps(plan: Plan, host: HostInstall): Plan {
+  if (host.steps !== null || host.target.mode === 'none') return plan;
+  const w = host.deferred ? `the install and verify on this host are ${host.reason}` : `the wheel will not be installed on this host: ${host.reason ?? 'no python here can run it'}`;
+  return { ...plan, warnings: [...plan.warnings, w] };
 }

@@ -46,6 +46,8 @@ export interface PrepareRequest {
   facts?: HostFacts;
   /** Told the verdict as soon as it is final, so a caller can show it even when no plan can be made after it. */
   onVerdict?: (verdict: Verdict) => void;
+  /** --base-image/--image-bazel: on the container route the image's toolchain is known only once probed. */
+  imageOverrides?: boolean;
 }
 
 export type Route = 'native' | 'container' | 'abort';
@@ -156,7 +158,7 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   const containerRoute = async (dockerCommand: string): Promise<Prepared> => {
     const c = await decideForContainer({
       version: req.version, tag: asked.tag ?? tag, hostFacts: facts, recipe, given, config, ctx, yes: yes || Boolean(req.container), env, cwd,
-      print: req.mode === 'plan' ? () => undefined : req.print,
+      print: req.mode === 'plan' ? () => undefined : req.print, imageOverrides: req.imageOverrides === true,
     });
     if (c.decision.action !== 'build') return out('abort', null, null, c.decision.options, c.decision.origins);
     return out('container', c.plan, dockerCommand, c.decision.options, c.decision.origins, c.side);

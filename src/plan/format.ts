@@ -41,9 +41,11 @@ export function formatPlan(plan: Plan): string {
   const out: string[] = [];
   out.push(`Plan for TensorFlow ${plan.tag} (${plan.line}, ${plan.gpu ? 'GPU' : 'CPU'}) in ${plan.workdir}`);
   for (const w of plan.warnings) out.push(`warning: ${w}`);
-  plan.steps.forEach((s, n) => {
-    out.push(`${n + 1}. [${s.kind}] ${s.title}`);
-    out.push(...formatStepDetails(s));
-  });
+  out.push(formatSteps(plan.steps).trimEnd());
   return out.join('\n') + '\n';
+}
+
+/** Steps with their details, numbered from `first` (the container route's host steps follow its plan's). */
+export function formatSteps(steps: readonly Step[], first = 1): string {
+  return steps.flatMap((s, n) => [`${n + first}. [${s.kind}] ${s.title}`, ...formatStepDetails(s)]).join('\n') + '\n';
 }

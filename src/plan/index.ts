@@ -17,7 +17,7 @@ import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type BuildPythonStep, type Plan, type Step } from './types.js';
 import { buildVenvCommands, describeMissing, findMissingBuildPackages, getBuildVenvDir, getBuildVenvRequirements } from './build-python.js';
 import { getPythonVersion, resolveWheelPython } from './wheel-python.js';
-import { formatVerifyArgs } from './verify-args.js';
+import { planInstallSteps } from './install-steps.js';
 import { UsageError } from '../errors.js';
 
 export * from './types.js';
@@ -79,8 +79,6 @@ function chooseBazel(i: PlanInput): { path: string; version: string | null; baze
   }
   return { path: 'bazel', version: null, bazelisk: false };
 }
-
-const PIP_INSTALL_ARGS = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '{wheel}'];
 
 /** The build-python step when the chosen python lacks some of the recipe's build packages (see build-python.ts). */
 function planBuildVenv(
@@ -281,40 +279,11 @@ export function createPlan(i: PlanInput): Plan {
     },
   });
 
-  const install = o.install;
-  const venvDir = install.mode === 'venv' ? resolvePath(pathEnv, install.venvDir ?? join(workdir, 'venv')) : null;
-  const target = install.mode === 'venv' ? join(venvDir ?? '', 'bin', 'python') : install.mode === 'into' ? install.python : null;
-  steps.push({
-    id: 'install', kind: 'install', title: install.mode === 'none' ? 'Install: skipped (--no-install)' : `Install the wheel for ${target}`,
-    cmd: install.mode === 'venv' ? python : install.mode === 'into' ? install.python : 'true',
-    args: install.mode === 'venv' ? ['-m', 'venv', venvDir ?? ''] : install.mode === 'into' ? PIP_INSTALL_ARGS : [],
-    cwd: workdir, env: { ...locale }, pathPrepend: [], mode: install.mode, python: install.mode === 'into' ? install.python : python,
-    venvDir, targetPython: target,
-    // The wheel and its runtime dependencies (numpy, protobuf, …) from the index pip is configured with: a fresh venv
-    // has none of them, and TensorFlow does not import without them. A wheel with no dependencies needs no index.
-    pip: target === null ? null : {
-      cmd: target,
-      args: PIP_INSTALL_ARGS,
-      env: sortEnv({ ...locale, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' }),
-    },
-    // The install guard's inputs are the plan's facts (the venv's python is its base python's version).
-    guard: target === null ? null : { hostIsa: [...facts.cpu.isa], pythonVersion: wheelPython.receiver !== null ? getPythonVersion(facts, wheelPython.receiver) : null },
-  });
-  // Every decision of the check is here: the executor uses these fields as they are. A GPU must be visible only where
-  // the plan's host has an NVIDIA driver (building CUDA code needs no GPU); an expected flag this TF's start-up check
-  // cannot report on (AVX-512F under r1.x) is a note, not a failure, since the build itself chose the flags.
-  const verify = {
-    expectVersion: getTagVersion(i.tag), expectFlags: cpu.names, hostIsa: [...facts.cpu.isa], gpu,
-    requireGpu: gpu && facts.driver !== null, strictFlags: false, era: recipe.verify.era, forbidPrefix: srcDir,
-  };
-  steps.push({
-    id: 'verify', kind: 'verify', title: target ? `Verify the installed TensorFlow (${target})` : 'Verify: skipped (nothing installed)',
-    // Runs in-process from this step's fields; the command shown is the `tfbuild verify` that checks the same.
-    cmd: target ? 'tfbuild' : 'true',
-    args: target ? formatVerifyArgs({ ...verify, python: target }) : [],
-    cwd: join(workdir, 'verify'), env: { ...locale }, pathPrepend: [],
-    python: target, ...verify,
-  });
+  steps.push(...planInstallSteps({
+    install: o.install, python, workdir, pathEnv, version: getTagVersion(i.tag), cpuFlags: cpu.names, hostIsa: [...facts.cpu.isa],
+    guardPythonVersion: wheelPython.receiver !== null ? getPythonVersion(facts, wheelPython.receiver) : null,
+    gpu, requireGpu: gpu && facts.driver !== null, era: recipe.verify.era, forbidPrefix: srcDir,
+  }));
 
   return {
     schemaVersion: PLAN_SCHEMA_VERSION,

@@ -85,6 +85,11 @@ export async function startBuildContainer(o: StartOptions, x: Exec): Promise<voi
  * Removes the container, killing what still runs in it: tfbuild and its state live on the host, so nothing inside
  * needs a grace period (and `sleep` as PID 1 ignores SIGTERM anyway). `rm --force` returns once it is gone.
  */
+/** The engine's argv that removes the build container (what the run executes and --dry-run prints). */
+export function removeContainerArgs(c: Pick<ContainerTarget, 'engine' | 'name'>): string[] {
+  return c.engine === 'podman' ? ['rm', '--force', '--time', '0', c.name] : ['rm', '--force', c.name];
+}
+
 export async function stopBuildContainer(c: ContainerTarget, x: Exec): Promise<void> {
   // An interrupt stops every child tree, SIGKILLing what still runs after a grace period: an `rm` started in that
   // window is killed with the rest, so it is started again until the engine itself answers.
@@ -92,7 +97,7 @@ export async function stopBuildContainer(c: ContainerTarget, x: Exec): Promise<v
     // podman's rm waits 10 s for `sleep` (PID 1, which ignores SIGTERM) before it kills: longer than an interrupt's
     // grace, so the rm itself was killed and the container left running. Nothing in it needs a graceful stop (the
     // bazel server's state is on the mounted work dir), so podman kills at once; docker's rm --force always does.
-    const args = c.engine === 'podman' ? ['rm', '--force', '--time', '0', c.name] : ['rm', '--force', c.name];
+    const args = removeContainerArgs(c);
     const r = await x.run({ cmd: c.path, args, effect: 'write', timeout: 60_000, reject: false, title: `${c.engine} rm` });
     if (r.signal === null && !r.timedOut) return;
     await new Promise((res) => setTimeout(res, 500));

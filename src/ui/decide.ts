@@ -71,6 +71,12 @@ export interface DecideInput {
   print: (s: string) => void;
   /** A TensorFlow checkout in the cwd, offered as the existing-source suggestion. */
   cwdCheckout?: string | undefined;
+  /**
+   * The container route: `facts` are the image's, so the python question offers the image's pythons (default
+   * `imagePython`, the one the image is set up for), and the install question is where on THIS host the wheel goes, offering these pythons (given
+   * the image python the wheel is built with).
+   */
+  hostInstall?: { pythons: (imagePython: string | undefined) => Candidate[]; imagePython?: string | undefined } | undefined;
 }
 
 export interface Decision {
@@ -132,12 +138,15 @@ export async function decide(i: DecideInput): Promise<Decision> {
 
   const choices = verdict?.choices;
   if (!has('python')) {
-    const cands = getPythonCandidates(facts, recipe, settled.install as BuildOptions['install'] | undefined);
+    // On the container route the wheel goes to a venv in the container first: the host's target does not narrow this.
+    const cands = getPythonCandidates(facts, recipe, i.hostInstall ? undefined : settled.install as BuildOptions['install'] | undefined);
     const usable = cands.filter((c) => c.unusable === undefined);
     const preferred = usable.find((c) => c.label.startsWith(`python ${recipe.python.preferred}.`))?.value;
     // The verdict's choice ignores where the wheel goes: it is the default only when the candidates allow it.
-    const def = [pathOf(choices?.python), preferred].find((v) => v !== undefined && usable.some((c) => c.value === v));
-    const pick = await askPython({ candidates: cands, ...defaultOf(def) }, askCtx);
+    // The container route's default: the python the image is set up for (its numpy), else the recipe's preferred.
+    const order = i.hostInstall ? [i.hostInstall.imagePython, preferred, pathOf(choices?.python)] : [pathOf(choices?.python), preferred];
+    const def = order.find((v) => v !== undefined && usable.some((c) => c.value === v));
+    const pick = await askPython({ candidates: cands, ...defaultOf(def), ...(i.hostInstall ? { inImage: true } : {}) }, askCtx);
     set('python', pick, askCtx.interactive && usable.length > 1);
   }
   if (!has('hostCompiler')) {
@@ -182,8 +191,9 @@ export async function decide(i: DecideInput): Promise<Decision> {
   }
   if (!has('output')) set('output', await askOutputDir({ default: './dist' }, askCtx), askCtx.interactive);
   if (!has('install')) {
-    const pythons = getInstallCandidates(facts, recipe, settled.python as string | undefined);
-    set('install', await askInstall({ pythons }, askCtx), askCtx.interactive);
+    const built = settled.python as string | undefined;
+    const pythons = i.hostInstall ? i.hostInstall.pythons(built) : getInstallCandidates(facts, recipe, built);
+    set('install', await askInstall({ pythons, ...(i.hostInstall ? { onHost: true } : {}) }, askCtx), askCtx.interactive);
   }
 
   const parsed = BuildOptionsSchema.safeParse(settled);

@@ -133,8 +133,11 @@ export async function askCandidate(o: ChooseOpts, ctx: PromptContext): Promise<s
   );
 }
 
-export function askPython(o: Omit<ChooseOpts, 'what' | 'flag' | 'message'>, ctx: PromptContext): Promise<string> {
-  return askCandidate({ ...o, what: 'python', flag: '--python', message: 'Which python builds and receives TensorFlow?' }, ctx);
+/** inImage: the container route, whose candidates are the build image's pythons. */
+export function askPython(o: Omit<ChooseOpts, 'what' | 'flag' | 'message'> & { inImage?: boolean }, ctx: PromptContext): Promise<string> {
+  const { inImage, ...rest } = o;
+  const message = inImage ? 'Which python of the build image builds TensorFlow?' : 'Which python builds and receives TensorFlow?';
+  return askCandidate({ ...rest, what: inImage ? 'python of the build image' : 'python', flag: '--python', message }, ctx);
 }
 
 export function askCompiler(o: Omit<ChooseOpts, 'what' | 'flag' | 'message'>, ctx: PromptContext): Promise<string> {
@@ -272,8 +275,9 @@ export async function askOutputDir(o: { default: string }, ctx: PromptContext): 
 
 export type InstallAnswer = { mode: 'venv'; venvDir?: string } | { mode: 'into'; python: string } | { mode: 'none' };
 
+/** onHost: the container route, whose wheel is installed in the build container and then on this host. */
 export async function askInstall(
-  o: { default?: InstallAnswer; pythons: Candidate[] },
+  o: { default?: InstallAnswer; pythons: Candidate[]; onHost?: boolean },
   ctx: PromptContext,
 ): Promise<InstallAnswer> {
   const def = o.default ?? { mode: 'venv' as const };
@@ -281,11 +285,11 @@ export async function askInstall(
   const mode = await ask(ctx, (c, q) =>
     q.select(
       {
-        message: 'Install the wheel where?',
+        message: o.onHost ? 'Install the wheel on this host where? (the build container installs and verifies it too)' : 'Install the wheel where?',
         choices: [
-          { value: 'venv' as const, name: 'a new virtualenv in the work dir (safe)' },
+          { value: 'venv' as const, name: o.onHost ? 'a new virtualenv in the work dir (host-venv, safe)' : 'a new virtualenv in the work dir (safe)' },
           { value: 'into' as const, name: 'an existing python', ...(o.pythons.every((p) => p.unusable !== undefined) ? { disabled: o.pythons.length === 0 ? 'none found' : 'none can install the wheel' } : {}) },
-          { value: 'none' as const, name: 'nowhere: just build the wheel' },
+          { value: 'none' as const, name: o.onHost ? 'nowhere: just build the wheel (nor install it in the container)' : 'nowhere: just build the wheel' },
         ],
         default: def.mode,
       },
@@ -298,7 +302,7 @@ export async function askInstall(
     {
       what: 'python to install into',
       flag: '--install-into PYTHON',
-      message: 'Install into which python?',
+      message: o.onHost ? 'Install into which python of this host?' : 'Install into which python?',
       candidates: o.pythons,
       ...(def.mode === 'into' ? { default: def.python } : {}),
     },

@@ -72,12 +72,19 @@ describe.skipIf(!enabled)('container executor (podman exec through src/exec)', (
 
   it('a container left by a killed run of the work dir is removed by the next run; a live run\'s is kept', async () => {
     // 4194304 is above Linux's largest pid_max: no process has it.
-    const dead = await start('tfbuild-exec-test-4194304-c');
-    const live = await start(`tfbuild-exec-test-${process.pid}-d`);
-    expect(await removeStaleContainers({ engine: 'podman', path: 'podman' }, work, host)).toEqual([dead.name]);
-    expect(containerExists(dead.name)).toBe(false);
-    expect(containerExists(live.name)).toBe(true);
-    await stopBuildContainer(live, host);
-    expect(containerExists(live.name)).toBe(false);
+    const dead: ContainerTarget = { engine: 'podman', path: 'podman', name: 'tfbuild-exec-test-4194304-c' };
+    const live: ContainerTarget = { engine: 'podman', path: 'podman', name: `tfbuild-exec-test-${process.pid}-d` };
+    try {
+      await start(dead.name);
+      await start(live.name);
+      expect(await removeStaleContainers({ engine: 'podman', path: 'podman' }, work, host)).toEqual([dead.name]);
+      expect(containerExists(dead.name)).toBe(false);
+      expect(containerExists(live.name)).toBe(true);
+      await stopBuildContainer(live, host);
+      expect(containerExists(live.name)).toBe(false);
+    } finally {
+      // A failed assertion or start must not leave either container (and its `sleep infinity`) running.
+      for (const c of [dead, live]) if (containerExists(c.name)) await stopBuildContainer(c, host);
+    }
   });
 });

@@ -8,9 +8,15 @@
  * the wheel and its build info land in --output on the host.
  * The test key is pinned in place of NVIDIA's and Bazel's through the test-only build-args (docker/README.md).
  * A wrong key fingerprint, a bad .sig and a bad .sha256 each stop the image build saying which.
+ * The guided command, `tfbuild r1.4 --gpu --yes` with the same image flags, takes the container route on its own
+ * (this GPU-less host's verdict for r1.4 is `container`), reuses that image, builds the fixture in it and installs the
+ * wheel into the host venv chosen with --venv.
+ *
+ * The recipe is the fixture's with the real r1.4's CUDA 8 and cuDNN 6 ranges: this host (CUDA 13, no cuDNN) then
+ * gets the `container` verdict, and the image (CUDA 8.0 and cuDNN 6 from the mirror) satisfies it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
@@ -32,8 +38,9 @@ let repo: FixtureRepo;
 const images: string[] = [];
 const output = join(root, 'out');
 const workdir = join(root, 'work');
+const recipe = join(root, 'r1.4-cuda8.yaml');
 
-const imageFlags = (mirror: string, pins: string[]) => ['--recipe', fixtureRecipe('r1.4'), '--base-image', BASE_IMAGE, '--mirror', mirror, ...pins, ...PODMAN_HOST_FLAGS];
+const imageFlags = (mirror: string, pins: string[]) => ['--recipe', recipe, '--base-image', BASE_IMAGE, '--mirror', mirror, ...pins, ...PODMAN_HOST_FLAGS];
 
 beforeAll(async () => {
   if (!enabled) return;
@@ -45,6 +52,9 @@ beforeAll(async () => {
   writeMirror(join(nginx.root, 'bad-sig'), join(root, 'm-bad-sig'), key, { badSignature: true });
   writeMirror(join(nginx.root, 'bad-sha'), join(root, 'm-bad-sha'), key, { sha256Only: { value: 'f'.repeat(64) } });
   repo = makeFixtureRepo('r1.4', { tmp: join(root, 'repo') });
+  const cuda8 = readFileSync(fixtureRecipe('r1.4'), 'utf8').replace('range: ">=8.0.0"', 'range: ">=8.0.0 <9.0.0"').replace('range: ">=6.0.0"', 'range: ">=6.0.0 <7.0.0"');
+  expect(cuda8).toContain('range: ">=6.0.0 <7.0.0"');
+  writeFileSync(recipe, cuda8);
 }, 600_000);
 
 afterAll(async () => {
@@ -105,6 +115,38 @@ describe.skipIf(!enabled)('offline rehearsal: tfbuild docker r1.4 --gpu against 
     expect(info.image.packages.join('\n')).toContain('cuda: cuda-command-line-tools-8-0=8.0.61-1 cuda-cublas-dev-8-0=8.0.61-1');
     expect(info.image.packages.join('\n')).toContain('cudnn (machine-learning repository): libcudnn6=6.0.21-1+cuda8.0 libcudnn6-dev=6.0.21-1+cuda8.0');
     expect(existsSync(join(workdir, 'tfbuild-state.json'))).toBe(true);
+    expect(execFileSync('podman', ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' })).not.toMatch(/tfbuild-r1\.4-/);
+  });
+
+  it('the guided tfbuild r1.4 --gpu --yes takes the container route, reuses the image, and installs the wheel into the --venv chosen on the host', async () => {
+    const out2 = join(root, 'out-guided');
+    const work2 = join(root, 'work-guided');
+    const hostVenv = join(root, 'host-venv-chosen');
+    // The same image flags as tfbuild docker's above (so the same image), no --rebuild; --venv is the host's target.
+    const r = await runCli(['r1.4', '--gpu', '--yes', ...imageFlags(`${nginx.url}/good`, testKeyBuildArgs(key, good)),
+      '--repo', repo.bareRepo, '--output', out2, '--workdir', work2, '--venv', hostVenv, '--json'], { env });
+    expect(r.code, `${r.stdout.slice(-2000)}${r.stderr.slice(-4000)}`).toBe(0);
+    // The verdict said container, and the guided build took that route without tfbuild docker.
+    expect(r.stderr).toMatch(/A native build of TensorFlow r1\.4 is not practical here: needs CUDA 8/);
+    const image = images[images.length - 1];
+    if (image !== undefined) expect(r.stderr).toContain(`reusing ${image}`);
+    expect(r.stderr).toMatch(/the plan runs in tfbuild-r1\.4-\S+ \(image localhost\/tfbuild:r1\.4-cuda8-ubuntu16\.04-/);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; step?: { id: string }; ok?: boolean });
+    expect(events.filter((e) => e.type === 'step-finished').map((e) => e.step!.id)).toEqual(expect.arrayContaining(['source', 'configure', 'bazel-build', 'package', 'install', 'verify']));
+    expect(events.at(-1)).toMatchObject({ type: 'result', ok: true });
+
+    const files = readdirSync(out2).sort();
+    const wheel = files.find((f) => f.endsWith('.whl'));
+    expect(wheel, files.join(', ')).toMatch(/^tensorflow(_gpu)?-1\.4\.1-cp3\d+-cp3\d+m?-linux_x86_64\.whl$/);
+    const info = JSON.parse(readFileSync(join(out2, `${wheel}.tfbuild.json`), 'utf8')) as { tag: string; commit: string; gpu: boolean; cuda: string; cudnn: string; image: { tag: string } };
+    expect(info).toMatchObject({ tag: 'v1.4.1', commit: repo.commit, gpu: true, cuda: '8.0', cudnn: '6.0.21' });
+    if (image !== undefined) expect(info.image.tag).toBe(image);
+
+    // Installed and verified on this host, into the venv the user chose (a venv of the host python of the wheel's cpXY).
+    const py = join(hostVenv, 'bin', 'python');
+    expect(r.stderr).toContain(`Installed and verified on this host as well: ${py} (a venv of `);
+    expect(execFileSync(py, ['-c', 'import tensorflow, sys; print(tensorflow.__file__.startswith(sys.prefix), tensorflow.__version__)'], { encoding: 'utf8' }).trim()).toBe('True 1.4.1');
+    expect(existsSync(join(work2, 'host-venv'))).toBe(false);
     expect(execFileSync('podman', ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' })).not.toMatch(/tfbuild-r1\.4-/);
   });
 

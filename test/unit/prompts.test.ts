@@ -119,6 +119,23 @@ describe('interactive wrappers (real inquirer on a fake terminal)', () => {
     expect(t.screen()).toContain('has no configure script');
   });
 
+  it('container route: the image\'s python is asked as such; the install question is about this host and offers its pythons', async () => {
+    const t = terminal();
+    const p = askPython({ candidates: pythons, default: '/opt/py35/bin/python3', inImage: true }, t.ctx);
+    await t.keys(ENTER);
+    expect(await p).toBe('/opt/py35/bin/python3');
+    expect(t.screen()).toContain('Which python of the build image builds TensorFlow?');
+    const host = [{ value: '/usr/bin/python3', label: 'python 3.11.2 (/usr/bin/python3)', unusable: 'the wheel is built for python 3.5' }, pythons[2]!, pythons[0]!];
+    const u = terminal();
+    const q = askInstall({ pythons: host, onHost: true }, u.ctx);
+    await u.keys(DOWN, ENTER, DOWN, ENTER); // an existing python → past the default 3.5 to 3.6 (3.11 is disabled)
+    expect(await q).toEqual({ mode: 'into', python: '/usr/bin/python3.6' });
+    expect(u.screen()).toContain('Install the wheel on this host where?');
+    expect(u.screen()).toContain('Install into which python of this host?');
+    expect(u.screen()).toContain('the wheel is built for python 3.5');
+    await expect(askPython({ candidates: pythons, inImage: true }, headless())).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('No python of the build image was chosen') as string });
+  });
+
   it('Ctrl-C at a prompt throws InterruptedError with exit code 130', async () => {
     const t = terminal();
     const p = askConfirm({ message: 'Start the build?' }, t.ctx);
