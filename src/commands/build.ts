@@ -17,7 +17,6 @@ import { createReporter, pickReporterMode, type EventInput, type ReporterMode } 
 import { useColor } from '../ui/output.js';
 import { addBuildOptions, type BuildFlags } from './build-options.js';
 import { addImageOptions, givenImageFlags, hasImageOverrides, readImageOptions } from './image-options.js';
-import type { HostFacts } from '../probe/types.js';
 import { addDecisionOptions, type DecisionFlags } from '../ui/decide.js';
 
 export interface BuildDeps {

@@ -78,7 +78,10 @@ describe('decideForContainer', () => {
     expect(decision.origins).toMatchObject({ python: 'prompt', install: 'prompt' });
     expect(decision.options).toMatchObject({ python: '/usr/bin/python3.9', install: { mode: 'into', python: '/opt/py39/bin/python3' } });
     // The build container builds with the chosen image python and installs into its own venv in the work dir.
-    expect(plan!.steps.find((s) => s.kind === 'configure')!.env).toMatchObject({ PYTHON_BIN_PATH: '/usr/bin/python3.9' });
+    // The image's python 3.9 has no numpy (only its python3 has): the plan first makes its build venv in the work
+    // dir, from that python, and configure builds with the venv's python (the wheel stays cp39).
+    expect(plan!.steps[0]).toMatchObject({ kind: 'build-python', basePython: '/usr/bin/python3.9', python: '/w/build-python/bin/python' });
+    expect(plan!.steps.find((s) => s.kind === 'configure')!.env).toMatchObject({ PYTHON_BIN_PATH: '/w/build-python/bin/python' });
     expect(plan!.steps.find((s) => s.kind === 'install')).toMatchObject({ mode: 'venv', cmd: '/usr/bin/python3.9', args: ['-m', 'venv', '/w/venv'] });
     // Then on this host: pip install into the chosen python, and verify there, with the plan's expectations.
     expect(side.host).toMatchObject({ strict: true, wheelPython: '3.9', target: { mode: 'into', python: '/opt/py39/bin/python3' } });
