@@ -11,7 +11,7 @@ import { createExec, killAllChildren, liveProcessGroups, redactError, SecretRegi
 import { findRemoteSecrets } from '../plan/remote.js';
 import { prepare, refuseUnconsented, type Prepared } from './prepare.js';
 import type { BuildOptions } from '../plan/options.js';
-import { PlanSchema, type Plan } from '../plan/index.js';
+import { findMismatchedVerifySteps, PlanSchema, type Plan } from '../plan/index.js';
 import type { ResumeMode } from '../steps/run-plan.js';
 import { createReporter, pickReporterMode, type EventInput, type ReporterMode } from '../ui/events.js';
 import { useColor } from '../ui/output.js';
@@ -92,6 +92,14 @@ export function readPlanFile(path: string): Plan {
   }
   if (parsed.data.steps.length === 0) {
     throw new UsageError(`${path} is a plan with no steps: there is nothing to build.`, { hint: 'Write one with: tfbuild plan VERSION --json > plan.json' });
+  }
+  // The verify step runs from its fields; a saved plan whose shown command says otherwise is refused now, not after
+  // an hours-long build.
+  const mismatched = findMismatchedVerifySteps(parsed.data.steps);
+  if (mismatched.length > 0) {
+    throw new ConfigError(`${path}: the verify command shown in step ${mismatched.join(', ')} does not match that step's fields.`, {
+      hint: 'Regenerate the plan with this tfbuild: tfbuild plan VERSION --json > plan.json',
+    });
   }
   const forbidden = findForbiddenEnv(parsed.data.steps);
   if (forbidden.length > 0) {
@@ -193,8 +201,8 @@ async function runBuild(opts: BuildOptions, deps: BuildDeps, mode: ReporterMode,
       result: { wheel, buildInfo: { tag: plan.tag, gpu: plan.gpu, commit: r.outputs.commit ?? null }, cache: readCacheStats(r.outputs), durationMs: Date.now() - t0 },
     });
     if (mode !== 'json') {
-      deps.io.stdout(wheel ? `Built ${wheel}\n` : deps.dryRun ? 'Dry run: nothing was written.\n' : 'Done.\n');
-      if (r.outputs.python && !deps.dryRun) deps.io.stdout(`Installed for ${r.outputs.python}\n`);
+      deps.io.stdout(wheel ? `Built ${wheel}\n` : exec.dryRun ? 'Dry run: nothing was written.\n' : 'Done.\n');
+      if (r.outputs.python && !exec.dryRun) deps.io.stdout(`Installed for ${r.outputs.python}\n`);
     }
     return { ok: true, wheel, metadataFile: wheel ? `${wheel}.tfbuild.json` : null, executed: r.executed, skipped: r.skipped, outputs: r.outputs, plan };
   } finally {

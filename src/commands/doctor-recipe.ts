@@ -55,7 +55,8 @@ async function prepareForDoctor(recipe: Recipe, host: HostFacts, o: DoctorPlanOp
     if (!(e instanceof TfbuildError)) throw e;
     // The refusal as plan/build print it: its message, the commands or reasons it names, and what to do.
     const details = e.details.filter((d) => !d.startsWith('why: ')).map((d) => `\n  ${d}`).join('');
-    return { verdict, plan: `Plan: not made here: ${e.message}${details}${e.hint ? `\n  ${e.hint}` : ''}` };
+    // The hint names tfbuild build/plan's options (doctor has no --yes): said so.
+    return { verdict, plan: `Plan: not made here: ${e.message}${details}${e.hint ? `\n  With tfbuild build ${version} (or plan): ${e.hint}` : ''}` };
   }
 }
 

@@ -23,7 +23,7 @@ import { UsageError } from '../errors.js';
 export * from './types.js';
 
 export { formatPlan } from './format.js';
-export { formatVerifyArgs, type VerifyPayload } from './verify-args.js';
+export { expectedVerifyCommand, findMismatchedVerifySteps, formatVerifyArgs, type VerifyPayload } from './verify-args.js';
 
 /** What the verdict settled (src/plan/verdict.ts), when it ran; otherwise the plan picks from the facts. */
 export interface PlanChoices {

@@ -21,3 +21,16 @@ export function formatVerifyArgs(p: VerifyPayload): string[] {
     ...(p.strictFlags ? [] : ['--no-strict-flags']),
   ];
 }
+
+/** The verify step's shown command: `tfbuild verify …` from its fields, or `true` when nothing was installed. */
+export function expectedVerifyCommand(step: VerifyStep): string[] {
+  return step.python === null ? ['true'] : ['tfbuild', ...formatVerifyArgs({ ...step, python: step.python })];
+}
+
+/** Ids of verify steps whose shown command is not the one their fields make (an edited saved plan). */
+export function findMismatchedVerifySteps(steps: readonly { kind: string }[]): string[] {
+  return steps
+    .filter((s): s is VerifyStep => s.kind === 'verify')
+    .filter((s) => JSON.stringify([s.cmd, ...s.args]) !== JSON.stringify(expectedVerifyCommand(s)))
+    .map((s) => s.id);
+}

@@ -131,7 +131,7 @@ describe('doctor VERSION goes through prepare()', () => {
     expect(text.stdout).toMatch(/^Plan: not made here: \S+ lacks numpy<2, wheel: the build would first install them into a build venv of tfbuild's own with:$/m);
     expect(text.stdout).toMatch(/^ {2}\S+ -m venv --system-site-packages \S+\/build-python$/m);
     expect(text.stdout).toMatch(/^ {2}\S+\/build-python\/bin\/python -m pip install .*'numpy<2' wheel$/m);
-    expect(text.stdout).toMatch(/^ {2}Pass --yes to let tfbuild run them/m);
+    expect(text.stdout).toMatch(/^ {2}With tfbuild build 2\.12 \(or plan\): Pass --yes to let tfbuild run them/m);
   });
 });
 

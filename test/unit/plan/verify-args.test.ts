@@ -3,14 +3,18 @@
  * payload is rendered, the argv is parsed back through the real `tfbuild verify` command (its commander options),
  * and the checks it would run equal those the executor runs from the payload.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { readPlanFile } from '../../../src/commands/build.js';
 import { readVerifyFlags, register, type VerifyCommandOptions } from '../../../src/commands/verify.js';
 import { createExec } from '../../../src/exec/index.js';
 import { ConfigError } from '../../../src/errors.js';
 import { createPlan, type Plan, type VerifyStep } from '../../../src/plan/index.js';
 import { runVerifyStep, verifySpecOf } from '../../../src/steps/verify.js';
 import type { StepContext } from '../../../src/steps/context.js';
+import { makeTempDir } from '../../helpers/tmp.js';
 import { PATH_ENV, sampleFacts, sampleOptions, sampleRecipe } from './samples.js';
 
 const DRIVER = { version: '550.54', cudaVersion: '12.4', source: 'nvidia-smi' as const };
@@ -69,10 +73,19 @@ describe('verify step: printed == run', () => {
     expect(cli).toMatchObject({ strictFlags: true, requireVisibleGpu: true, hostIsa: null, era: null, expectFlags: null });
   });
 
-  it('a saved plan whose verify command no longer matches its fields is refused before anything runs', async () => {
+  it('a saved plan whose verify command no longer matches its fields is refused when read, before anything runs', async () => {
+    const plan: Plan = createPlan({ facts: sampleFacts(), recipe: sampleRecipe(), recipeFile: null, tag: 'v1.4.1', options: sampleOptions({}), pathEnv: PATH_ENV });
+    const file = join(makeTempDir('tfb-verify-plan-'), 'plan.json');
+    writeFileSync(file, JSON.stringify(plan));
+    expect(readPlanFile(file).steps.length).toBe(plan.steps.length);
+    // The shown command loses --no-strict-flags: the file is refused as read (exit 4), not after the build.
+    const edited = { ...plan, steps: plan.steps.map((s) => (s.kind === 'verify' ? { ...s, args: s.args.filter((a) => a !== '--no-strict-flags') } : s)) };
+    writeFileSync(file, JSON.stringify(edited));
+    expect(() => readPlanFile(file)).toThrow(ConfigError);
+    expect(() => readPlanFile(file)).toThrow(/the verify command shown in step verify does not match/);
+    // The executor keeps its own check for a plan handed to it in-process.
     const step = verifyStep({});
-    const edited = { ...step, args: step.args.filter((a) => a !== '--no-strict-flags') };
     const ctx = { exec: createExec(), outputs: {}, setStatus: () => undefined } as unknown as StepContext;
-    await expect(runVerifyStep(edited, ctx)).rejects.toBeInstanceOf(ConfigError);
+    await expect(runVerifyStep({ ...step, args: step.args.filter((a) => a !== '--no-strict-flags') }, ctx)).rejects.toBeInstanceOf(ConfigError);
   });
 });
