@@ -77,13 +77,32 @@ function isBazelFix(fix: string, verdict: Verdict): boolean {
   return verdict.choices.bazel === null ? false : /bazel/i.test(fix) && !/apt-get|dnf|pip /.test(fix);
 }
 
-/** A headless run without --yes does not install anything on its own: the commands the plan would run, refused. */
-export function refuseUnconsented(plan: Plan): void {
+/** What a bazel download would fetch, when only consent is missing for it: named in the same refusal. */
+export interface BazelConsent {
+  /** e.g. "download bazel 5.3.0 (sha256-verified) into tfbuild's cache". */
+  action: string;
+  /** Why: what the recipe needs and what this host has. */
+  why: string;
+}
+
+/**
+ * A headless run without --yes does not install or download anything on its own: everything --yes would let it do
+ * first (the build venv's two commands, a bazel download) is named in one refusal, so one rerun with --yes suffices.
+ */
+export function refuseUnconsented(plan: Plan, bazel: BazelConsent | null = null): void {
   const step = plan.steps.find((s) => s.kind === 'build-python');
-  if (step?.kind !== 'build-python') return;
-  throw new EnvironmentError(`${step.basePython} lacks ${step.packages.join(', ')}: the build would first install them into a build venv of tfbuild's own with:`, {
-    details: [formatCommand([step.cmd, ...step.args]), formatCommand([step.pip.cmd, ...step.pip.args])],
-    hint: `Pass --yes to let tfbuild run them, or run them yourself and rerun with --python ${step.python}.`,
+  const venv = step?.kind === 'build-python' ? step : null;
+  if (venv === null && bazel === null) return;
+  const what = [
+    ...(bazel ? [`${bazel.why}: it would first ${bazel.action}`] : []),
+    ...(venv ? [`${venv.basePython} lacks ${venv.packages.join(', ')}: the build would first install them into a build venv of tfbuild's own with:`] : []),
+  ];
+  throw new EnvironmentError(what.join('; '), {
+    details: venv ? [formatCommand([venv.cmd, ...venv.args]), formatCommand([venv.pip.cmd, ...venv.pip.args])] : [],
+    hint: venv && bazel
+      ? `Pass --yes to let tfbuild do both, or do them yourself and rerun with --python ${venv.python} and --bazel PATH to a fitting bazel (bazelisk also works).`
+      : venv ? `Pass --yes to let tfbuild run them, or run them yourself and rerun with --python ${venv.python}.`
+        : 'Pass --yes to let tfbuild download it, or rerun with --bazel PATH to a fitting bazel (bazelisk also works).',
   });
 }
 
@@ -135,7 +154,14 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   }
 
   // Bazel is settled before the plan is made, so the plan the user confirms names the bazel that runs.
+  let bazelConsent: BazelConsent | null = null;
   if (!req.container && verdict.kind !== 'container' && verdict.kind !== 'impossible' && asked.bazel === undefined && needsOtherBazel(facts, recipe)) {
+    // Headless without --yes nothing is downloaded, and the bazel found would fail the preflight: refused (with
+    // whatever else needs consent) once the plan is made, the same in plan, --dry-run and the run.
+    if (!yes && !ctx.interactive) {
+      const found = facts.bazel ? `bazel ${facts.bazel.version ?? facts.bazel.packageRelease ?? '(version unknown)'} at ${facts.bazel.path}` : 'no bazel';
+      bazelConsent = { action: `download bazel ${recipe.bazel.tested} (sha256-verified) into tfbuild's cache`, why: `${recipe.line} needs bazel ${recipe.bazel.range}; this host has ${found}` };
+    }
     if (req.mode === 'build' || req.mode === 'fetch') {
       facts = await settleBazel({
         facts, recipe, yes, interactive: ctx.interactive, cacheDir: getCacheDir({ home: env.HOME ?? homedir(), cwd, xdgCacheHome: env.XDG_CACHE_HOME }),
@@ -185,7 +211,7 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   const plan = m !== null && m.options === d.options ? m.plan : makePlan(d.options);
 
   // A step that installs packages runs only with consent: --yes, or the confirmation the guided build just asked.
-  if (!yes && !ctx.interactive) refuseUnconsented(plan);
+  if (!yes && !ctx.interactive) refuseUnconsented(plan, bazelConsent);
   const prepared = out('native', plan, null, d.options, d.origins);
   if (f.saveConfig !== undefined) {
     prepared.savedConfig = writeConfigFile(resolve(cwd, f.saveConfig), d.options, { cwd });

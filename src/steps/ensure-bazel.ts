@@ -12,7 +12,9 @@ import { ensureBazel, isBazelInRange } from '../tools/bazel-release.js';
 export function needsOtherBazel(facts: HostFacts, recipe: Recipe): boolean {
   if (facts.bazelisk || facts.bazel?.kind === 'bazelisk') return false; // the plan uses bazelisk + USE_BAZEL_VERSION
   if (!facts.bazel) return true;
-  return facts.bazel.version !== null && !isBazelInRange(facts.bazel.version, recipe.bazel.range);
+  // Debian's bazel reports no release; its package's release (4.2.3) is the one that matters here too.
+  const version = facts.bazel.version ?? facts.bazel.packageRelease ?? null;
+  return version !== null && !isBazelInRange(version, recipe.bazel.range);
 }
 
 export interface SettleBazelInput {

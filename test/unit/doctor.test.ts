@@ -125,13 +125,13 @@ describe('doctor VERSION goes through prepare()', () => {
     expect(text.stderr).toBe('');
   });
 
-  it('a version whose plan needs consent here: doctor names what the run would install first, as plan does', () => {
-    // r2.12 on this host: pyenv's python 3.11 lacks wheel (and numpy), so the plan starts with a build venv.
+  it('a version whose plan needs consent here: doctor names what the run would download and install first, as plan does', () => {
+    // r2.12 on this host: bazel 4.2.3 is outside its range, and pyenv's python 3.11 lacks wheel (and numpy < 2).
     const text = doctor(['2.12']);
-    expect(text.stdout).toMatch(/^Plan: not made here: \S+ lacks numpy<2, wheel: the build would first install them into a build venv of tfbuild's own with:$/m);
+    expect(text.stdout).toMatch(/^Plan: not made here: r2\.12 needs bazel >=5\.1\.1 <=5\.99\.0; this host has bazel 4\.2\.3 at \S+: it would first download bazel 5\.3\.0 \(sha256-verified\) into tfbuild's cache; \S+ lacks numpy<2, wheel: the build would first install them into a build venv of tfbuild's own with:$/m);
     expect(text.stdout).toMatch(/^ {2}\S+ -m venv --system-site-packages \S+\/build-python$/m);
     expect(text.stdout).toMatch(/^ {2}\S+\/build-python\/bin\/python -m pip install .*'numpy<2' wheel$/m);
-    expect(text.stdout).toMatch(/^ {2}With tfbuild build 2\.12 \(or plan\): Pass --yes to let tfbuild run them/m);
+    expect(text.stdout).toMatch(/^ {2}With tfbuild build 2\.12 \(or plan\): Pass --yes to let tfbuild do both/m);
   });
 });
 
