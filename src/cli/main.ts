@@ -79,9 +79,14 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 }
 
 /** The error as the final `error` event carries it (the command masked its run's secrets; URL passwords here). */
-function errorInfo(e: unknown, exitCode: number): { kind: string; message: string; exitCode: number; hint?: string; logFile?: string } {
+function errorInfo(e: unknown, exitCode: number): { kind: string; message: string; exitCode: number; hint?: string; details?: string[]; logFile?: string } {
   if (e instanceof TfbuildError) {
-    return { kind: e.kind, message: maskUrlPasswords(e.message), exitCode, ...(e.hint ? { hint: maskUrlPasswords(e.hint) } : {}), ...(e instanceof ToolError && e.logFile ? { logFile: e.logFile } : {}) };
+    // details: the commands a refusal names (what to run first), as the text output lists them.
+    return {
+      kind: e.kind, message: maskUrlPasswords(e.message), exitCode, ...(e.hint ? { hint: maskUrlPasswords(e.hint) } : {}),
+      ...(e.details && e.details.length > 0 ? { details: e.details.map(maskUrlPasswords) } : {}),
+      ...(e instanceof ToolError && e.logFile ? { logFile: e.logFile } : {}),
+    };
   }
   if (e instanceof CommanderError) return { kind: 'usage', message: e.message.replace(/^error: /, ''), exitCode, hint: "Run 'tfbuild --help' (or 'tfbuild help <command>') for usage." };
   return { kind: 'internal', message: maskUrlPasswords(`Internal error: ${e instanceof Error ? e.message : String(e)}`), exitCode, hint: 'This is a bug in tfbuild. Re-run with TFBUILD_DEBUG=1 for a stack trace and report it.' };

@@ -149,7 +149,7 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
     const gccRoute = gcc ? `; or, untested by TensorFlow, build with gcc: add --host-compiler ${formatCommand([gcc.path])}` : '';
     throw new EnvironmentError(`${recipe.line} does not build on this host until these are done (tfbuild does not run them):`, {
       details: [...todo, ...verdict.reasons.map((r) => `why: ${r}`)],
-      hint: `Run them yourself, then rerun; or build in a container instead: ${getDockerCommand(verdict, req.version, asked.gpu)}${gccRoute}`,
+      hint: `Run them yourself, then rerun${verdict.otherPython ? `; or use another python of this host: pass ${verdict.otherPython}` : ''}; or build in a container instead: ${getDockerCommand(verdict, req.version, asked.gpu)}${gccRoute}`,
     });
   }
 

@@ -94,3 +94,27 @@ export function formatBuildVenvCommands(python: string, venvDir: string, require
   const c = buildVenvCommands(python, venvDir, requirements);
   return `${c.venv.map(shellQuote).join(' ')} && ${c.pip.map(shellQuote).join(' ')}`;
 }
+
+/** A python that can make the build venv: python 3 with the venv/ensurepip module (python 2 has no venv module). */
+export function canMakeBuildVenv(py: PythonFacts): boolean {
+  return py.venv && !py.version.startsWith('2.');
+}
+
+/** 0: has every build package; 1: can make a build venv for the missing ones; 2: needs a system fix first. */
+export function getPythonReadiness(py: PythonFacts, recipe: Recipe): 0 | 1 | 2 {
+  if (findMissingBuildPackages(py, recipe).length === 0) return 0;
+  return canMakeBuildVenv(py) ? 1 : 2;
+}
+
+/** The best of `fitting` (other than `except`) that needs no system fix: every package first, then one that can make a venv. */
+export function findReadyPython(fitting: readonly PythonFacts[], recipe: Recipe, except: PythonFacts): PythonFacts | null {
+  const ready = fitting.filter((p) => p.path !== except.path && p.realPath !== except.realPath && getPythonReadiness(p, recipe) < 2);
+  return [...ready].sort((a, b) => getPythonReadiness(a, recipe) - getPythonReadiness(b, recipe))[0] ?? null;
+}
+
+/** The advice for a python that needs a system fix, naming the ready alternative: "; or pass --python P (…)". */
+export function formatReadyPython(alt: PythonFacts | null, recipe: Recipe): string {
+  if (alt === null) return '';
+  const why = getPythonReadiness(alt, recipe) === 0 ? 'has every build package' : 'can make the build venv';
+  return `--python ${shellQuote(alt.path)} (python ${alt.version}, which fits and ${why})`;
+}

@@ -13,7 +13,16 @@ function formatStepDetails(s: Step): string[] {
   if (s.pathPrepend.length > 0) lines.push(`    PATH prefix: ${s.pathPrepend.join(':')}`);
   if (s.cmd !== '') lines.push(`    $ ${formatCommand([s.cmd, ...s.args])}`);
   if (s.kind === 'install' && s.pip && s.mode === 'venv') lines.push(`    $ ${formatCommand([s.pip.cmd, ...s.pip.args])}`);
-  if (s.kind === 'build-python') lines.push(`    $ ${formatCommand([s.pip.cmd, ...s.pip.args])}`);
+  if (s.kind === 'build-python') {
+    // pip runs with its own env: shown where it differs from the step's.
+    const pipEnv = Object.entries(s.pip.env).filter(([k, v]) => s.env[k] !== v);
+    const dropped = Object.keys(s.env).filter((k) => !(k in s.pip.env));
+    if (pipEnv.length > 0 || dropped.length > 0) {
+      lines.push('    then, with env:');
+      for (const [k, v] of Object.entries(s.pip.env)) lines.push(`      ${k}=${v}`);
+    }
+    lines.push(`    $ ${formatCommand([s.pip.cmd, ...s.pip.args])}`);
+  }
   if (s.kind === 'install' && s.guard) {
     const py = s.guard.pythonVersion !== null ? `cp${s.guard.pythonVersion.replace('.', '')}` : `${s.pip?.cmd ?? s.python}'s cpXY (its version read when the step runs: the plan's facts do not list it)`;
     lines.push(`    before pip, refuses a wheel whose build info needs CPU flags beyond [${s.guard.hostIsa.join(', ')}] or whose tag is not ${py} (the plan's host facts)`);

@@ -15,10 +15,11 @@ import { getCacheDir, getDefaultDiskCache, getDefaultWorkdir, getOutputUserRoot,
 import { findEnvRefs, remoteFlags } from './remote.js';
 import { computeResources, DEFAULT_RAM_PER_JOB_MIB } from './resources.js';
 import { LINE_OUTPUT_FLAGS, PLAN_SCHEMA_VERSION, type BuildPythonStep, type Plan, type Step } from './types.js';
-import { buildVenvCommands, describeMissing, findMissingBuildPackages, getBuildVenvDir, getBuildVenvRequirements } from './build-python.js';
+import { buildVenvCommands, findMissingBuildPackages, getBuildVenvDir, getBuildVenvRequirements } from './build-python.js';
+import { checkPythonPackages } from './verdict.js';
 import { getPythonVersion, resolveWheelPython } from './wheel-python.js';
 import { planInstallSteps } from './install-steps.js';
-import { UsageError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 
 export * from './types.js';
 
@@ -82,12 +83,18 @@ function chooseBazel(i: PlanInput): { path: string; version: string | null; baze
 
 /** The build-python step when the chosen python lacks some of the recipe's build packages (see build-python.ts). */
 function planBuildVenv(
-  py: HostFacts['pythons'][number] | undefined, recipe: Recipe, python: string, workdir: string, locale: Record<string, string>,
-): { step: BuildPythonStep | null; sitePackages: string; warning: string | null } {
+  facts: HostFacts, py: HostFacts['pythons'][number] | undefined, recipe: Recipe, python: string, workdir: string, locale: Record<string, string>,
+): { step: BuildPythonStep | null; sitePackages: string } {
   const missing = py ? findMissingBuildPackages(py, recipe) : [];
-  if (!py || missing.length === 0) return { step: null, sitePackages: '', warning: null };
-  if (!py.venv) {
-    return { step: null, sitePackages: '', warning: `${python} lacks ${describeMissing(missing)} and cannot make a venv to install them into (no venv/ensurepip module).` };
+  if (!py || missing.length === 0) return { step: null, sitePackages: '' };
+  // A python that cannot make the build venv (no venv module; python 2) is refused before step 1 with the verdict's
+  // own fix, the same as when the verdict picked it (an interactive choice can name one the verdict did not).
+  const need = checkPythonPackages(facts, recipe, py).find((n) => !n.ok && n.buildVenv === undefined);
+  if (need !== undefined && !need.ok) {
+    throw new EnvironmentError(`${python} cannot be the build python: ${need.reason}.`, {
+      ...(need.fix !== null ? { details: [need.fix] } : {}),
+      hint: `Run that first, then rerun${need.otherPython ? `; or pass ${need.otherPython}` : ''}; or build in a container: tfbuild docker ${recipe.line}.`,
+    });
   }
   const venvDir = getBuildVenvDir(workdir);
   const packages = getBuildVenvRequirements(py, recipe, missing);
@@ -102,7 +109,6 @@ function planBuildVenv(
       pip: { cmd: pipCmd, args: pipArgs, env: sortEnv({ ...locale, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1' }) },
     },
     sitePackages: join(venvDir, 'lib', `python${py.version.split('.').slice(0, 2).join('.')}`, 'site-packages'),
-    warning: null,
   };
 }
 
@@ -135,8 +141,7 @@ export function createPlan(i: PlanInput): Plan {
   if (wheelPython.problem !== null) throw new UsageError(wheelPython.problem, { hint: wheelPython.hint ?? 'Pass --python with a python the recipe accepts.' });
   warnings.push(...wheelPython.warnings);
   // The recipe's build packages this python lacks go into a tfbuild-owned build venv, which then runs configure.
-  const buildVenv = planBuildVenv(pyFacts, recipe, python, workdir, locale);
-  if (buildVenv.warning !== null) warnings.push(buildVenv.warning);
+  const buildVenv = planBuildVenv(facts, pyFacts, recipe, python, workdir, locale);
   const buildPython = buildVenv.step?.python ?? python;
   const compiler = o.hostCompiler ?? i.choices?.compiler ?? facts.compilers[0]?.path ?? 'gcc';
   const clang = facts.compilers.find((c) => c.kind === 'clang')?.path;
@@ -262,8 +267,9 @@ export function createPlan(i: PlanInput): Plan {
       // The :wheel rule already left the wheel in stagingDir; tfbuild copies it in-process from the step's typed
       // fields (stagingDir → outputDir, never overwriting, with its build-info), so no command runs.
       : { cmd: '', args: [] }),
-    // build_pip_package runs `${PYTHON_BIN_PATH:-python} setup.py bdist_wheel`: the build venv's python has `wheel`.
-    cwd: srcDir, env: sortEnv({ ...locale, ...(buildVenv.step ? { PYTHON_BIN_PATH: buildPython } : {}) }), pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir, wheelName, wheelVersion: getTagVersion(i.tag),
+    // build_pip_package runs `${PYTHON_BIN_PATH:-python} setup.py bdist_wheel`: always the build python (the build
+    // venv's, which has `wheel`), never whatever `python` is on PATH (Debian 12 has none).
+    cwd: srcDir, env: sortEnv({ ...locale, PYTHON_BIN_PATH: buildPython }), pathPrepend: [], packaging: packaging.kind, stagingDir, outputDir, wheelName, wheelVersion: getTagVersion(i.tag),
     metadata: {
       recipe: { line: recipe.line, version: recipe.version, file: i.recipeFile },
       tag: i.tag,

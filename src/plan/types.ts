@@ -44,7 +44,14 @@ export const BuildPythonStepSchema = z
     packages: z.array(z.string()).min(1),
     pip: z.object({ cmd: z.string(), args: z.array(z.string()), env: Env }).strict(),
   })
-  .strict();
+  .strict()
+  // What the step shows is what runs: an edited saved plan whose argv disagrees with the fields is refused.
+  .superRefine((s, ctx) => {
+    if (s.cmd !== s.basePython) ctx.addIssue({ code: 'custom', path: ['cmd'], message: `must be basePython (${s.basePython})` });
+    if (s.args.at(-1) !== s.venvDir) ctx.addIssue({ code: 'custom', path: ['args'], message: `must end with venvDir (${s.venvDir})` });
+    if (s.python !== `${s.venvDir.replace(/\/+$/, '')}/bin/python`) ctx.addIssue({ code: 'custom', path: ['python'], message: `must be venvDir's bin/python` });
+    if (s.pip.cmd !== s.python) ctx.addIssue({ code: 'custom', path: ['pip', 'cmd'], message: `must be python (${s.python})` });
+  });
 
 export const SourceStepSchema = z
   .object({

@@ -14,7 +14,17 @@ import {
 } from '../recipes/distros.js';
 import type { Recipe } from '../recipes/schema.js';
 import type { CompilerFacts, CudaFacts, CudnnFacts, HostFacts, PythonFacts } from '../probe/types.js';
-import { describeMissing, findMissingBuildPackages, formatBuildVenvCommands, getBuildVenvRequirements } from './build-python.js';
+import type { MissingPackage } from './build-python.js';
+import {
+  canMakeBuildVenv,
+  describeMissing,
+  findMissingBuildPackages,
+  findReadyPython,
+  formatBuildVenvCommands,
+  formatReadyPython,
+  getBuildVenvRequirements,
+  getPythonReadiness,
+} from './build-python.js';
 
 export type VerdictKind = 'native' | 'native-after-fixes' | 'container' | 'impossible';
 
@@ -38,6 +48,8 @@ export interface Verdict {
    * after consent (the plan's build-python step); `fix` is in `fixes` too, for doctor. Null when none.
    */
   buildPackages: { requirements: string[]; fix: string } | null;
+  /** When the chosen python needs a system fix first: `--python P (…)` naming one on this host that needs none. */
+  otherPython?: string;
   choices: {
     python: PythonFacts | null;
     compiler: CompilerFacts | null;
@@ -73,7 +85,7 @@ export interface NeedPackages {
  */
 export type Need =
   | { id: string; ok: true; message: string }
-  | { id: string; ok: false; reason: string; fix: string | null; packages?: NeedPackages; buildVenv?: string[] };
+  | { id: string; ok: false; reason: string; fix: string | null; packages?: NeedPackages; buildVenv?: string[]; otherPython?: string };
 
 const APT = 'sudo apt-get install -y';
 
@@ -107,9 +119,12 @@ function pickPython(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs
     }
   }
   const range = recipe.python.range;
+  // A python that has the build packages, then one that can make a build venv for them, before the preferred
+  // version: a preferred python that would need a system package first is no better choice than one that needs none.
   const byPreference = (list: PythonFacts[], preferred: string) =>
     [...list].sort(
       (a, b) =>
+        getPythonReadiness(a, recipe) - getPythonReadiness(b, recipe) ||
         Number(majorMinor(b.version) === preferred) - Number(majorMinor(a.version) === preferred) ||
         semver.compare(coerce(b.version) ?? '0.0.0', coerce(a.version) ?? '0.0.0'),
     );
@@ -121,13 +136,13 @@ function pickPython(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs
     const fitting = pythons.filter((p) => accepted.includes(majorMinor(p.version)));
     const best = byPreference(fitting, recipe.python.preferred)[0];
     if (best) {
-      return { choice: best, needs: [{ id: 'python', ok: true, message: `python ${best.version} (${best.path}); the wheel is built for it with TF_PYTHON_VERSION=${majorMinor(best.version)}` }, ...checkBuildPackages(facts, recipe, best)] };
+      return { choice: best, needs: [{ id: 'python', ok: true, message: `python ${best.version} (${best.path}); the wheel is built for it with TF_PYTHON_VERSION=${majorMinor(best.version)}` }, ...checkBuildPackages(facts, recipe, best, pkgs, findFittingPythons(facts, recipe))] };
     }
     const any3 = pythons.filter((p) => satisfies(p.version, '>=3.7.0'));
     const runner = byPreference(any3, recipe.python.preferred)[0];
     if (opts.noInstall && runner) {
       // Nothing installs the wheel, so any python 3 may run ./configure; the plan builds for the preferred version.
-      return { choice: runner, needs: [{ id: 'python', ok: true, message: `python ${runner.version} (${runner.path}) runs ./configure; with --no-install the wheel is built for python ${recipe.python.preferred} (TF_PYTHON_VERSION)` }, ...checkBuildPackages(facts, recipe, runner)] };
+      return { choice: runner, needs: [{ id: 'python', ok: true, message: `python ${runner.version} (${runner.path}) runs ./configure; with --no-install the wheel is built for python ${recipe.python.preferred} (TF_PYTHON_VERSION)` }, ...checkBuildPackages(facts, recipe, runner, pkgs, facts.pythons.filter((p) => satisfies(p.version, '>=3.7.0')))] };
     }
     const installable = pkgs ? pkgs.python.filter((p) => accepted.includes(p)).reverse() : [];
     const first = installable[0];
@@ -170,24 +185,29 @@ function pickPython(facts: HostFacts, recipe: Recipe, opts: VerdictOptions, pkgs
       packages: { apt: [`python${mm}-dev`], dnf: [`python${mm.replace('.', '')}-devel`], pacman: ['python'] },
     });
   }
-  needs.push(...checkBuildPackages(facts, recipe, choice));
+  needs.push(...checkBuildPackages(facts, recipe, choice, pkgs, findFittingPythons(facts, recipe)));
   return { choice, needs };
 }
 
 /**
  * The recipe's build packages: all there, or a build venv tfbuild makes (after consent) with the missing ones, or —
- * when this python cannot make a venv with pip (no venv/ensurepip module) — a system package to install first.
+ * when this python cannot make a venv with pip (no venv/ensurepip module; python 2 has none) — a system package to
+ * install first, naming a python of `fitting` that needs none when the host has one.
  */
-function checkBuildPackages(facts: HostFacts, recipe: Recipe, choice: PythonFacts): Need[] {
+function checkBuildPackages(facts: HostFacts, recipe: Recipe, choice: PythonFacts, pkgs: DistroPackages | null, fitting: readonly PythonFacts[]): Need[] {
   const missing = findMissingBuildPackages(choice, recipe);
   if (missing.length === 0) return [];
   const mm = majorMinor(choice.version);
   const what = `python ${choice.version} (${choice.path}) lacks ${describeMissing(missing)}`;
-  if (!choice.venv) {
+  if (!canMakeBuildVenv(choice)) {
+    const alt = formatReadyPython(findReadyPython(fitting, recipe, choice), recipe);
+    const orAlt = alt ? `; or pass ${alt}` : '';
+    if (choice.version.startsWith('2.')) return [checkPython2Packages(facts, recipe, choice, missing, pkgs, what, alt)];
     return [{
       id: 'python.venv',
       ok: false,
-      reason: `${what}, and has no venv/ensurepip module to make a build venv with pip for them`,
+      reason: `${what}, and has no venv/ensurepip module to make a build venv with pip for them${orAlt}`,
+      ...(alt ? { otherPython: alt } : {}),
       fix: isApt(facts) ? `${APT} python${mm}-venv` : `install the venv module (ensurepip) of python ${mm}`,
       packages: { apt: [`python${mm}-venv`] },
     }];
@@ -200,6 +220,39 @@ function checkBuildPackages(facts: HostFacts, recipe: Recipe, choice: PythonFact
     fix: `tfbuild build ${recipe.line} --yes does it in its work dir; by hand: ${formatBuildVenvCommands(choice.path, 'VENV', requirements)}, then pass --python VENV/bin/python`,
     buildVenv: requirements,
   }];
+}
+
+/** Debian/Ubuntu package python 2's numpy and wheel for their own /usr/bin/python2.7 (16.04, 18.04). */
+const PY2_DEB: Record<string, string> = { numpy: 'python-numpy', wheel: 'python-wheel' };
+
+/**
+ * Python 2 has no venv module, so no build venv: the distribution's python-numpy/python-wheel for its own python 2
+ * (packages the distribution has, for packages absent rather than too new), else another python or a container.
+ */
+function checkPython2Packages(
+  facts: HostFacts, recipe: Recipe, choice: PythonFacts, missing: readonly MissingPackage[], pkgs: DistroPackages | null, what: string, alt: string,
+): Need {
+  const isDistroPython = /^\/usr\/bin\/python2(\.7)?$/.test(choice.realPath ?? choice.path);
+  const debs = missing.map((m) => (m.have === null ? PY2_DEB[m.name.toLowerCase()] : undefined));
+  const apt = isApt(facts) && isDistroPython && pkgs?.python.includes('2.7') === true && debs.every((d) => d !== undefined) ? (debs as string[]) : null;
+  const reason = `${what}; python 2 has no venv module, so tfbuild cannot make a build venv for them`;
+  const other = alt ? { otherPython: alt } : {};
+  if (apt) return { id: 'python.packages', ok: false, reason: `${reason}${alt ? `; or pass ${alt}` : ''}`, fix: `${APT} ${apt.join(' ')}`, packages: { apt }, ...other };
+  return {
+    id: 'python.packages', ok: false, ...other, reason: `${reason}, and ${distroName(facts)} packages none for this python`,
+    fix: alt ? `pass ${alt}` : `pass --python with a python 3 within ${recipe.tested.python}, or build in a container: tfbuild docker ${recipe.line}`,
+  };
+}
+
+/** The pythons of this host a recipe accepts (hermetic recipes: the versions the wheel can be built for). */
+function findFittingPythons(facts: HostFacts, recipe: Recipe): PythonFacts[] {
+  const accepted = recipe.python.hermeticVersions ?? [];
+  return facts.pythons.filter((p) => (recipe.python.hermetic ? accepted.includes(majorMinor(p.version)) : satisfies(p.version, recipe.python.range)));
+}
+
+/** The build-package need of a python the plan was given (an interactive choice): none, a build venv, or a system fix. */
+export function checkPythonPackages(facts: HostFacts, recipe: Recipe, py: PythonFacts): Need[] {
+  return checkBuildPackages(facts, recipe, py, getDistroPackages(facts.os.distro), findFittingPythons(facts, recipe));
 }
 
 // --- compiler ---------------------------------------------------------------------------------------------------
@@ -487,6 +540,7 @@ export function computeVerdict(facts: HostFacts, recipe: Recipe, opts: VerdictOp
   }
   const own = unmet.find((n) => n.buildVenv !== undefined);
   const buildPackages = own?.buildVenv && own.fix !== null ? { requirements: own.buildVenv, fix: own.fix } : null;
-  if (fixes.length > 0) return { kind: 'native-after-fixes', reasons, fixes, buildPackages, choices, nextCommand: `tfbuild build ${recipe.line}${flag}` };
+  const otherPython = unmet.find((n) => n.otherPython !== undefined)?.otherPython;
+  if (fixes.length > 0) return { kind: 'native-after-fixes', reasons, fixes, buildPackages, ...(otherPython ? { otherPython } : {}), choices, nextCommand: `tfbuild build ${recipe.line}${flag}` };
   return { kind: 'native', reasons, fixes: [], buildPackages: null, choices, nextCommand: `tfbuild build ${recipe.line}${flag}` };
 }

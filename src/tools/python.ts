@@ -16,7 +16,10 @@ export function venvPython(dir: string): string {
 const VENV_HINT = 'Install the venv module: sudo apt-get install -y python3-venv (or python3.X-venv for that version), or pass another --python.';
 
 /** `python -m venv DIR` → the venv's python. EnvironmentError when the interpreter lacks venv/ensurepip. */
-export async function createVenv(spec: { python: string; dir: string; signal?: AbortSignal; args?: readonly string[] }, x: Exec): Promise<{ python: string }> {
+export async function createVenv(
+  spec: { python: string; dir: string; signal?: AbortSignal; args?: readonly string[]; cwd?: string; env?: Record<string, string>; logFile?: string },
+  x: Exec,
+): Promise<{ python: string }> {
   const info = await readPythonInfo(spec.python, x);
   if (!info.hasVenv) {
     throw new EnvironmentError(`${spec.python} (${info.version}) has no venv/ensurepip module, so it cannot create a virtual environment.`, {
@@ -32,6 +35,10 @@ export async function createVenv(spec: { python: string; dir: string; signal?: A
     reject: false,
     title: `python -m venv ${spec.dir}`,
     signal: spec.signal,
+    // A plan's step runs where and with what it shows.
+    ...(spec.cwd !== undefined ? { cwd: spec.cwd } : {}),
+    ...(spec.env !== undefined ? { env: spec.env } : {}),
+    ...(spec.logFile !== undefined ? { logFile: spec.logFile } : {}),
   });
   if (r.dryRun) return { python: venvPython(spec.dir) };
   if (r.exitCode !== 0) {
@@ -67,6 +74,8 @@ export interface PipInstallSpec {
   findLinks?: readonly string[];
   logFile?: string;
   signal?: AbortSignal;
+  /** Where pip runs (a plan's step: its cwd). */
+  cwd?: string;
 }
 
 /** `python -m pip install [--no-index] [--no-deps] WHEEL`. Never with sudo. */
@@ -89,6 +98,7 @@ export async function pipInstall(spec: PipInstallSpec, x: Exec): Promise<RunResu
     title: `pip install ${spec.wheel}`,
     logFile: spec.logFile,
     signal: spec.signal,
+    ...(spec.cwd !== undefined ? { cwd: spec.cwd } : {}),
   });
   // What it has installed (numpy, wheel, pip itself) may differ now.
   if (!r.dryRun) forgetPythonInfo(spec.python);

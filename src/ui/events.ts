@@ -45,6 +45,7 @@ export const ErrorInfoSchema = z
     message: z.string(),
     exitCode: z.number().int(),
     hint: z.string().optional(),
+    details: z.array(z.string()).optional().describe('what a refusal names: the commands to run first, the fields at fault'),
     logFile: z.string().optional(),
   })
   .strict();

@@ -157,6 +157,30 @@ describe('plan, --dry-run and the real run take the same route', () => {
     }
   });
 
+  it('--json: the error event of a refusal carries the commands it names (details), as the text does', async () => {
+    const r = await cli(['plan', 'r1.4', '--host-facts', LAPTOP, '--json']);
+    expect(r.code).toBe(3);
+    const last = EventSchema.parse(JSON.parse(r.stdout.trim().split('\n').at(-1)!));
+    if (last.type !== 'error') throw new Error(`not an error event: ${last.type}`);
+    expect(last.error.details).toEqual(expect.arrayContaining([expect.stringMatching(/^not natively: needs gcc >=4\.8\.0 <8\.0\.0/)]));
+    for (const d of last.error.details ?? []) expect(r.stderr).toContain(d);
+  });
+
+  it('a preferred python 3.6 without numpy, wheel or venv does not hide the complete python 3.5: r1.4 plans natively', async () => {
+    const host = JSON.parse(readFileSync(join(HOSTS, 'ubuntu1604-cuda8-gtx1080.json'), 'utf8')) as { pythons: unknown[] };
+    host.pythons.unshift({ path: '/usr/local/bin/python3.6', realPath: '/usr/local/bin/python3.6', version: '3.6.9', numpy: null, pip: '20.3.4', wheel: false, venv: false, headers: true, sitePackages: null });
+    const file = join(makeTempDir('tfb-py36-'), 'host.json');
+    writeFileSync(file, JSON.stringify(host));
+    const r = await cli(['plan', 'r1.4', '--host-facts', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr + r.stdout).toContain('PYTHON_BIN_PATH=/usr/bin/python3');
+    // Asked for by name, it is refused before step 1 with its fix, and the hint names the python that works.
+    const named = await cli(['plan', 'r1.4', '--host-facts', file, '--python', '/usr/local/bin/python3.6']);
+    expect(named.code).toBe(3);
+    expect(named.stderr).toContain('sudo apt-get install -y python3.6-venv');
+    expect(named.stderr).toContain('pass --python /usr/bin/python3 (python 3.5.2');
+  });
+
   it('--no-install with --install-into is refused before anything runs (exit 2), in plan and build alike', async () => {
     for (const cmd of ['plan', 'build']) {
       const r = await cli([cmd, 'r1.4', '--host-facts', LAPTOP, '--no-install', '--install-into', '/usr/bin/python3']);

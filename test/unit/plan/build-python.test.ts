@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createPlan, type BuildPythonStep, type Plan } from '../../../src/plan/index.js';
+import { EnvironmentError } from '../../../src/errors.js';
+import { createPlan, formatPlan, PlanSchema, type BuildPythonStep, type Plan } from '../../../src/plan/index.js';
 import { findMissingBuildPackages, normalizePackageName, satisfiesSpec } from '../../../src/plan/build-python.js';
 import { computeVerdict } from '../../../src/plan/verdict.js';
 import type { HostFacts, PythonFacts } from '../../../src/probe/types.js';
@@ -112,18 +113,103 @@ describe('verdict → plan step or refusal', () => {
     const p = plan(PY);
     expect(venvStep(p)).toBeUndefined();
     expect(p.steps.find((s) => s.kind === 'configure')?.env.PYTHON_BIN_PATH).toBe('/usr/bin/python3');
-    expect(p.steps.find((s) => s.kind === 'package')?.env.PYTHON_BIN_PATH).toBeUndefined();
+    // build_pip_package runs ${PYTHON_BIN_PATH:-python}: always the build python, never a `python` found on PATH.
+    expect(p.steps.find((s) => s.kind === 'package')?.env.PYTHON_BIN_PATH).toBe('/usr/bin/python3');
     expect(verdictFor(PY).buildPackages).toBeNull();
   });
 
-  it('no venv/ensurepip: a system-package fix (python3.X-venv), no step', () => {
+  it('no venv/ensurepip: a system-package fix (python3.X-venv); a plan for it is refused before step 1 (exit 3), never a warning', () => {
     const py = { ...PY, wheel: false, venv: false };
     const v = verdictFor(py);
     expect(v.buildPackages).toBeNull();
     expect(v.fixes).toEqual(['sudo apt-get install -y python3.5-venv']);
-    const p = plan(py);
-    expect(venvStep(p)).toBeUndefined();
-    expect(p.warnings.join('\n')).toContain('cannot make a venv');
+    // An interactive choice the verdict did not make reaches the plan: refused with the same fix.
+    const e = (() => { try { plan(py); return null; } catch (x) { return x as EnvironmentError; } })();
+    expect(e).toBeInstanceOf(EnvironmentError);
+    expect(e?.exitCode).toBe(3);
+    expect(e?.message).toContain('lacks wheel (missing)');
+    expect(e?.details).toEqual(['sudo apt-get install -y python3.6-venv']);
+  });
+
+  it('an interactive choice lacking packages and venv names the python of the host that needs nothing', () => {
+    const bad = { ...PY, path: '/opt/py36/bin/python3', realPath: '/opt/py36/bin/python3.6', numpy: null, wheel: false, venv: false };
+    const good = { ...PY, path: '/usr/bin/python3.5', realPath: '/usr/bin/python3.5', version: '3.5.2' };
+    const input = {
+      facts: sampleFacts({ pythons: [bad, good] }), recipe: R14_PKGS, recipeFile: null, tag: 'v1.4.1', pathEnv: PATH_ENV,
+      options: sampleOptions({ workdir: '/w', install: { mode: 'none' }, python: bad.path }),
+    };
+    expect(() => createPlan(input)).toThrow(EnvironmentError);
+    try { createPlan(input); } catch (x) {
+      expect((x as EnvironmentError).hint).toContain('pass --python /usr/bin/python3.5 (python 3.5.2, which fits and has every build package)');
+    }
+  });
+});
+
+describe('which python the verdict picks, and a python that cannot make a venv', () => {
+  // The review's repro: r1.4 on the recorded Ubuntu 16.04 host, plus a python 3.6 with neither numpy, wheel nor venv.
+  const py36: PythonFacts = { ...PY, path: '/usr/local/bin/python3.6', realPath: '/usr/local/bin/python3.6', version: '3.6.9', numpy: null, wheel: false, venv: false };
+  const host = (...extra: PythonFacts[]): HostFacts => ({ ...HOST, pythons: [...extra, ...HOST.pythons] });
+  const sys3 = () => HOST.pythons.find((p) => p.path === '/usr/bin/python3')!;
+
+  it('among fitting pythons, one with every build package wins over the preferred version that would need a system fix', () => {
+    const v = computeVerdict(host(py36), REAL_R14, { gpu: false });
+    expect(v.choices.python?.path).toBe('/usr/bin/python3');
+    expect(v.kind).toBe('native');
+  });
+
+  it('then one that can make a build venv', () => {
+    const venvable = { ...sys3(), numpy: null, wheel: false, packages: {} };
+    const v = computeVerdict({ ...HOST, pythons: [py36, venvable] }, REAL_R14, { gpu: false });
+    expect(v.choices.python?.path).toBe('/usr/bin/python3');
+    expect(v.buildPackages?.requirements).toEqual(['numpy<1.19', 'wheel']);
+  });
+
+  it('--python naming the unfit one: refused with its fix, and the hint names the usable alternative', () => {
+    const v = computeVerdict(host(py36), REAL_R14, { gpu: false, python: py36.path });
+    expect(v.kind).toBe('native-after-fixes');
+    expect(v.fixes).toEqual(['sudo apt-get install -y python3.6-venv']);
+    expect(v.otherPython).toMatch(/^--python \/usr\/bin\/python3 \(python 3\.5\.2/);
+  });
+
+  it("python 2.7 lacking numpy/wheel: the distribution's python-numpy/python-wheel, never a python2.7-venv that does not exist", () => {
+    const py27 = HOST.pythons.find((p) => p.version.startsWith('2.'))!;
+    const v = computeVerdict(host(), REAL_R14, { gpu: false, python: py27.path });
+    const bare = { ...py27, numpy: null, wheel: false, venv: true, packages: {} };
+    const v2 = computeVerdict({ ...HOST, pythons: [bare] }, REAL_R14, { gpu: false, python: bare.path });
+    expect(v.fixes.join(' ')).not.toContain('venv');
+    expect(v2.fixes).toEqual(['sudo apt-get install -y python-numpy python-wheel']);
+    expect(v2.buildPackages).toBeNull();
+  });
+
+  it('python 2 outside the distribution (or off apt): pass a python 3, or the container route', () => {
+    const own27: PythonFacts = { ...PY, path: '/opt/py27/bin/python', realPath: '/opt/py27/bin/python2.7', version: '2.7.18', numpy: null, wheel: false, venv: false };
+    const v = computeVerdict({ ...HOST, pythons: [own27] }, REAL_R14, { gpu: false });
+    expect(v.kind).toBe('native-after-fixes');
+    expect(v.fixes).toEqual([`pass --python with a python 3 within ${REAL_R14.tested.python}, or build in a container: tfbuild docker r1.4`]);
+    expect(v.fixes.join(' ')).not.toContain('python2.7-venv');
+  });
+});
+
+describe('the saved plan agrees with itself', () => {
+  it('an edited build-python step whose argv disagrees with basePython/venvDir/python is not a valid plan', () => {
+    const p = plan({ ...PY, wheel: false });
+    const step = venvStep(p)!;
+    const edit = (s: Partial<BuildPythonStep>) => PlanSchema.safeParse({ ...p, steps: p.steps.map((x) => (x === step ? { ...step, ...s } : x)) });
+    expect(edit({}).success).toBe(true);
+    const paths = (r: ReturnType<typeof edit>) => (r.success ? [] : r.error.issues.map((i) => i.path.slice(2).join('.')));
+    expect(paths(edit({ cmd: '/bin/sh' }))).toEqual(['cmd']);
+    expect(paths(edit({ args: ['-m', 'venv', '/elsewhere'] }))).toEqual(['args']);
+    expect(paths(edit({ pip: { ...step.pip, cmd: '/usr/bin/python3' } }))).toEqual(['pip.cmd']);
+    expect(paths(edit({ python: '/tmp/x/bin/python', pip: { ...step.pip, cmd: '/tmp/x/bin/python' } }))).toEqual(['python']);
+  });
+
+  it("the plan text shows the env pip really runs with", () => {
+    const text = formatPlan(plan({ ...PY, wheel: false }));
+    const at = text.indexOf('then, with env:');
+    expect(at).toBeGreaterThan(0);
+    const pipBlock = text.slice(at, text.indexOf('-m pip install', at));
+    expect(pipBlock).toContain('PIP_DISABLE_PIP_VERSION_CHECK=1');
+    expect(pipBlock).toContain('PYTHONNOUSERSITE=1');
   });
 });
 
