@@ -11,7 +11,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, InterruptedError } from '../errors.js';
 import { shellQuote, type Exec } from '../exec/index.js';
 import type { BazelStep, InstallStep, Plan, VerifyStep } from '../plan/index.js';
 import { getTagVersion } from '../plan/index.js';
@@ -23,7 +23,7 @@ import { majorMinor } from '../recipes/rules.js';
 import { runInstallStep, verifyInstallTarget } from '../steps/install.js';
 import { runVerifyStep } from '../steps/verify.js';
 import type { StepContext } from '../steps/context.js';
-import { forgetPythonInfo } from '../tools/python-info.js';
+import { forgetPythonInfo, readPythonInfo } from '../tools/python-info.js';
 import type { Candidate } from '../ui/prompts.js';
 
 export interface HostInstall {
@@ -60,7 +60,7 @@ export interface HostInstallInput {
   host: HostFacts;
   /** The container plan (its workdir, CPU flags, GPU, tag) and the facts it was made from (the image's). */
   plan: Plan;
-  imageFacts: Pick<HostFacts, 'pythons'>;
+  imageFacts: Pick<HostFacts, 'pythons' | 'cuda' | 'cudnn'>;
   target: BuildOptions['install'];
   strict: boolean;
   env: NodeJS.ProcessEnv;
@@ -75,6 +75,23 @@ const refuse = (msg: string, wheelPython: string, host: Pick<HostFacts, 'pythons
     + 'choose the image\'s python with --python to match one, or pass --no-install.',
 });
 
+const major = (v: string) => v.split('.')[0] ?? v;
+
+/**
+ * A GPU wheel links against the CUDA runtime and cuDNN of the image (r1.4's: libcudart.so.8.0, libcudnn.so.6): it
+ * does not import on a host without libraries of those majors, and the container route is usually taken because the
+ * host lacks them. The missing runtime, described, or null when this host has both.
+ */
+export function getMissingGpuRuntime(host: Pick<HostFacts, 'cuda' | 'cudnn'>, image: Pick<HostFacts, 'cuda' | 'cudnn'>): { missing: string; wanted: string } | null {
+  const cuda = image.cuda[0]?.version ?? null;
+  const cudnn = image.cudnn?.major ?? null;
+  const lacks: string[] = [];
+  if (cuda !== null && !host.cuda.some((c) => c.cudart && major(c.version) === major(cuda))) lacks.push(`a CUDA ${major(cuda)} runtime (libcudart)`);
+  if (cudnn !== null && host.cudnn?.major !== cudnn) lacks.push(`cuDNN ${cudnn}`);
+  if (lacks.length === 0) return null;
+  return { missing: lacks.join(' and '), wanted: [cuda === null ? null : `CUDA ${major(cuda)}`, cudnn === null ? null : `cuDNN ${cudnn}`].filter((x) => x !== null).join('/') };
+}
+
 /** Plans the host's install and verify (pure but for the refusal, which is exit 3 before step 1). */
 export function planHostInstall(i: HostInstallInput): HostInstall {
   const wheelPython = getWheelPython(i.plan, i.imageFacts);
@@ -85,6 +102,16 @@ export function planHostInstall(i: HostInstallInput): HostInstall {
   if (foreign.length > 0) {
     const reason = `the wheel is built with ${foreign.join(', ')}, which this CPU lacks (it would die with "Illegal instruction" here)`;
     if (i.strict) throw new EnvironmentError(`Cannot install the wheel on this host: ${reason}.`, { hint: 'Build for this CPU (--cpu-flags auto), or pass --no-install and install the wheel where it runs (tfbuild install WHEEL).' });
+    return { ...base, steps: null, reason };
+  }
+  const runtime = i.plan.gpu ? getMissingGpuRuntime(i.host, i.imageFacts) : null;
+  if (runtime !== null) {
+    const reason = `the GPU wheel needs ${runtime.wanted} libraries, and this host lacks ${runtime.missing}: TensorFlow would not import here`;
+    if (i.strict) {
+      throw new EnvironmentError(`Cannot install the GPU wheel on this host: ${reason}.`, {
+        hint: `Pass --no-install (the verify in the build container still runs), or install the wheel where ${runtime.wanted} exist (tfbuild install WHEEL).`,
+      });
+    }
     return { ...base, steps: null, reason };
   }
   const check = !i.deferCheck && wheelPython !== null;
@@ -128,7 +155,22 @@ export function planHostInstall(i: HostInstallInput): HostInstall {
 export async function verifyHostInstallTarget(h: HostInstall, x: Exec): Promise<void> {
   if (h.steps === null || !h.strict) return;
   forgetPythonInfo();
-  await verifyInstallTarget(h.steps[0], x);
+  try {
+    const install = h.steps[0];
+    // A python the host probe did not list (a user's venv) has no version in the facts: read it here.
+    if (install.mode === 'into' && h.wheelPython !== null) {
+      const v = majorMinor((await readPythonInfo(install.python, x)).version);
+      if (v !== h.wheelPython) {
+        throw new EnvironmentError(`--install-into ${install.python} is python ${v}, but the wheel the image builds is for python ${h.wheelPython} (cp${h.wheelPython.replace('.', '')}): pip would refuse it.`, {
+          hint: `Pick a python ${h.wheelPython} of this host for --install-into, choose the image's python (--python, the image's) to match this one, or pass --no-install.`,
+        });
+      }
+    }
+    await verifyInstallTarget(install, x);
+  } finally {
+    // These answers are this host's: the build container's pythons (same paths, other interpreters) are asked anew.
+    forgetPythonInfo();
+  }
 }
 
 export type HostInstallResult = { installed: true; python: string } | { installed: false; reason: string };
@@ -160,7 +202,8 @@ export async function installOnHost(wheel: string, h: HostInstall, plan: Plan, s
     say(`${verify.title}`);
     await runVerifyStep(verify, ctx);
   } catch (e) {
-    if (h.strict) throw e;
+    // Ctrl-C or kill during the host steps is the run's, whatever the target.
+    if (h.strict || e instanceof InterruptedError || signal.aborted) throw e;
     say(`Installing or verifying the wheel on this host failed: ${(e as Error).message}. The verify in the container stands. Try: tfbuild install ${shellQuote(wheel)} --python PYTHON`);
     return { installed: false, reason: (e as Error).message };
   }

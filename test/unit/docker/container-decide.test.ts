@@ -57,7 +57,11 @@ describe('decideForContainer', () => {
 
   it('asks the image\'s python (its pythons, default the one the image is set up for), then where on this host the wheel goes', async () => {
     const t = terminal();
-    const hostFacts = { ...host, pythons: [py('/usr/bin/python3', '3.11.2'), py('/opt/py39/bin/python3', '3.9.18')] };
+    // The CUDA 11 runtime and cuDNN 8 the image's GPU wheel links against are on this host too: it can import it.
+    const hostFacts = {
+      ...host, pythons: [py('/usr/bin/python3', '3.11.2'), py('/opt/py39/bin/python3', '3.9.18')],
+      cuda: [{ ...host.cuda[0]!, version: '11.2', path: '/usr/local/cuda-11.2' }], cudnn: { ...host.cudnn!, version: '8.1.1', major: 8 },
+    };
     const p = decideForContainer({
       version: '2.5', tag: 'v2.5.0', hostFacts, recipe: r25, given: { gpu: true, output: '/out', workdir: '/w' }, config: undefined,
       ctx: t.ctx, yes: false, print: () => undefined, env: {}, cwd: '/',

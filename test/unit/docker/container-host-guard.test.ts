@@ -1,0 +1,107 @@
+/**
+ * What keeps the container route from installing a wheel on this host that cannot run there: the GPU wheel's CUDA
+ * runtime and cuDNN (the reason the container route was taken is often that this host lacks them), a user's python
+ * the host probe never listed (its version read live before step 1), and Ctrl-C during the host steps, which ends
+ * the run whatever the target.
+ */
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { decideForContainer } from '../../../src/commands/prepare-container.js';
+import { installOnHost } from '../../../src/commands/container-verify.js';
+import { createExec } from '../../../src/exec/index.js';
+import type { PythonFacts } from '../../../src/probe/types.js';
+import { loadCatalog } from '../../../src/recipes/index.js';
+import { sampleFacts } from '../plan/samples.js';
+import { makeTempDir } from '../../helpers/tmp.js';
+
+const LAPTOP = join(import.meta.dirname, '..', '..', 'fixtures', 'hosts', 'ubuntu2204-cpu-laptop.json');
+
+async function cli(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+type Facts = Record<string, unknown> & { pythons: Array<Record<string, unknown>> };
+/** The laptop (no CUDA, no cuDNN) with a python 3.5, optionally with CUDA 8 and cuDNN 6 as well. */
+function laptop(withCuda: boolean): string {
+  const facts = JSON.parse(readFileSync(LAPTOP, 'utf8')) as Facts;
+  facts.pythons.push({ ...facts.pythons[0], path: '/opt/py35/bin/python3.5', realPath: '/opt/py35/bin/python3.5', version: '3.5.10' });
+  if (withCuda) {
+    facts.cuda = [{ version: '8.0', path: '/usr/local/cuda-8.0', source: 'version.txt', nvcc: '/usr/local/cuda-8.0/bin/nvcc', cudart: true, cupti: true, cuptiPath: null }];
+    facts.cudnn = { version: '6.0.21', major: 6, header: '/usr/local/cuda-8.0/include/cudnn.h', libDir: '/usr/local/cuda-8.0/lib64', path: '/usr/local/cuda-8.0', inCudaLib64: true };
+  }
+  const file = join(makeTempDir('tfb-host-guard-'), 'laptop.json');
+  writeFileSync(file, JSON.stringify(facts));
+  return file;
+}
+
+beforeEach(() => {
+  vi.stubEnv('CI', '1');
+  vi.stubEnv('XDG_CACHE_HOME', makeTempDir('tfb-host-guard-cache-'));
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const common = ['--yes', '--gpu', '--workdir', '/nonexistent/w', '--output', '/nonexistent/out'];
+
+describe('the GPU wheel on a host without its CUDA runtime and cuDNN', () => {
+  it('the default target: no host steps, and the plan says why', async () => {
+    const r = await cli(['plan', 'r1.4', '--host-facts', laptop(false), ...common]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('Then on this host');
+    expect(r.stdout).toContain('the wheel will not be installed on this host: the GPU wheel needs CUDA 8/cuDNN 6 libraries, and this host lacks a CUDA 8 runtime (libcudart) and cuDNN 6');
+  });
+
+  it('a chosen target: plan, --dry-run and the run refuse with exit 3 before step 1, naming the runtime and --no-install', async () => {
+    const args = ['r1.4', '--host-facts', laptop(false), ...common, '--install-into', '/opt/py35/bin/python3.5'];
+    for (const way of [['plan', ...args], ['build', '--dry-run', ...args], ['build', ...args]]) {
+      const r = await cli(way);
+      expect(r.code, way.join(' ')).toBe(3);
+      expect(r.stderr).toContain('Cannot install the GPU wheel on this host: the GPU wheel needs CUDA 8/cuDNN 6 libraries, and this host lacks a CUDA 8 runtime (libcudart) and cuDNN 6');
+      expect(r.stderr).toMatch(/Pass --no-install .*or install the wheel where CUDA 8\/cuDNN 6 exist/);
+    }
+  });
+
+  it('with CUDA 8 and cuDNN 6 on the host, the host steps are planned', async () => {
+    const r = await cli(['plan', 'r1.4', '--host-facts', laptop(true), ...common]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('[install] Install the wheel on this host for /nonexistent/w/host-venv/bin/python');
+  });
+});
+
+describe('--install-into a python the host probe did not list', () => {
+  it('its version is read before step 1: a python 3.11 for the image\'s cp35 wheel is refused with exit 3', async () => {
+    const dir = makeTempDir('tfb-host-guard-py-');
+    mkdirSync(join(dir, 'bin'));
+    const python = join(dir, 'bin', 'python3');
+    // A python no probe listed (a user's venv, a wrapper): this machine's python 3.11 under another path.
+    symlinkSync('/usr/bin/python3', python);
+    const r = await cli(['build', 'r1.4', '--dry-run', '--host-facts', laptop(false), '--yes', '--workdir', '/nonexistent/w', '--install-into', python]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`--install-into ${python} is python 3\\.\\d+, but the wheel the image builds is for python 3\\.5 \\(cp35\\): pip would refuse it\\.`));
+  });
+});
+
+describe('Ctrl-C during the host steps', () => {
+  it('ends the run on the default target too (the interrupt is not reported as a failed install)', async () => {
+    const recipe = loadCatalog().find((r) => r.line === 'r1.4')!;
+    const py35: PythonFacts = { path: '/nonexistent/py35/python3.5', realPath: '/nonexistent/py35/python3.5', version: '3.5.10', numpy: null, pip: '20', wheel: true, venv: true, headers: true, sitePackages: '/x' };
+    const host = sampleFacts({});
+    const { plan, side } = await decideForContainer({
+      version: 'r1.4', tag: 'v1.4.1', hostFacts: { ...host, pythons: [py35] }, recipe, config: undefined, ctx: { interactive: false, reason: '--yes' }, yes: true,
+      print: () => undefined, env: {}, cwd: '/', given: { gpu: true, output: '/out', workdir: makeTempDir('tfb-host-guard-w-'), cpuFlags: 'none' },
+    });
+    expect(side.host).toMatchObject({ strict: false });
+    expect(side.host!.steps).not.toBeNull();
+    const ac = new AbortController();
+    ac.abort();
+    const said: string[] = [];
+    await expect(installOnHost('/out/tf.whl', side.host!, plan!, (l) => said.push(l), ac.signal, createExec())).rejects.toBeInstanceOf(Error);
+    expect(said.join('\n')).not.toContain('The verify in the container stands. Try');
+  });
+});
