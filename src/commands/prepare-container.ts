@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import type { BuildOptions, BuildOptionsInput } from '../plan/options.js';
 import { getCacheDir } from '../plan/paths.js';
@@ -103,6 +103,13 @@ export async function decideForContainer(i: ContainerDecisionInput): Promise<{ d
   // The image's python is asked like a native one (its pythons; default: the one the image is set up for); --python answers it.
   const imagePython = choosePython(generation, i.recipe) ?? undefined;
   const python = given.python ?? i.config?.python ?? imagePython;
+  // --python names the image's python: one the image does not declare is a usage error (with --base-image or
+  // --image-bazel the image is known only once probed, where the verdict of the probed facts decides).
+  if (python !== undefined && python !== imagePython && !i.imageOverrides && !facts.pythons.some((p) => p.path === python || p.realPath === python)) {
+    throw new UsageError(`--python ${python}: the image of ${generation.name} has no such python (on the container route --python names the image's python).`, {
+      hint: `Pass one of the image's pythons (${facts.pythons.map((p) => `${p.path}, python ${p.version}`).join('; ')}), or leave --python out for ${imagePython ?? 'its default'}.`,
+    });
+  }
   let verdict = computeVerdict(facts, i.recipe, verdictOptions({ gpu, install: { mode: 'venv' }, python, hostCompiler: given.hostCompiler, cudaPath: given.cudaPath } as BuildOptions));
   let made: { options: BuildOptions; plan: Plan } | null = null;
   const makePlan = (options: BuildOptions): Plan => {

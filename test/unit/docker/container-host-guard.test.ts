@@ -105,3 +105,19 @@ describe('Ctrl-C during the host steps', () => {
     expect(said.join('\n')).not.toContain('The verify in the container stands. Try');
   });
 });
+
+describe('--python on the container route names the image\'s python, not one of this host', () => {
+  // This machine (Debian 12, as CI) has python 3.11 only: /usr/bin/python3.9 and /usr/bin/python3.6 do not run here.
+  it('tfbuild docker 2.10 -- --python /usr/bin/python3.9 (the cuda11 image\'s second python) plans with it, unprobed here', async () => {
+    const r = await cli(['docker', '2.10', '--dry-run', '--workdir', '/nonexistent/w', '--output', '/nonexistent/out', '--', '--python', '/usr/bin/python3.9']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('$ /usr/bin/python3.9 -m venv --system-site-packages /nonexistent/w/build-python');
+  });
+
+  it('the guided build takes the container route first; a python the image lacks is a usage error (exit 2) naming the image\'s', async () => {
+    const r = await cli(['r1.4', '--gpu', '--dry-run', '--yes', '--workdir', '/nonexistent/w', '--python', '/usr/bin/python3.6']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('--python /usr/bin/python3.6: the image of cuda8-ubuntu16.04 has no such python');
+    expect(r.stderr).toContain('Pass one of the image\'s pythons (/usr/bin/python3, python 3.5.2)');
+  });
+});
