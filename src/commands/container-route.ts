@@ -12,7 +12,6 @@ import type { CliIO } from '../cli/io.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { createExec, formatCommand } from '../exec/index.js';
 import { formatPlan, type Plan } from '../plan/index.js';
-import { formatSteps } from '../plan/format.js';
 import { computeVerdict } from '../plan/verdict.js';
 import { resolveImage, type DockerOptions } from '../docker/build.js';
 import { probeImageFacts } from '../docker/image-facts.js';
@@ -25,7 +24,7 @@ import { build } from './build.js';
 import { planFor } from './build-options.js';
 import { containerPlanEnv, requireNative, verdictOptions } from './prepare-container.js';
 import type { Prepared } from './prepare.js';
-import { installOnHost, planHostInstall, verifyHostInstallTarget, type HostInstall, type HostInstallInput } from './container-verify.js';
+import { formatHostSteps, installOnHost, planHostInstall, verifyHostInstallTarget, type HostInstall, type HostInstallInput } from './container-verify.js';
 
 export interface ContainerRunInput {
   prepared: Prepared;
@@ -66,14 +65,6 @@ function handOver(paths: string[], uid: number, gid: number, keep: string): void
     if (st.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
   };
   for (const p of paths) walk(p);
-}
-
-/** The container route's host steps, as the dry run shows them after the container's. */
-function formatHostSteps(host: HostInstall | null, before: number): string[] {
-  if (host === null || host.target.mode === 'none') return [];
-  if (host.steps === null && host.deferred) return [`# Then on this host: the install and verify of the wheel are ${host.reason ?? 'planned once the image is probed'}.`];
-  if (host.steps === null) return [`# Then on this host: nothing (${host.reason ?? 'no python here can run the wheel'}).`];
-  return ['# Then on this host, with the wheel from the output dir:', formatSteps(host.steps, before + 1).trimEnd()];
 }
 
 function hostInput(p: Prepared, h: HostInstall): Omit<HostInstallInput, 'plan' | 'imageFacts'> {
@@ -122,7 +113,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
       `# (the toolchain paths are the image's declared ones; the real run probes them in the container first).`,
       formatPlan(shown).trimEnd(),
       formatCommand([ref.engine.path, ...removeContainerArgs(target)]),
-      ...formatHostSteps(side.host, shown.steps.length),
+      ...formatHostSteps(side.host, shown.steps.length, '# '),
     ].join('\n')) + '\n');
     return;
   }

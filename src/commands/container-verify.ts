@@ -23,6 +23,7 @@ import { majorMinor } from '../recipes/rules.js';
 import { runInstallStep, verifyInstallTarget } from '../steps/install.js';
 import { runVerifyStep } from '../steps/verify.js';
 import type { StepContext } from '../steps/context.js';
+import { formatSteps } from '../plan/format.js';
 import { forgetPythonInfo, readPythonInfo } from '../tools/python-info.js';
 import type { Candidate } from '../ui/prompts.js';
 
@@ -210,4 +211,15 @@ export async function installOnHost(wheel: string, h: HostInstall, plan: Plan, s
   const python = outputs.python ?? install.targetPython ?? install.python;
   say(`Installed and verified on this host as well: ${python}${install.mode === 'venv' ? ` (a venv of ${install.python})` : ''}.`);
   return { installed: true, python };
+}
+
+/**
+ * What runs on this host after the container build, as plan (`prefix` '') and --dry-run (`prefix` '# ', beside the
+ * engine commands) show it after the container's `before` steps.
+ */
+export function formatHostSteps(host: HostInstall | null, before: number, prefix: string): string[] {
+  if (host === null || host.target.mode === 'none') return [];
+  if (host.steps === null && host.deferred) return [`${prefix}Then on this host: the install and verify of the wheel are ${host.reason ?? 'planned once the image is probed'}.`];
+  if (host.steps === null) return [`${prefix}Then on this host: nothing (${host.reason ?? 'no python here can run the wheel'}).`];
+  return [`${prefix}Then on this host, with the wheel from the output dir:`, formatSteps(host.steps, before + 1).trimEnd()];
 }

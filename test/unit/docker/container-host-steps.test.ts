@@ -64,8 +64,16 @@ describe('the container route\'s host steps', () => {
     expect(none.stdout).not.toContain('Then on this host');
     const lacking = await cli(['plan', 'r1.4', '--host-facts', LAPTOP, '--yes', '--workdir', '/nonexistent/w']);
     expect(lacking.code, lacking.stderr).toBe(0);
-    expect(lacking.stdout).not.toContain('Then on this host');
+    expect(lacking.stdout).toContain('Then on this host: nothing (this host has no python 3.5 (the wheel\'s cp35) to make the venv with).');
     expect(lacking.stdout).toContain('warning: the wheel will not be installed on this host: this host has no python 3.5 (the wheel\'s cp35) to make the venv with');
+  });
+
+  it('plan takes the image flags as build does: --base-image defers the host steps to the image\'s probe', async () => {
+    // The laptop has no python 3.5: which python makes the venv waits for the wheel's cpXY, known once the image is probed.
+    const r = await cli(['plan', 'r1.4', '--host-facts', LAPTOP, '--yes', '--workdir', '/nonexistent/w', '--base-image', 'ubuntu:16.04']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Then on this host: the install and verify of the wheel are planned once the image is probed');
+    expect(r.stdout).not.toContain('[install] Install the wheel on this host');
   });
 
   it('--install-into a host python 3.10 for the image\'s cp35 wheel: plan, --dry-run and the run refuse with exit 3 and the same message', async () => {
