@@ -94,11 +94,15 @@ export async function decideForContainer(i: ContainerDecisionInput): Promise<{ d
     workdir: i.given.workdir ?? i.config?.workdir ?? defaultContainerWorkdir(i.recipe.line, gpu, i.env, i.cwd),
     ...(gpu && generation.cuda && i.given.cudaPath === undefined ? { cudaPath: `/usr/local/cuda-${generation.cuda.version}` } : {}),
   };
-  // No GPU in a build container: a headless run builds for the recipe's default capabilities (said), as
-  // `tfbuild docker` always did; the guided build asks with that default.
-  if (gpu && given.computeCapabilities === undefined && i.config?.computeCapabilities === undefined && !i.ctx.interactive && i.recipe.gpu) {
+  // Building needs no GPU, but the wheel is for one: the default capabilities are this host's GPUs' (asked with
+  // them preselected, or taken headless as a native build takes them); without any, the recipe's default (said),
+  // as `tfbuild docker` always did.
+  const hostGpus = i.hostFacts.gpus.filter((g) => g.computeCapability !== null);
+  let recipeDefault = false;
+  if (gpu && hostGpus.length === 0 && given.computeCapabilities === undefined && i.config?.computeCapabilities === undefined && !i.ctx.interactive && i.recipe.gpu) {
     given.computeCapabilities = i.recipe.gpu.computeCapabilities.default.split(',');
-    i.print(`Note: compute capabilities ${given.computeCapabilities.join(',')}: the recipe's default (the build container has no GPU; building needs none). Pass --compute-capabilities to choose.\n`);
+    recipeDefault = true;
+    i.print(`Note: compute capabilities ${given.computeCapabilities.join(',')}: the recipe's default (this host has no GPU to take them from; building needs none). Pass --compute-capabilities to choose.\n`);
   }
   // The image's python is asked like a native one (its pythons; default: the one the image is set up for); --python answers it.
   const imagePython = choosePython(generation, i.recipe) ?? undefined;
@@ -124,7 +128,11 @@ export async function decideForContainer(i: ContainerDecisionInput): Promise<{ d
     host: i.hostFacts, imageFacts: facts, target: options.install, env: i.env, cwd: i.cwd, era: i.recipe.verify.era, deferCheck: i.imageOverrides === true,
   });
   const hostInstall = { imagePython, pythons: (py: string | undefined) => getHostInstallCandidates(i.hostFacts, py === undefined ? null : getPythonVersion(facts, py)) };
-  const decision = await decide({ flags: given, config: i.config, version: i.version, tag: i.tag, facts, recipe: i.recipe, verdict, ctx: i.ctx, yes: i.yes, makePlan, print: i.print, hostInstall });
+  // The questions see this host's GPUs (the plan, made from the image's facts, does not: the build container has none).
+  const asked = { ...facts, gpus: hostGpus };
+  const decision = await decide({ flags: given, config: i.config, version: i.version, tag: i.tag, facts: asked, recipe: i.recipe, verdict, ctx: i.ctx, yes: i.yes, makePlan, print: i.print, hostInstall });
+  // The recipe's default was not the user's flag.
+  if (recipeDefault) decision.origins.computeCapabilities = 'default';
   if (decision.action !== 'build') return { decision, plan: null, side: { generation, facts, verdict, host: null } };
   if ((made as { options: BuildOptions } | null)?.options !== decision.options) makePlan(decision.options);
   const plan = (made as unknown as { plan: Plan }).plan;

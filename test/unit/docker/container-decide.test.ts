@@ -38,14 +38,23 @@ describe('decideForContainer', () => {
     expect(plan!.workdir).toBe('/w');
   });
 
-  it('headless: the recipe\'s default compute capabilities, said in a note', async () => {
-    const printed: string[] = [];
-    const { decision } = await decideForContainer({
-      version: 'r1.4', tag: 'v1.4.1', hostFacts: host, recipe, given: { gpu: true, output: '/out', workdir: '/w', cpuFlags: 'none' }, config: undefined,
-      ctx: { interactive: false, reason: 'CI' }, yes: true, print: (s) => printed.push(s), env: {}, cwd: '/',
-    });
-    expect(decision.options.computeCapabilities).toEqual(['3.5', '5.2']);
-    expect(printed.join('')).toMatch(/compute capabilities 3\.5,5\.2: the recipe's default/);
+  it('headless: this host\'s GPUs\' compute capabilities; without a GPU the recipe\'s default, said in a note; neither is a flag', async () => {
+    const run = async (hostFacts: HostFacts) => {
+      const printed: string[] = [];
+      const { decision } = await decideForContainer({
+        version: 'r1.4', tag: 'v1.4.1', hostFacts, recipe, given: { gpu: true, output: '/out', workdir: '/w', cpuFlags: 'none' }, config: undefined,
+        ctx: { interactive: false, reason: 'CI' }, yes: true, print: (s) => printed.push(s), env: {}, cwd: '/',
+      });
+      return { decision, printed: printed.join('') };
+    };
+    const gtx = await run(host);
+    expect(gtx.decision.options.computeCapabilities).toEqual(['6.1']);
+    expect(gtx.decision.origins.computeCapabilities).toBe('default');
+    expect(gtx.printed).not.toMatch(/the recipe's default/);
+    const none = await run({ ...host, gpus: [] });
+    expect(none.decision.options.computeCapabilities).toEqual(['3.5', '5.2']);
+    expect(none.decision.origins.computeCapabilities).toBe('default');
+    expect(none.printed).toMatch(/compute capabilities 3\.5,5\.2: the recipe's default/);
   });
 
   const py = (path: string, version: string): PythonFacts => ({ path, realPath: path, version, numpy: null, pip: '23', wheel: true, venv: true, headers: true, sitePackages: '/x' });
