@@ -22,7 +22,8 @@ import { forgetPythonInfo } from '../tools/python-info.js';
 import type { ResumeMode } from '../steps/run-plan.js';
 import { build } from './build.js';
 import { planFor } from './build-options.js';
-import { containerPlanEnv, requireNative, verdictOptions } from './prepare-container.js';
+import { containerPlanEnv, requireNative, verdictOptions, withHostSteps } from './prepare-container.js';
+import type { HostFacts } from '../probe/types.js';
 import type { Prepared } from './prepare.js';
 import { formatHostSteps, installOnHost, planHostInstall, verifyHostInstallTarget, type HostInstall, type HostInstallInput } from './container-verify.js';
 
@@ -50,8 +51,17 @@ export function planMounts(plan: Plan): Mount[] {
   return paths.filter((m, i) => paths.findIndex((n) => n.host === m.host) === i);
 }
 
-/** The NVIDIA driver's control device: the host has a GPU and a driver. */
-const hostHasGpu = (): boolean => existsSync('/dev/nvidiactl');
+/**
+ * Whether the build container gets this host's GPU (for the verify step only): a GPU build that installs, a host
+ * whose facts have an NVIDIA driver (a --host-facts file describes another host: its facts decide, as for the
+ * plan), and an engine that can pass it through (as the facts list the engine, else as the engine answered here).
+ */
+export function hasGpuAccess(plan: Plan, host: Pick<HostFacts, 'driver' | 'containers'>, engine: { name: string; gpuPassthrough: boolean }): { hostGpu: boolean; passthrough: boolean; access: boolean } {
+  const listed = host.containers.find((c) => c.name === engine.name);
+  const passthrough = listed ? (listed.name === 'docker' ? listed.nvidia.runtime : listed.nvidia.cdi) : engine.gpuPassthrough;
+  const hostGpu = plan.gpu && host.driver !== null;
+  return { hostGpu, passthrough, access: hostGpu && plan.options.install.mode !== 'none' && passthrough };
+}
 
 /**
  * Hands what the run wrote to the requested owner (only root can, and only root needs to). `keep`: bazel's output
@@ -71,9 +81,16 @@ function hostInput(p: Prepared, h: HostInstall): Omit<HostInstallInput, 'plan' |
   return { host: p.facts, target: h.target, strict: h.strict, env: process.env, cwd: process.cwd(), era: p.recipe.verify.era };
 }
 
+/** The declared plan again, with the host's driver in the image's facts (the container gets the GPU). */
+function remakeWithDriver(p: Prepared, driver: HostFacts['driver']): Plan {
+  const side = p.container!;
+  const o = p.plan!.options;
+  const plan = planFor({ facts: { ...side.facts, driver }, recipe: p.recipe, tag: p.tag, options: o, verdict: side.verdict, env: containerPlanEnv(process.env, p.plan!.workdir), cwd: process.cwd() });
+  return side.host ? withHostSteps(plan, side.host) : plan;
+}
+
 export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
   const p = i.prepared;
-  const shown = p.plan!;
   const side = p.container!;
   const say = (l: string) => i.io.stderr(l + '\n');
   // The run's runner on this host: its secrets mask what the engine and the steps print; the steps get it wrapped
@@ -81,12 +98,17 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
   const x = createExec({ secrets: p.secrets });
   // A host target the user chose must take the wheel (pip, PEP 668, writable): checked before the image build.
   if (side.host) await verifyHostInstallTarget(side.host, x);
-  const ref = await resolveImage({ ...i.image, version: shown.version, gpu: shown.gpu, dryRun: i.dryRun, ...(shown.options.recipeFile ? { recipeFile: shown.options.recipeFile } : {}), onLine: say });
+  const declared = p.plan!;
+  const ref = await resolveImage({ ...i.image, version: declared.version, gpu: declared.gpu, dryRun: i.dryRun, ...(declared.options.recipeFile ? { recipeFile: declared.options.recipeFile } : {}), onLine: say });
   const self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
   const owner = i.image.userIds ?? getHostUserIds(process.env);
   if ((owner.uid !== self.uid || owner.gid !== self.gid) && self.uid !== 0) {
     throw new UsageError(`--user-ids ${owner.uid}:${owner.gid}: only root can hand the build's files to another user.`, { hint: 'Drop --user-ids, or run as root (sudo).' });
   }
+  const gpu = hasGpuAccess(p.plan!, p.facts, ref.engine);
+  // The container has the host's NVIDIA driver only when it gets the GPU: its verify step then asks for a visible
+  // GPU. The plan shown is made by that rule, as the run's (from the probed image) is.
+  const shown = gpu.access ? remakeWithDriver(p, p.facts.driver) : p.plan!;
   const name = formatContainerName(p.recipe.line, process.pid, Date.now());
   const target = { engine: ref.engine.name, path: ref.engine.path, name };
   // The container writes as the user tfbuild runs as, so host and container write the same owner's files; under
@@ -95,10 +117,10 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     target, image: ref.image, uid: self.uid, gid: self.gid, engineIsRoot: ref.engine.name === 'docker' ? true : !ref.engine.rootless,
     mounts: planMounts(shown), env: { HOME: join(shown.workdir, '.home') }, ...(i.image.containerRuntime ? { runtime: i.image.containerRuntime } : {}),
     // The verify step of a GPU build checks the GPU where the host has one: the container gets it only then.
-    gpuAccess: shown.gpu && shown.options.install.mode !== 'none' && hostHasGpu() && ref.engine.gpuPassthrough,
+    gpuAccess: gpu.access,
     workdirLabel: shown.workdir,
   };
-  if (shown.gpu && hostHasGpu() && !ref.engine.gpuPassthrough) {
+  if (gpu.hostGpu && !gpu.passthrough) {
     say(`note: ${ref.engine.name} cannot pass this host's GPU through (tfbuild doctor says how to set it up): the verify step in the container will not see it`);
   }
 

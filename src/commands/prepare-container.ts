@@ -148,7 +148,7 @@ function isChosenTarget(d: Decision): boolean {
 }
 
 /** The plan's warnings say what happens on this host after the container build (the steps: formatHostSteps). */
-function withHostSteps(plan: Plan, host: HostInstall): Plan {
+export function withHostSteps(plan: Plan, host: HostInstall): Plan {
   if (host.steps !== null || host.target.mode === 'none') return plan;
   const w = host.deferred ? `the install and verify on this host are ${host.reason}` : `the wheel will not be installed on this host: ${host.reason ?? 'no python here can run it'}`;
   return { ...plan, warnings: [...plan.warnings, w] };

@@ -27,8 +27,8 @@ async function cli(args: string[]) {
 
 type Facts = Record<string, unknown> & { pythons: Array<Record<string, unknown>> };
 /** The laptop (no CUDA, no cuDNN) with a python 3.5, optionally with CUDA 8 and cuDNN 6 as well. */
-function laptop(withCuda: boolean): string {
-  const facts = JSON.parse(readFileSync(LAPTOP, 'utf8')) as Facts;
+function laptop(withCuda: boolean, extra: Record<string, unknown> = {}): string {
+  const facts = { ...JSON.parse(readFileSync(LAPTOP, 'utf8')) as Facts, ...extra };
   facts.pythons.push({ ...facts.pythons[0], path: '/opt/py35/bin/python3.5', realPath: '/opt/py35/bin/python3.5', version: '3.5.10' });
   if (withCuda) {
     facts.cuda = [{ version: '8.0', path: '/usr/local/cuda-8.0', source: 'version.txt', nvcc: '/usr/local/cuda-8.0/bin/nvcc', cudart: true, cupti: true, cuptiPath: null }];
@@ -119,5 +119,35 @@ describe('--python on the container route names the image\'s python, not one of 
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('--python /usr/bin/python3.6: the image of cuda8-ubuntu16.04 has no such python');
     expect(r.stderr).toContain('Pass one of the image\'s pythons (/usr/bin/python3, python 3.5.2)');
+  });
+});
+
+describe('the GPU the build container gets, as --dry-run shows it', () => {
+  const podman = (cdi: boolean) => [{ name: 'podman', path: '/usr/bin/podman', version: '4.3.1', works: true, nvidia: { runtime: false, cdi }, problem: null }];
+  const gpuHost = (cdi: boolean) => laptop(true, {
+    driver: { version: '535.104', cudaVersion: '12.2', source: 'nvidia-smi' },
+    gpus: [{ index: 0, name: 'GeForce GTX 1080', computeCapability: '6.1', ccSource: 'name-table', memoryMiB: 8119 }],
+    containers: podman(cdi),
+  });
+  const args = ['build', 'r1.4', '--gpu', '--dry-run', '--yes', '--engine', 'podman', '--workdir', '/nonexistent/w', '--output', '/nonexistent/out'];
+
+  it('a described host with a driver and a CDI-capable podman: the container gets the GPU and its verify requires one, as the run does', async () => {
+    const r = await cli([...args, '--host-facts', gpuHost(true)]);
+    expect(r.code, r.stderr).toBe(0);
+    const start = r.stdout.split('\n').find((l) => l.includes(' run --detach '))!;
+    expect(start).toContain('--device nvidia.com/gpu=all');
+    const verify = r.stdout.split('\n').find((l) => l.includes('$ tfbuild verify --python /nonexistent/w/venv/bin/python'))!;
+    expect(verify).toContain('--gpu');
+    expect(verify).not.toContain('--no-require-gpu');
+    // The host's GPU gives the compute capabilities.
+    expect(r.stdout).toContain('TF_CUDA_COMPUTE_CAPABILITIES=6.1');
+  });
+
+  it('without GPU passthrough in the engine: no GPU device, the verify does not require one, and a note says why', async () => {
+    const r = await cli([...args, '--host-facts', gpuHost(false)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('nvidia.com/gpu=all');
+    expect(r.stdout.split('\n').find((l) => l.includes('$ tfbuild verify --python /nonexistent/w/venv/bin/python'))).toContain('--no-require-gpu');
+    expect(r.stderr).toContain('note: podman cannot pass this host\'s GPU through');
   });
 });
