@@ -20,6 +20,7 @@ import { getHostUserIds, interruptSignal, listFiles, recordImage } from '../dock
 import { removeContainerArgs, removeStaleContainers, startBuildContainer, startContainerArgs, withContainerExecutor, type StartOptions } from '../tools/container-exec.js';
 import { forgetPythonInfo } from '../tools/python-info.js';
 import type { ResumeMode } from '../steps/run-plan.js';
+import type { StepContext } from '../steps/context.js';
 import { build } from './build.js';
 import { planFor } from './build-options.js';
 import { containerPlanEnv, requireNative, verdictOptions, withHostSteps } from './prepare-container.js';
@@ -151,8 +152,6 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     started = true;
     // Temporary dirs the steps make (the verify step's) must exist in the container too: under the work dir.
     mkdirSync(join(shown.workdir, '.tmp'), { recursive: true, mode: 0o700 });
-    let wheel: string | null = null;
-    let built: Plan = shown;
     let host = side.host;
     const tmp = process.env.TMPDIR;
     for (const n of await removeStaleContainers(target, shown.workdir, x)) say(`removed ${n}, left by a run of this work dir that was killed`);
@@ -160,7 +159,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     await startBuildContainer(start, x);
     process.env.TMPDIR = join(shown.workdir, '.tmp');
     try {
-      wheel = await withContainerExecutor(target, x, async (inContainer) => {
+      await withContainerExecutor(target, x, async (inContainer) => {
         const { facts, problems } = await probeImageFacts(side.facts, inContainer);
         for (const x of problems) say(`note: image probe: ${x}`);
         const verdict = computeVerdict(facts, p.recipe, verdictOptions(shown.options));
@@ -170,14 +169,23 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
         const inBox = { ...facts, driver: start.gpuAccess ? p.facts.driver : null };
         const plan = planFor({ facts: inBox, recipe: p.recipe, tag: p.tag, options: shown.options, verdict, env: containerPlanEnv(process.env, shown.workdir), cwd: process.cwd() });
         // The wheel's python as the image really has it: a host target the user chose that cannot take it stops here.
-        if (host) host = planHostInstall({ ...hostInput(p, host), plan, imageFacts: facts });
-        built = plan;
+        if (host) {
+          host = planHostInstall({ ...hostInput(p, host), plan, imageFacts: facts });
+          // Steps planned only now (deferred to the probe): their target is checked here, before the first step.
+          if (side.host?.steps === null) await verifyHostInstallTarget(host, x);
+        }
         say(`the plan runs in ${name} (image ${ref.image}): bazel ${facts.bazel?.path ?? '?'}, python ${plan.options.python ?? facts.pythons[0]?.path ?? '?'}; it is saved as ${join(shown.workdir, 'container-plan.json')}`);
         // The plan that runs, as `tfbuild plan --json` would print it for the probed image (rerun it natively there
         // with tfbuild build --plan, or compare it with the declared one --dry-run showed).
         writeFileSync(join(shown.workdir, 'container-plan.json'), `${JSON.stringify(p.secrets.redactValue(plan), null, 2)}\n`, { mode: 0o600 });
         if (signal.aborted) throw new InterruptedError('SIGINT', 'Interrupted before the first step.', `Resume with: ${i.resumeCommand}`);
-        const r = await build(plan.options, { io: i.io, plan, resume: i.resume, json: i.json, resumeCommand: i.resumeCommand, secrets: p.secrets, exec: inContainer });
+        // The host steps run after the container's, through the same reporter, before the run's result.
+        const after = async (a: { wheel: string; emit: StepContext['emit']; signal: AbortSignal }) => {
+          if (!host) return { installed: null };
+          const r = await installOnHost(a.wheel, host, plan, say, a.signal, x, a.emit);
+          return { installed: r.installed ? r.python : null };
+        };
+        const r = await build(plan.options, { io: i.io, plan, resume: i.resume, json: i.json, resumeCommand: i.resumeCommand, secrets: p.secrets, exec: inContainer, after });
         return r.wheel;
       });
     } finally {
@@ -186,7 +194,6 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
       forgetPythonInfo();
     }
     await recordImage(ref.engine.name, ref.engine.path, ref.image, side.generation.name, i.image.containerRuntime, output, before);
-    if (wheel !== null && host) await installOnHost(wheel, host, built, say, signal, x);
   } finally {
     dispose();
     // Also after a failure or an interrupt: the resumable state belongs to the user it is for.

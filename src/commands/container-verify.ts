@@ -11,7 +11,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { EnvironmentError, InterruptedError } from '../errors.js';
+import { EnvironmentError, InterruptedError, TfbuildError } from '../errors.js';
 import { shellQuote, type Exec } from '../exec/index.js';
 import type { BazelStep, InstallStep, Plan, VerifyStep } from '../plan/index.js';
 import { getTagVersion } from '../plan/index.js';
@@ -22,7 +22,7 @@ import type { HostFacts } from '../probe/types.js';
 import { majorMinor } from '../recipes/rules.js';
 import { runInstallStep, verifyInstallTarget } from '../steps/install.js';
 import { runVerifyStep } from '../steps/verify.js';
-import type { StepContext } from '../steps/context.js';
+import { stepRef, type StepContext } from '../steps/context.js';
 import { formatSteps } from '../plan/format.js';
 import { forgetPythonInfo, readPythonInfo } from '../tools/python-info.js';
 import type { Candidate } from '../ui/prompts.js';
@@ -180,7 +180,7 @@ export type HostInstallResult = { installed: true; python: string } | { installe
  * Runs the host steps for the built wheel. A chosen target's failure is the run's (thrown); the default target's is
  * reported: the wheel was built and verified in the container. `x` is this host's runner (not the container's).
  */
-export async function installOnHost(wheel: string, h: HostInstall, plan: Plan, say: (l: string) => void, signal: AbortSignal, x: Exec): Promise<HostInstallResult> {
+export async function installOnHost(wheel: string, h: HostInstall, plan: Plan, say: (l: string) => void, signal: AbortSignal, x: Exec, emit: StepContext['emit'] = () => undefined): Promise<HostInstallResult> {
   if (h.target.mode === 'none') {
     say('The wheel was not installed (--no-install); on a host that can run it: tfbuild install ' + shellQuote(wheel));
     return { installed: false, reason: '--no-install' };
@@ -194,15 +194,33 @@ export async function installOnHost(wheel: string, h: HostInstall, plan: Plan, s
   forgetPythonInfo();
   const outputs: Record<string, string> = { wheel };
   const ctx: StepContext = {
-    plan, signal, emit: () => undefined, outputs, logDir: join(plan.workdir, 'logs'), runId: `host-${Date.now()}`, setStatus: () => undefined, currentLog: null, exec: x,
+    plan, signal, emit, outputs, logDir: join(plan.workdir, 'logs'), runId: `host-${Date.now()}`, setStatus: () => undefined, currentLog: null, exec: x,
   };
   const [install, verify] = h.steps;
+  // Reported as the plan's steps are (step-started/-finished/-failed with their ids host-install, host-verify).
+  let current: InstallStep | VerifyStep = install;
+  const run = async (step: InstallStep | VerifyStep, exec: () => Promise<void>) => {
+    current = step;
+    say(step.title);
+    emit({ type: 'step-started', step: stepRef(step) });
+    const t0 = Date.now();
+    await exec();
+    emit({ type: 'step-finished', step: stepRef(step), durationMs: Date.now() - t0 });
+  };
   try {
-    say(`${install.title}`);
-    Object.assign(outputs, await runInstallStep(install, ctx));
-    say(`${verify.title}`);
-    await runVerifyStep(verify, ctx);
+    await run(install, async () => {
+      Object.assign(outputs, await runInstallStep(install, ctx));
+    });
+    await run(verify, () => runVerifyStep(verify, ctx).then(() => undefined));
   } catch (e) {
+    const interrupted = e instanceof InterruptedError || signal.aborted;
+    const err = e instanceof TfbuildError ? e : null;
+    emit({
+      type: 'step-failed', step: stepRef(current),
+      error: interrupted
+        ? { kind: 'interrupted', message: 'interrupted', exitCode: signal.reason === 'SIGTERM' ? 143 : 130 }
+        : { kind: err?.kind ?? 'internal', message: (e as Error).message, exitCode: err?.exitCode ?? 1, ...(err?.hint ? { hint: err.hint } : {}) },
+    });
     // Ctrl-C or kill during the host steps is the run's, whatever the target.
     if (h.strict || e instanceof InterruptedError || signal.aborted) throw e;
     say(`Installing or verifying the wheel on this host failed: ${(e as Error).message}. The verify in the container stands. Try: tfbuild install ${shellQuote(wheel)} --python PYTHON`);

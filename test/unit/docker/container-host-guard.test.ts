@@ -87,15 +87,33 @@ describe('--install-into a python the host probe did not list', () => {
   });
 });
 
+/** A default host target whose python (python 3.5, as the image's) does not exist here: its first step fails. */
+async function brokenHostSteps() {
+  const recipe = loadCatalog().find((r) => r.line === 'r1.4')!;
+  const py35: PythonFacts = { path: '/nonexistent/py35/python3.5', realPath: '/nonexistent/py35/python3.5', version: '3.5.10', numpy: null, pip: '20', wheel: true, venv: true, headers: true, sitePackages: '/x' };
+  const host = sampleFacts({});
+  return decideForContainer({
+    version: 'r1.4', tag: 'v1.4.1', hostFacts: { ...host, pythons: [py35] }, recipe, config: undefined, ctx: { interactive: false, reason: '--yes' }, yes: true,
+    print: () => undefined, env: {}, cwd: '/', given: { gpu: true, output: '/out', workdir: makeTempDir('tfb-host-guard-w-'), cpuFlags: 'none' },
+  });
+}
+
+describe('the host steps report as the plan\'s steps do', () => {
+  it('step-started and step-failed events with the id host-install; the default target\'s failure is reported, not thrown', async () => {
+    const { plan, side } = await brokenHostSteps();
+    const events: Array<{ type: string; step?: { id: string }; error?: { kind: string } }> = [];
+    const said: string[] = [];
+    const r = await installOnHost('/out/tf.whl', side.host!, plan!, (l) => said.push(l), new AbortController().signal, createExec(), (e) => events.push(e as never));
+    expect(r.installed).toBe(false);
+    expect(events.map((e) => [e.type, e.step?.id])).toEqual([['step-started', 'host-install'], ['step-failed', 'host-install']]);
+    expect(events[1]!.error!.kind).not.toBe('interrupted');
+    expect(said.join('\n')).toContain('The verify in the container stands.');
+  });
+});
+
 describe('Ctrl-C during the host steps', () => {
   it('ends the run on the default target too (the interrupt is not reported as a failed install)', async () => {
-    const recipe = loadCatalog().find((r) => r.line === 'r1.4')!;
-    const py35: PythonFacts = { path: '/nonexistent/py35/python3.5', realPath: '/nonexistent/py35/python3.5', version: '3.5.10', numpy: null, pip: '20', wheel: true, venv: true, headers: true, sitePackages: '/x' };
-    const host = sampleFacts({});
-    const { plan, side } = await decideForContainer({
-      version: 'r1.4', tag: 'v1.4.1', hostFacts: { ...host, pythons: [py35] }, recipe, config: undefined, ctx: { interactive: false, reason: '--yes' }, yes: true,
-      print: () => undefined, env: {}, cwd: '/', given: { gpu: true, output: '/out', workdir: makeTempDir('tfb-host-guard-w-'), cpuFlags: 'none' },
-    });
+    const { plan, side } = await brokenHostSteps();
     expect(side.host).toMatchObject({ strict: false });
     expect(side.host!.steps).not.toBeNull();
     const ac = new AbortController();
