@@ -156,8 +156,8 @@ export function planHostInstall(i: HostInstallInput): HostInstall {
 export async function verifyHostInstallTarget(h: HostInstall, x: Exec): Promise<void> {
   if (h.steps === null || !h.strict) return;
   forgetPythonInfo();
+  const install = h.steps[0];
   try {
-    const install = h.steps[0];
     // A python the host probe did not list (a user's venv) has no version in the facts: read it here.
     if (install.mode === 'into' && h.wheelPython !== null) {
       const v = majorMinor((await readPythonInfo(install.python, x)).version);
@@ -168,6 +168,13 @@ export async function verifyHostInstallTarget(h: HostInstall, x: Exec): Promise<
       }
     }
     await verifyInstallTarget(install, x);
+  } catch (e) {
+    // The probe's generic hint names --python, which on this route is the image's python.
+    if (e instanceof EnvironmentError && / could not be run | printed something other than the probe's JSON/.test(e.message)) {
+      const flag = install.mode === 'into' ? '--install-into PYTHON' : '--venv DIR (made from this host\'s python of the wheel\'s version)';
+      throw new EnvironmentError(e.message, { hint: `Pass a python of this host that runs with ${flag}, or --no-install (on the container route --python names the image's python, not this host's).` });
+    }
+    throw e;
   } finally {
     // These answers are this host's: the build container's pythons (same paths, other interpreters) are asked anew.
     forgetPythonInfo();

@@ -111,6 +111,15 @@ describe('the host steps report as the plan\'s steps do', () => {
   });
 });
 
+describe('--install-into a python that does not run here', () => {
+  it('is refused before step 1 with a hint for this route (--install-into, not --python, which names the image\'s)', async () => {
+    const r = await cli(['build', 'r1.4', '--dry-run', '--host-facts', laptop(false), '--yes', '--workdir', '/nonexistent/w', '--install-into', '/nonexistent/bin/python3']);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('/nonexistent/bin/python3 could not be run');
+    expect(r.stderr).toContain('Pass a python of this host that runs with --install-into PYTHON, or --no-install (on the container route --python names the image\'s python');
+  });
+});
+
 describe('Ctrl-C during the host steps', () => {
   it('ends the run on the default target too (the interrupt is not reported as a failed install)', async () => {
     const { plan, side } = await brokenHostSteps();
