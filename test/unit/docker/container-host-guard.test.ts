@@ -4,10 +4,9 @@
  * the host probe never listed (its version read live before step 1), and Ctrl-C during the host steps, which ends
  * the run whatever the target.
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import { decideForContainer } from '../../../src/commands/prepare-container.js';
 import { installOnHost } from '../../../src/commands/container-verify.js';
 import { createExec } from '../../../src/exec/index.js';
@@ -15,29 +14,10 @@ import type { PythonFacts } from '../../../src/probe/types.js';
 import { loadCatalog } from '../../../src/recipes/index.js';
 import { sampleFacts } from '../plan/samples.js';
 import { makeTempDir } from '../../helpers/tmp.js';
+import { cli, writeLaptopFacts } from './laptop-host.js';
 
-const LAPTOP = join(import.meta.dirname, '..', '..', 'fixtures', 'hosts', 'ubuntu2204-cpu-laptop.json');
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
-
-type Facts = Record<string, unknown> & { pythons: Array<Record<string, unknown>> };
-/** The laptop (no CUDA, no cuDNN) with a python 3.5, optionally with CUDA 8 and cuDNN 6 as well. */
-function laptop(withCuda: boolean, extra: Record<string, unknown> = {}): string {
-  const facts = { ...JSON.parse(readFileSync(LAPTOP, 'utf8')) as Facts, ...extra };
-  facts.pythons.push({ ...facts.pythons[0], path: '/opt/py35/bin/python3.5', realPath: '/opt/py35/bin/python3.5', version: '3.5.10' });
-  if (withCuda) {
-    facts.cuda = [{ version: '8.0', path: '/usr/local/cuda-8.0', source: 'version.txt', nvcc: '/usr/local/cuda-8.0/bin/nvcc', cudart: true, cupti: true, cuptiPath: null }];
-    facts.cudnn = { version: '6.0.21', major: 6, header: '/usr/local/cuda-8.0/include/cudnn.h', libDir: '/usr/local/cuda-8.0/lib64', path: '/usr/local/cuda-8.0', inCudaLib64: true };
-  }
-  const file = join(makeTempDir('tfb-host-guard-'), 'laptop.json');
-  writeFileSync(file, JSON.stringify(facts));
-  return file;
-}
+/** The laptop host (laptop-host.ts) with a python 3.5, optionally CUDA 8/cuDNN 6 and other facts. */
+const laptop = (cuda: boolean, extra: Record<string, unknown> = {}) => writeLaptopFacts({ cuda, extra });
 
 beforeEach(() => {
   vi.stubEnv('CI', '1');

@@ -4,29 +4,12 @@
  * take the wheel is refused by plan, --dry-run and the run alike, before anything runs. The host is a saved
  * `doctor --json` (an Ubuntu 22.04 laptop, whose verdict for r1.4 is `container`), given a python 3.5 where needed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import { makeTempDir } from '../../helpers/tmp.js';
-
-const LAPTOP = join(import.meta.dirname, '..', '..', 'fixtures', 'hosts', 'ubuntu2204-cpu-laptop.json');
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+import { cli, LAPTOP, writeLaptopFacts } from './laptop-host.js';
 
 /** The laptop with a second python, 3.5 (the cpu-cuda8 image's, so the wheel's cp35). */
-function laptopWithPy35(): string {
-  const facts = JSON.parse(readFileSync(LAPTOP, 'utf8')) as { pythons: Array<Record<string, unknown>> };
-  facts.pythons.push({ ...facts.pythons[0], path: '/opt/py35/bin/python3.5', realPath: '/opt/py35/bin/python3.5', version: '3.5.10' });
-  const file = join(makeTempDir('tfb-host-steps-'), 'laptop-py35.json');
-  writeFileSync(file, JSON.stringify(facts));
-  return file;
-}
+const laptopWithPy35 = () => writeLaptopFacts();
 
 beforeEach(() => {
   vi.stubEnv('CI', '1');
