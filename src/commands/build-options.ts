@@ -77,7 +77,7 @@ export function addBuildOptions(cmd: Command): Command {
     .option('--jobs <n>', 'bazel --jobs (default: cores, ~2 GB of free memory each)')
     .option('--local-ram <MiB>', 'bazel RAM budget in MiB (default 80% of available memory)')
     .option('--install-into <python>', 'pip install the wheel into this python instead of a new venv')
-    .option('--venv <dir>', 'the venv to create and install into (default <workdir>/venv)')
+    .option('--venv <dir>', 'the venv to create and install into (default <workdir>/venv; on the container route, on this host: <workdir>/host-venv)')
     .option('--no-install', 'do not install the wheel')
     .option('--disk-cache <dir>', 'bazel --disk_cache dir (default ~/.cache/tfbuild/disk-cache)')
     .option('--no-disk-cache', 'build without a disk cache')

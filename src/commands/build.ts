@@ -37,6 +37,12 @@ export interface BuildDeps {
    * made here with dryRun and the secrets.
    */
   exec?: Exec;
+  /**
+   * Runs after the plan's steps and before the result event, with the run's reporter and signal (the container
+   * route installs and verifies the wheel on this host there); `installed`: the python the wheel ended up in, else
+   * null (nothing installed here: the plan's own install, in the build container, is then reported as such).
+   */
+  after?: (a: { wheel: string; emit: (e: EventInput) => void; signal: AbortSignal }) => Promise<{ installed: string | null }>;
 }
 
 /** `tfbuild build` on the container route: the plan, executed in a build container (container-route.ts). */
@@ -196,13 +202,15 @@ async function runBuild(opts: BuildOptions, deps: BuildDeps, mode: ReporterMode,
       color: useColor(process.stderr),
     });
     const wheel = r.outputs.wheel ?? null;
+    const after = wheel !== null && deps.after ? await deps.after({ wheel, emit, signal: ac.signal }) : null;
     emit({
       type: 'result', ok: true,
       result: { wheel, buildInfo: { tag: plan.tag, gpu: plan.gpu, commit: r.outputs.commit ?? null }, cache: readCacheStats(r.outputs), durationMs: Date.now() - t0 },
     });
     if (mode !== 'json') {
       deps.io.stdout(wheel ? `Built ${wheel}\n` : exec.dryRun ? 'Dry run: nothing was written.\n' : 'Done.\n');
-      if (r.outputs.python && !exec.dryRun) deps.io.stdout(`Installed for ${r.outputs.python}\n`);
+      if (after?.installed) deps.io.stdout(`Installed for ${after.installed}\n`);
+      else if (r.outputs.python && !exec.dryRun) deps.io.stdout(`Installed for ${r.outputs.python}${after ? ' (in the build container)' : ''}\n`);
     }
     return { ok: true, wheel, metadataFile: wheel ? `${wheel}.tfbuild.json` : null, executed: r.executed, skipped: r.skipped, outputs: r.outputs, plan };
   } finally {

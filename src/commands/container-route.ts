@@ -12,7 +12,6 @@ import type { CliIO } from '../cli/io.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { createExec, formatCommand } from '../exec/index.js';
 import { formatPlan, type Plan } from '../plan/index.js';
-import { formatSteps } from '../plan/format.js';
 import { computeVerdict } from '../plan/verdict.js';
 import { resolveImage, type DockerOptions } from '../docker/build.js';
 import { probeImageFacts } from '../docker/image-facts.js';
@@ -21,11 +20,13 @@ import { getHostUserIds, interruptSignal, listFiles, recordImage } from '../dock
 import { removeContainerArgs, removeStaleContainers, startBuildContainer, startContainerArgs, withContainerExecutor, type StartOptions } from '../tools/container-exec.js';
 import { forgetPythonInfo } from '../tools/python-info.js';
 import type { ResumeMode } from '../steps/run-plan.js';
+import type { StepContext } from '../steps/context.js';
 import { build } from './build.js';
 import { planFor } from './build-options.js';
-import { containerPlanEnv, requireNative, verdictOptions } from './prepare-container.js';
+import { containerPlanEnv, requireNative, verdictOptions, withHostSteps } from './prepare-container.js';
+import type { HostFacts } from '../probe/types.js';
 import type { Prepared } from './prepare.js';
-import { installOnHost, planHostInstall, verifyHostInstallTarget, type HostInstall, type HostInstallInput } from './container-verify.js';
+import { formatHostSteps, installOnHost, planHostInstall, verifyHostInstallTarget, type HostInstall, type HostInstallInput } from './container-verify.js';
 
 export interface ContainerRunInput {
   prepared: Prepared;
@@ -51,8 +52,17 @@ export function planMounts(plan: Plan): Mount[] {
   return paths.filter((m, i) => paths.findIndex((n) => n.host === m.host) === i);
 }
 
-/** The NVIDIA driver's control device: the host has a GPU and a driver. */
-const hostHasGpu = (): boolean => existsSync('/dev/nvidiactl');
+/**
+ * Whether the build container gets this host's GPU (for the verify step only): a GPU build that installs, a host
+ * whose facts have an NVIDIA driver (a --host-facts file describes another host: its facts decide, as for the
+ * plan), and an engine that can pass it through (as the facts list the engine, else as the engine answered here).
+ */
+export function hasGpuAccess(plan: Plan, host: Pick<HostFacts, 'driver' | 'containers'>, engine: { name: string; gpuPassthrough: boolean }): { hostGpu: boolean; passthrough: boolean; access: boolean } {
+  const listed = host.containers.find((c) => c.name === engine.name);
+  const passthrough = listed ? (listed.name === 'docker' ? listed.nvidia.runtime : listed.nvidia.cdi) : engine.gpuPassthrough;
+  const hostGpu = plan.gpu && host.driver !== null;
+  return { hostGpu, passthrough, access: hostGpu && plan.options.install.mode !== 'none' && passthrough };
+}
 
 /**
  * Hands what the run wrote to the requested owner (only root can, and only root needs to). `keep`: bazel's output
@@ -68,21 +78,20 @@ function handOver(paths: string[], uid: number, gid: number, keep: string): void
   for (const p of paths) walk(p);
 }
 
-/** The container route's host steps, as the dry run shows them after the container's. */
-function formatHostSteps(host: HostInstall | null, before: number): string[] {
-  if (host === null || host.target.mode === 'none') return [];
-  if (host.steps === null && host.deferred) return [`# Then on this host: the install and verify of the wheel are ${host.reason ?? 'planned once the image is probed'}.`];
-  if (host.steps === null) return [`# Then on this host: nothing (${host.reason ?? 'no python here can run the wheel'}).`];
-  return ['# Then on this host, with the wheel from the output dir:', formatSteps(host.steps, before + 1).trimEnd()];
-}
-
 function hostInput(p: Prepared, h: HostInstall): Omit<HostInstallInput, 'plan' | 'imageFacts'> {
   return { host: p.facts, target: h.target, strict: h.strict, env: process.env, cwd: process.cwd(), era: p.recipe.verify.era };
 }
 
+/** The declared plan again, with the host's driver in the image's facts (the container gets the GPU). */
+function remakeWithDriver(p: Prepared, driver: HostFacts['driver']): Plan {
+  const side = p.container!;
+  const o = p.plan!.options;
+  const plan = planFor({ facts: { ...side.facts, driver }, recipe: p.recipe, tag: p.tag, options: o, verdict: side.verdict, env: containerPlanEnv(process.env, p.plan!.workdir), cwd: process.cwd() });
+  return side.host ? withHostSteps(plan, side.host) : plan;
+}
+
 export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
   const p = i.prepared;
-  const shown = p.plan!;
   const side = p.container!;
   const say = (l: string) => i.io.stderr(l + '\n');
   // The run's runner on this host: its secrets mask what the engine and the steps print; the steps get it wrapped
@@ -90,12 +99,17 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
   const x = createExec({ secrets: p.secrets });
   // A host target the user chose must take the wheel (pip, PEP 668, writable): checked before the image build.
   if (side.host) await verifyHostInstallTarget(side.host, x);
-  const ref = await resolveImage({ ...i.image, version: shown.version, gpu: shown.gpu, dryRun: i.dryRun, ...(shown.options.recipeFile ? { recipeFile: shown.options.recipeFile } : {}), onLine: say });
+  const declared = p.plan!;
+  const ref = await resolveImage({ ...i.image, version: declared.version, gpu: declared.gpu, dryRun: i.dryRun, ...(declared.options.recipeFile ? { recipeFile: declared.options.recipeFile } : {}), onLine: say });
   const self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
   const owner = i.image.userIds ?? getHostUserIds(process.env);
   if ((owner.uid !== self.uid || owner.gid !== self.gid) && self.uid !== 0) {
     throw new UsageError(`--user-ids ${owner.uid}:${owner.gid}: only root can hand the build's files to another user.`, { hint: 'Drop --user-ids, or run as root (sudo).' });
   }
+  const gpu = hasGpuAccess(p.plan!, p.facts, ref.engine);
+  // The container has the host's NVIDIA driver only when it gets the GPU: its verify step then asks for a visible
+  // GPU. The plan shown is made by that rule, as the run's (from the probed image) is.
+  const shown = gpu.access ? remakeWithDriver(p, p.facts.driver) : p.plan!;
   const name = formatContainerName(p.recipe.line, process.pid, Date.now());
   const target = { engine: ref.engine.name, path: ref.engine.path, name };
   // The container writes as the user tfbuild runs as, so host and container write the same owner's files; under
@@ -104,10 +118,10 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     target, image: ref.image, uid: self.uid, gid: self.gid, engineIsRoot: ref.engine.name === 'docker' ? true : !ref.engine.rootless,
     mounts: planMounts(shown), env: { HOME: join(shown.workdir, '.home') }, ...(i.image.containerRuntime ? { runtime: i.image.containerRuntime } : {}),
     // The verify step of a GPU build checks the GPU where the host has one: the container gets it only then.
-    gpuAccess: shown.gpu && shown.options.install.mode !== 'none' && hostHasGpu() && ref.engine.gpuPassthrough,
+    gpuAccess: gpu.access,
     workdirLabel: shown.workdir,
   };
-  if (shown.gpu && hostHasGpu() && !ref.engine.gpuPassthrough) {
+  if (gpu.hostGpu && !gpu.passthrough) {
     say(`note: ${ref.engine.name} cannot pass this host's GPU through (tfbuild doctor says how to set it up): the verify step in the container will not see it`);
   }
 
@@ -122,7 +136,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
       `# (the toolchain paths are the image's declared ones; the real run probes them in the container first).`,
       formatPlan(shown).trimEnd(),
       formatCommand([ref.engine.path, ...removeContainerArgs(target)]),
-      ...formatHostSteps(side.host, shown.steps.length),
+      ...formatHostSteps(side.host, shown.steps.length, '# '),
     ].join('\n')) + '\n');
     return;
   }
@@ -138,8 +152,6 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     started = true;
     // Temporary dirs the steps make (the verify step's) must exist in the container too: under the work dir.
     mkdirSync(join(shown.workdir, '.tmp'), { recursive: true, mode: 0o700 });
-    let wheel: string | null = null;
-    let built: Plan = shown;
     let host = side.host;
     const tmp = process.env.TMPDIR;
     for (const n of await removeStaleContainers(target, shown.workdir, x)) say(`removed ${n}, left by a run of this work dir that was killed`);
@@ -147,7 +159,7 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
     await startBuildContainer(start, x);
     process.env.TMPDIR = join(shown.workdir, '.tmp');
     try {
-      wheel = await withContainerExecutor(target, x, async (inContainer) => {
+      await withContainerExecutor(target, x, async (inContainer) => {
         const { facts, problems } = await probeImageFacts(side.facts, inContainer);
         for (const x of problems) say(`note: image probe: ${x}`);
         const verdict = computeVerdict(facts, p.recipe, verdictOptions(shown.options));
@@ -157,14 +169,23 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
         const inBox = { ...facts, driver: start.gpuAccess ? p.facts.driver : null };
         const plan = planFor({ facts: inBox, recipe: p.recipe, tag: p.tag, options: shown.options, verdict, env: containerPlanEnv(process.env, shown.workdir), cwd: process.cwd() });
         // The wheel's python as the image really has it: a host target the user chose that cannot take it stops here.
-        if (host) host = planHostInstall({ ...hostInput(p, host), plan, imageFacts: facts });
-        built = plan;
+        if (host) {
+          host = planHostInstall({ ...hostInput(p, host), plan, imageFacts: facts });
+          // Steps planned only now (deferred to the probe): their target is checked here, before the first step.
+          if (side.host?.steps === null) await verifyHostInstallTarget(host, x);
+        }
         say(`the plan runs in ${name} (image ${ref.image}): bazel ${facts.bazel?.path ?? '?'}, python ${plan.options.python ?? facts.pythons[0]?.path ?? '?'}; it is saved as ${join(shown.workdir, 'container-plan.json')}`);
         // The plan that runs, as `tfbuild plan --json` would print it for the probed image (rerun it natively there
         // with tfbuild build --plan, or compare it with the declared one --dry-run showed).
         writeFileSync(join(shown.workdir, 'container-plan.json'), `${JSON.stringify(p.secrets.redactValue(plan), null, 2)}\n`, { mode: 0o600 });
         if (signal.aborted) throw new InterruptedError('SIGINT', 'Interrupted before the first step.', `Resume with: ${i.resumeCommand}`);
-        const r = await build(plan.options, { io: i.io, plan, resume: i.resume, json: i.json, resumeCommand: i.resumeCommand, secrets: p.secrets, exec: inContainer });
+        // The host steps run after the container's, through the same reporter, before the run's result.
+        const after = async (a: { wheel: string; emit: StepContext['emit']; signal: AbortSignal }) => {
+          if (!host) return { installed: null };
+          const r = await installOnHost(a.wheel, host, plan, say, a.signal, x, a.emit);
+          return { installed: r.installed ? r.python : null };
+        };
+        const r = await build(plan.options, { io: i.io, plan, resume: i.resume, json: i.json, resumeCommand: i.resumeCommand, secrets: p.secrets, exec: inContainer, after });
         return r.wheel;
       });
     } finally {
@@ -173,7 +194,6 @@ export async function runContainerPlan(i: ContainerRunInput): Promise<void> {
       forgetPythonInfo();
     }
     await recordImage(ref.engine.name, ref.engine.path, ref.image, side.generation.name, i.image.containerRuntime, output, before);
-    if (wheel !== null && host) await installOnHost(wheel, host, built, say, signal, x);
   } finally {
     dispose();
     // Also after a failure or an interrupt: the resumable state belongs to the user it is for.

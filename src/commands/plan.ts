@@ -2,11 +2,12 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
 import { formatPlan } from '../plan/index.js';
-import { formatSteps } from '../plan/format.js';
 import { formatContainerRoute } from '../ui/route.js';
 import { toJson } from '../ui/output.js';
 import { addBuildOptions, type BuildFlags } from './build-options.js';
 import { prepare } from './prepare.js';
+import { formatHostSteps } from './container-verify.js';
+import { addImageOptions, givenImageFlags, hasImageOverrides, readImageOptions } from './image-options.js';
 import { LITERAL_SECRET_WARNING } from './build.js';
 
 export function register(program: Command, io: CliIO): Command {
@@ -17,10 +18,13 @@ export function register(program: Command, io: CliIO): Command {
   addBuildOptions(cmd)
     .option('--json', 'print the plan as JSON (run it later with tfbuild build --plan FILE)')
     .option('-y, --yes', 'plan the route `tfbuild build --yes` takes (a headless run without it refuses the container route)')
-    .option('--non-interactive', 'accepted for symmetry with build: a plan never asks')
+    .option('--non-interactive', 'accepted for symmetry with build: a plan never asks');
+  // The image flags count when the verdict takes the container route (the same flags as tfbuild build's).
+  addImageOptions(cmd)
     .action(async (version: string, flags: BuildFlags & { json?: boolean; yes?: boolean; nonInteractive?: boolean }) => {
+      const image = readImageOptions(flags as Record<string, unknown>);
       // The same prepare() as `tfbuild build`: the route, the decisions and the exit code are the real run's.
-      const p = await prepare({ version, flags, mode: 'plan', print: io.stderr });
+      const p = await prepare({ version, flags, mode: 'plan', print: io.stderr, imageOverrides: hasImageOverrides(image) });
       if (p.route === 'container') {
         const route = {
           schemaVersion: 1 as const, route: 'container' as const, version, line: p.recipe.line, gpu: p.options.gpu, command: p.dockerCommand ?? `tfbuild docker ${version}`, reasons: p.verdict.reasons,
@@ -30,10 +34,12 @@ export function register(program: Command, io: CliIO): Command {
         const plan = p.plan ? p.secrets.redactValue(p.plan) : null;
         // Then, on this host, the install and verify of the wheel the container built (where the user chose).
         const hostSteps = p.container?.host?.steps ?? [];
-        const host = hostSteps.length > 0 && plan ? `Then on this host, with the wheel from the output dir:\n${formatSteps(hostSteps, plan.steps.length + 1)}` : '';
-        io.stdout(flags.json ? toJson({ ...route, plan, hostSteps }) : formatContainerRoute(route) + (plan ? formatPlan(plan) : '') + host);
+        const host = plan ? formatHostSteps(p.container?.host ?? null, plan.steps.length, '').join('\n') : '';
+        io.stdout(flags.json ? toJson({ ...route, plan, hostSteps }) : formatContainerRoute(route) + (plan ? formatPlan(plan) : '') + (host ? `${host}\n` : ''));
         return;
       }
+      const imageFlags = givenImageFlags(image);
+      if (imageFlags.length > 0) io.stderr(`note: ${imageFlags.join(', ')} only shape the container route's image; this build runs natively, without them.\n`);
       const plan = p.secrets.redactValue(p.plan!);
       // A literal credential is stored as ***: running this plan later needs it from the environment instead.
       if (JSON.stringify(plan) !== JSON.stringify(p.plan)) plan.warnings.push(LITERAL_SECRET_WARNING);

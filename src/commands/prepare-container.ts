@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import type { BuildOptions, BuildOptionsInput } from '../plan/options.js';
 import { getCacheDir } from '../plan/paths.js';
@@ -94,15 +94,26 @@ export async function decideForContainer(i: ContainerDecisionInput): Promise<{ d
     workdir: i.given.workdir ?? i.config?.workdir ?? defaultContainerWorkdir(i.recipe.line, gpu, i.env, i.cwd),
     ...(gpu && generation.cuda && i.given.cudaPath === undefined ? { cudaPath: `/usr/local/cuda-${generation.cuda.version}` } : {}),
   };
-  // No GPU in a build container: a headless run builds for the recipe's default capabilities (said), as
-  // `tfbuild docker` always did; the guided build asks with that default.
-  if (gpu && given.computeCapabilities === undefined && i.config?.computeCapabilities === undefined && !i.ctx.interactive && i.recipe.gpu) {
+  // Building needs no GPU, but the wheel is for one: the default capabilities are this host's GPUs' (asked with
+  // them preselected, or taken headless as a native build takes them); without any, the recipe's default (said),
+  // as `tfbuild docker` always did.
+  const hostGpus = i.hostFacts.gpus.filter((g) => g.computeCapability !== null);
+  let recipeDefault = false;
+  if (gpu && hostGpus.length === 0 && given.computeCapabilities === undefined && i.config?.computeCapabilities === undefined && !i.ctx.interactive && i.recipe.gpu) {
     given.computeCapabilities = i.recipe.gpu.computeCapabilities.default.split(',');
-    i.print(`Note: compute capabilities ${given.computeCapabilities.join(',')}: the recipe's default (the build container has no GPU; building needs none). Pass --compute-capabilities to choose.\n`);
+    recipeDefault = true;
+    i.print(`Note: compute capabilities ${given.computeCapabilities.join(',')}: the recipe's default (this host has no GPU to take them from; building needs none). Pass --compute-capabilities to choose.\n`);
   }
   // The image's python is asked like a native one (its pythons; default: the one the image is set up for); --python answers it.
   const imagePython = choosePython(generation, i.recipe) ?? undefined;
   const python = given.python ?? i.config?.python ?? imagePython;
+  // --python names the image's python: one the image does not declare is a usage error (with --base-image or
+  // --image-bazel the image is known only once probed, where the verdict of the probed facts decides).
+  if (python !== undefined && python !== imagePython && !i.imageOverrides && !facts.pythons.some((p) => p.path === python || p.realPath === python)) {
+    throw new UsageError(`--python ${python}: the image of ${generation.name} has no such python (on the container route --python names the image's python).`, {
+      hint: `Pass one of the image's pythons (${facts.pythons.map((p) => `${p.path}, python ${p.version}`).join('; ')}), or leave --python out for ${imagePython ?? 'its default'}.`,
+    });
+  }
   let verdict = computeVerdict(facts, i.recipe, verdictOptions({ gpu, install: { mode: 'venv' }, python, hostCompiler: given.hostCompiler, cudaPath: given.cudaPath } as BuildOptions));
   let made: { options: BuildOptions; plan: Plan } | null = null;
   const makePlan = (options: BuildOptions): Plan => {
@@ -117,7 +128,11 @@ export async function decideForContainer(i: ContainerDecisionInput): Promise<{ d
     host: i.hostFacts, imageFacts: facts, target: options.install, env: i.env, cwd: i.cwd, era: i.recipe.verify.era, deferCheck: i.imageOverrides === true,
   });
   const hostInstall = { imagePython, pythons: (py: string | undefined) => getHostInstallCandidates(i.hostFacts, py === undefined ? null : getPythonVersion(facts, py)) };
-  const decision = await decide({ flags: given, config: i.config, version: i.version, tag: i.tag, facts, recipe: i.recipe, verdict, ctx: i.ctx, yes: i.yes, makePlan, print: i.print, hostInstall });
+  // The questions see this host's GPUs (the plan, made from the image's facts, does not: the build container has none).
+  const asked = { ...facts, gpus: hostGpus };
+  const decision = await decide({ flags: given, config: i.config, version: i.version, tag: i.tag, facts: asked, recipe: i.recipe, verdict, ctx: i.ctx, yes: i.yes, makePlan, print: i.print, hostInstall });
+  // The recipe's default was not the user's flag.
+  if (recipeDefault) decision.origins.computeCapabilities = 'default';
   if (decision.action !== 'build') return { decision, plan: null, side: { generation, facts, verdict, host: null } };
   if ((made as { options: BuildOptions } | null)?.options !== decision.options) makePlan(decision.options);
   const plan = (made as unknown as { plan: Plan }).plan;
@@ -133,7 +148,7 @@ function isChosenTarget(d: Decision): boolean {
 }
 
 /** The plan's warnings say what happens on this host after the container build (the steps: formatHostSteps). */
-function withHostSteps(plan: Plan, host: HostInstall): Plan {
+export function withHostSteps(plan: Plan, host: HostInstall): Plan {
   if (host.steps !== null || host.target.mode === 'none') return plan;
   const w = host.deferred ? `the install and verify on this host are ${host.reason}` : `the wheel will not be installed on this host: ${host.reason ?? 'no python here can run it'}`;
   return { ...plan, warnings: [...plan.warnings, w] };

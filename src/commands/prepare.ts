@@ -114,8 +114,14 @@ export async function prepare(req: PrepareRequest): Promise<Prepared> {
   const probing = f.hostFacts !== undefined ? null : req.facts !== undefined ? Promise.resolve(req.facts) : probeForBuild(asked);
   const { recipe, tag } = resolveRecipe(asked.version, asked.recipeFile !== undefined ? { recipeFile: asked.recipeFile } : {});
   let facts = probing ? await probing : readHostFactsFile(f.hostFacts!);
-  // A --python the probe did not list (a venv, a wrapper): asked directly, added to a copy of the facts.
-  if (probing) facts = await withPythonFacts(facts, asked.python);
+  // A --python the probe did not list (a venv, a wrapper): asked directly, added to a copy of the facts. On the
+  // container route --python names the image's python, never probed here (`tfbuild docker`); for the guided build
+  // one this host cannot run is left to the verdict: the native route refuses it ('not on this host'), the
+  // container route checks it against the image's pythons.
+  if (probing && !req.container) facts = await withPythonFacts(facts, asked.python).catch((e: unknown) => {
+    if (e instanceof EnvironmentError) return facts;
+    throw e;
+  });
   const verdictOpts = {
     gpu: asked.gpu, noInstall: asked.install.mode === 'none',
     ...(asked.python ? { python: asked.python } : {}), ...(asked.hostCompiler ? { hostCompiler: asked.hostCompiler } : {}), ...(asked.cudaPath ? { cudaPath: asked.cudaPath } : {}),

@@ -16,7 +16,7 @@
  * gets the `container` verdict, and the image (CUDA 8.0 and cuDNN 6 from the mirror) satisfies it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecipe, makeFixtureRepo, type FixtureRepo } from '../helpers/fixture.js';
@@ -122,25 +122,38 @@ describe.skipIf(!enabled)('offline rehearsal: tfbuild docker r1.4 --gpu against 
     const out2 = join(root, 'out-guided');
     const work2 = join(root, 'work-guided');
     const hostVenv = join(root, 'host-venv-chosen');
+    // The GPU wheel goes onto this host only where its CUDA 8 runtime and cuDNN 6 exist: a CUDA 8 tree with cuDNN 6
+    // (the files the probe reads: version.txt, libcudart, cudnn.h; none can exist here for real), given as CUDA_HOME.
+    const cuda = join(root, 'host-cuda-8.0');
+    mkdirSync(join(cuda, 'lib64'), { recursive: true });
+    mkdirSync(join(cuda, 'include'), { recursive: true });
+    writeFileSync(join(cuda, 'version.txt'), 'CUDA Version 8.0.61\n');
+    writeFileSync(join(cuda, 'lib64', 'libcudart.so.8.0'), '');
+    writeFileSync(join(cuda, 'lib64', 'libcudnn.so.6'), '');
+    writeFileSync(join(cuda, 'include', 'cudnn.h'), '#define CUDNN_MAJOR 6\n#define CUDNN_MINOR 0\n#define CUDNN_PATCHLEVEL 21\n');
     // The same image flags as tfbuild docker's above (so the same image), no --rebuild; --venv is the host's target.
     const r = await runCli(['r1.4', '--gpu', '--yes', ...imageFlags(`${nginx.url}/good`, testKeyBuildArgs(key, good)),
-      '--repo', repo.bareRepo, '--output', out2, '--workdir', work2, '--venv', hostVenv, '--json'], { env });
+      '--repo', repo.bareRepo, '--output', out2, '--workdir', work2, '--venv', hostVenv, '--json'], { env: { ...env, CUDA_HOME: cuda } });
     expect(r.code, `${r.stdout.slice(-2000)}${r.stderr.slice(-4000)}`).toBe(0);
-    // The verdict said container, and the guided build took that route without tfbuild docker.
-    expect(r.stderr).toMatch(/A native build of TensorFlow r1\.4 is not practical here: needs CUDA 8/);
-    const image = images[images.length - 1];
-    if (image !== undefined) expect(r.stderr).toContain(`reusing ${image}`);
+    // The verdict said container (this host's gcc and java are too new for r1.4), and the guided build took that route without tfbuild docker.
+    expect(r.stderr).toMatch(/A native build of TensorFlow r1\.4 is not practical here: /);
+    // The image tfbuild docker built above (this test reuses it: run alone, it has none to compare with).
+    const image = images.at(-1);
+    expect(image, 'run the whole file: this test reuses the image the tfbuild docker test built').toBeDefined();
+    expect(r.stderr).toContain(`reusing ${image!}`);
     expect(r.stderr).toMatch(/the plan runs in tfbuild-r1\.4-\S+ \(image localhost\/tfbuild:r1\.4-cuda8-ubuntu16\.04-/);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; step?: { id: string }; ok?: boolean });
     expect(events.filter((e) => e.type === 'step-finished').map((e) => e.step!.id)).toEqual(expect.arrayContaining(['source', 'configure', 'bazel-build', 'package', 'install', 'verify']));
     expect(events.at(-1)).toMatchObject({ type: 'result', ok: true });
+    // The host's install and verify report as steps, before the result.
+    expect(events.filter((e) => e.type === 'step-finished').map((e) => e.step!.id).slice(-2)).toEqual(['host-install', 'host-verify']);
 
     const files = readdirSync(out2).sort();
     const wheel = files.find((f) => f.endsWith('.whl'));
     expect(wheel, files.join(', ')).toMatch(/^tensorflow(_gpu)?-1\.4\.1-cp3\d+-cp3\d+m?-linux_x86_64\.whl$/);
     const info = JSON.parse(readFileSync(join(out2, `${wheel}.tfbuild.json`), 'utf8')) as { tag: string; commit: string; gpu: boolean; cuda: string; cudnn: string; image: { tag: string } };
     expect(info).toMatchObject({ tag: 'v1.4.1', commit: repo.commit, gpu: true, cuda: '8.0', cudnn: '6.0.21' });
-    if (image !== undefined) expect(info.image.tag).toBe(image);
+    expect(info.image.tag).toBe(image);
 
     // Installed and verified on this host, into the venv the user chose (a venv of the host python of the wheel's cpXY).
     const py = join(hostVenv, 'bin', 'python');

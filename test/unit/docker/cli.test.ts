@@ -52,8 +52,8 @@ describe('tfbuild docker (CLI)', () => {
     expect(r.stdout).toContain('CC_OPT_FLAGS=-mavx2 -mfma');
     expect(r.stderr).toMatch(/compute capabilities 3\.5,5\.2: the recipe's default/);
     expect(lines.at(-2)).toMatch(/podman rm --force --time 0 tfbuild-r1\.4-/);
-    // Then this host's install: this host has no python 3.5 for the image's cp35 wheel (the default target says so).
-    expect(lines.at(-1)).toBe('# Then on this host: nothing (this host has no python 3.5 (the wheel\'s cp35) to make the venv with).');
+    // Then this host's install: this host has no CUDA 8 runtime and cuDNN 6 for the image's GPU wheel (the default target says so).
+    expect(lines.at(-1)).toBe('# Then on this host: nothing (the GPU wheel needs CUDA 8/cuDNN 6 libraries, and this host lacks a CUDA 8 runtime (libcudart) and cuDNN 6: TensorFlow would not import here).');
     expect(existsSync(join(tmp, 'out'))).toBe(false);
     expect(existsSync(join(tmp, 'w'))).toBe(false);
   });

@@ -38,14 +38,23 @@ describe('decideForContainer', () => {
     expect(plan!.workdir).toBe('/w');
   });
 
-  it('headless: the recipe\'s default compute capabilities, said in a note', async () => {
-    const printed: string[] = [];
-    const { decision } = await decideForContainer({
-      version: 'r1.4', tag: 'v1.4.1', hostFacts: host, recipe, given: { gpu: true, output: '/out', workdir: '/w', cpuFlags: 'none' }, config: undefined,
-      ctx: { interactive: false, reason: 'CI' }, yes: true, print: (s) => printed.push(s), env: {}, cwd: '/',
-    });
-    expect(decision.options.computeCapabilities).toEqual(['3.5', '5.2']);
-    expect(printed.join('')).toMatch(/compute capabilities 3\.5,5\.2: the recipe's default/);
+  it('headless: this host\'s GPUs\' compute capabilities; without a GPU the recipe\'s default, said in a note; neither is a flag', async () => {
+    const run = async (hostFacts: HostFacts) => {
+      const printed: string[] = [];
+      const { decision } = await decideForContainer({
+        version: 'r1.4', tag: 'v1.4.1', hostFacts, recipe, given: { gpu: true, output: '/out', workdir: '/w', cpuFlags: 'none' }, config: undefined,
+        ctx: { interactive: false, reason: 'CI' }, yes: true, print: (s) => printed.push(s), env: {}, cwd: '/',
+      });
+      return { decision, printed: printed.join('') };
+    };
+    const gtx = await run(host);
+    expect(gtx.decision.options.computeCapabilities).toEqual(['6.1']);
+    expect(gtx.decision.origins.computeCapabilities).toBe('default');
+    expect(gtx.printed).not.toMatch(/the recipe's default/);
+    const none = await run({ ...host, gpus: [] });
+    expect(none.decision.options.computeCapabilities).toEqual(['3.5', '5.2']);
+    expect(none.decision.origins.computeCapabilities).toBe('default');
+    expect(none.printed).toMatch(/compute capabilities 3\.5,5\.2: the recipe's default/);
   });
 
   const py = (path: string, version: string): PythonFacts => ({ path, realPath: path, version, numpy: null, pip: '23', wheel: true, venv: true, headers: true, sitePackages: '/x' });
@@ -57,7 +66,11 @@ describe('decideForContainer', () => {
 
   it('asks the image\'s python (its pythons, default the one the image is set up for), then where on this host the wheel goes', async () => {
     const t = terminal();
-    const hostFacts = { ...host, pythons: [py('/usr/bin/python3', '3.11.2'), py('/opt/py39/bin/python3', '3.9.18')] };
+    // The CUDA 11 runtime and cuDNN 8 the image's GPU wheel links against are on this host too: it can import it.
+    const hostFacts = {
+      ...host, pythons: [py('/usr/bin/python3', '3.11.2'), py('/opt/py39/bin/python3', '3.9.18')],
+      cuda: [{ ...host.cuda[0]!, version: '11.2', path: '/usr/local/cuda-11.2' }], cudnn: { ...host.cudnn!, version: '8.1.1', major: 8 },
+    };
     const p = decideForContainer({
       version: '2.5', tag: 'v2.5.0', hostFacts, recipe: r25, given: { gpu: true, output: '/out', workdir: '/w' }, config: undefined,
       ctx: t.ctx, yes: false, print: () => undefined, env: {}, cwd: '/',

@@ -4,29 +4,12 @@
  * take the wheel is refused by plan, --dry-run and the run alike, before anything runs. The host is a saved
  * `doctor --json` (an Ubuntu 22.04 laptop, whose verdict for r1.4 is `container`), given a python 3.5 where needed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import { makeTempDir } from '../../helpers/tmp.js';
-
-const LAPTOP = join(import.meta.dirname, '..', '..', 'fixtures', 'hosts', 'ubuntu2204-cpu-laptop.json');
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+import { cli, LAPTOP, writeLaptopFacts } from './laptop-host.js';
 
 /** The laptop with a second python, 3.5 (the cpu-cuda8 image's, so the wheel's cp35). */
-function laptopWithPy35(): string {
-  const facts = JSON.parse(readFileSync(LAPTOP, 'utf8')) as { pythons: Array<Record<string, unknown>> };
-  facts.pythons.push({ ...facts.pythons[0], path: '/opt/py35/bin/python3.5', realPath: '/opt/py35/bin/python3.5', version: '3.5.10' });
-  const file = join(makeTempDir('tfb-host-steps-'), 'laptop-py35.json');
-  writeFileSync(file, JSON.stringify(facts));
-  return file;
-}
+const laptopWithPy35 = () => writeLaptopFacts();
 
 beforeEach(() => {
   vi.stubEnv('CI', '1');
@@ -64,8 +47,16 @@ describe('the container route\'s host steps', () => {
     expect(none.stdout).not.toContain('Then on this host');
     const lacking = await cli(['plan', 'r1.4', '--host-facts', LAPTOP, '--yes', '--workdir', '/nonexistent/w']);
     expect(lacking.code, lacking.stderr).toBe(0);
-    expect(lacking.stdout).not.toContain('Then on this host');
+    expect(lacking.stdout).toContain('Then on this host: nothing (this host has no python 3.5 (the wheel\'s cp35) to make the venv with).');
     expect(lacking.stdout).toContain('warning: the wheel will not be installed on this host: this host has no python 3.5 (the wheel\'s cp35) to make the venv with');
+  });
+
+  it('plan takes the image flags as build does: --base-image defers the host steps to the image\'s probe', async () => {
+    // The laptop has no python 3.5: which python makes the venv waits for the wheel's cpXY, known once the image is probed.
+    const r = await cli(['plan', 'r1.4', '--host-facts', LAPTOP, '--yes', '--workdir', '/nonexistent/w', '--base-image', 'ubuntu:16.04']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Then on this host: the install and verify of the wheel are planned once the image is probed');
+    expect(r.stdout).not.toContain('[install] Install the wheel on this host');
   });
 
   it('--install-into a host python 3.10 for the image\'s cp35 wheel: plan, --dry-run and the run refuse with exit 3 and the same message', async () => {
