@@ -84,7 +84,9 @@ afterAll(() => {
   }
 });
 
-describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', () => {
+// Image builds on vfs storage take minutes, and CI's slow suites share one 2-core machine: a loaded run of the
+// first image build took over 10 minutes, so these tests get 30.
+describe.skipIf(!enabled)('tfbuild docker with podman on a local Debian base', { timeout: 1_800_000 }, () => {
   it('the adapter sees this host as it is: a docker client without daemon, a working rootful podman', async () => {
     const engines = await describeEngines();
     const docker = engines.find((e) => e.name === 'docker');

@@ -70,7 +70,9 @@ afterAll(async () => {
   if (stale.length > 0) execFileSync('podman', ['rmi', '--force', ...stale], { stdio: 'ignore' });
 });
 
-describe.skipIf(!enabled)('offline rehearsal: tfbuild docker r1.4 --gpu against a mirror of NVIDIA\'s and Bazel\'s sites', () => {
+// Image builds on vfs storage take minutes, and CI's slow suites share one 2-core machine: a loaded run of the
+// first image build took over 10 minutes, so these tests get 30.
+describe.skipIf(!enabled)('offline rehearsal: tfbuild docker r1.4 --gpu against a mirror of NVIDIA\'s and Bazel\'s sites', { timeout: 1_800_000 }, () => {
   it('builds the image (keys checked, cuDNN 6 from the machine-learning repository) and the GPU fixture inside; wheel and build info land on the host', async () => {
     const r = await runCli(['docker', 'r1.4', '--gpu', ...imageFlags(`${nginx.url}/good`, testKeyBuildArgs(key, good)), '--rebuild',
       '--repo', repo.bareRepo, '--output', output, '--workdir', workdir, '--json'], { env });
