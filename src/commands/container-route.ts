@@ -83,7 +83,7 @@ function hostInput(p: Prepared, h: HostInstall): Omit<HostInstallInput, 'plan' |
 }
 
 /** The declared plan again, with the host's driver in the image's facts (the container gets the GPU). */
-function remakeWithDriver(p: Prepared, driver: HostFacts['driver']): Plan {
+export function remakeWithDriver(p: Prepared, driver: HostFacts['driver']): Plan {
   const side = p.container!;
   const o = p.plan!.options;
   const plan = planFor({ facts: { ...side.facts, driver }, recipe: p.recipe, tag: p.tag, options: o, verdict: side.verdict, env: containerPlanEnv(process.env, p.plan!.workdir), cwd: process.cwd() });

@@ -1,11 +1,13 @@
 /** `tfbuild plan VERSION [build options] [--json] [--host-facts FILE]`: the exact steps a build would run. */
 import type { Command } from 'commander';
 import type { CliIO } from '../cli/io.js';
-import { formatPlan } from '../plan/index.js';
+import { chooseEngine, type EngineChoice, type EngineName } from '../docker/engine.js';
+import { formatPlan, type Plan } from '../plan/index.js';
 import { formatContainerRoute } from '../ui/route.js';
 import { toJson } from '../ui/output.js';
 import { addBuildOptions, type BuildFlags } from './build-options.js';
-import { prepare } from './prepare.js';
+import { prepare, type Prepared } from './prepare.js';
+import { hasGpuAccess, remakeWithDriver } from './container-route.js';
 import { formatHostSteps } from './container-verify.js';
 import { addImageOptions, givenImageFlags, hasImageOverrides, readImageOptions } from './image-options.js';
 import { LITERAL_SECRET_WARNING } from './build.js';
@@ -30,8 +32,9 @@ export function register(program: Command, io: CliIO): Command {
           schemaVersion: 1 as const, route: 'container' as const, version, line: p.recipe.line, gpu: p.options.gpu, command: p.dockerCommand ?? `tfbuild docker ${version}`, reasons: p.verdict.reasons,
           ...(p.container ? { generation: p.container.generation.name } : {}),
         };
-        // The plan the build container executes (made from the image's declared toolchain).
-        const plan = p.plan ? p.secrets.redactValue(p.plan) : null;
+        // The plan the build container executes (made from the image's declared toolchain), with the host's driver
+        // where the run gives the container the GPU (for its verify step), exactly as --dry-run and the run decide it.
+        const plan = p.plan ? p.secrets.redactValue(withGpuAccess(p, image.engine)) : null;
         // Then, on this host, the install and verify of the wheel the container built (where the user chose).
         const hostSteps = p.container?.host?.steps ?? [];
         const host = plan ? formatHostSteps(p.container?.host ?? null, plan.steps.length, '').join('\n') : '';
@@ -46,4 +49,17 @@ export function register(program: Command, io: CliIO): Command {
       io.stdout(flags.json ? toJson(plan) : formatPlan(plan));
     });
   return cmd;
+}
+
+/** The container plan as the run makes it: re-made with the host's driver when the chosen engine passes the GPU. */
+function withGpuAccess(p: Prepared, requested: EngineName | undefined): Plan {
+  const plan = p.plan!;
+  if (!plan.gpu || p.facts.driver === null) return plan;
+  let engine: EngineChoice;
+  try {
+    engine = chooseEngine(p.facts.containers, requested);
+  } catch {
+    return plan; // no working engine: the run stops before any step, and the declared plan is what there is to show
+  }
+  return hasGpuAccess(plan, p.facts, { name: engine.name, gpuPassthrough: false }).access ? remakeWithDriver(p, p.facts.driver) : plan;
 }

@@ -150,6 +150,19 @@ describe('the GPU the build container gets, as --dry-run shows it', () => {
     expect(r.stdout).toContain('TF_CUDA_COMPUTE_CAPABILITIES=6.1');
   });
 
+  it('tfbuild plan shows the same verify as --dry-run and the run: a GPU required with passthrough, not without', async () => {
+    const planArgs = ['plan', 'r1.4', '--gpu', '--yes', '--engine', 'podman', '--workdir', '/nonexistent/w', '--output', '/nonexistent/out'];
+    const verifyLine = (out: string) => out.split('\n').find((l) => l.includes('$ tfbuild verify --python /nonexistent/w/venv/bin/python'))!;
+    const withCdi = await cli([...planArgs, '--host-facts', gpuHost(true)]);
+    expect(withCdi.code, withCdi.stderr).toBe(0);
+    expect(verifyLine(withCdi.stdout)).toContain('--gpu');
+    expect(verifyLine(withCdi.stdout)).not.toContain('--no-require-gpu');
+    const dry = await cli([...args, '--host-facts', gpuHost(true)]);
+    expect(verifyLine(dry.stdout)).toBe(verifyLine(withCdi.stdout));
+    const without = await cli([...planArgs, '--host-facts', gpuHost(false)]);
+    expect(verifyLine(without.stdout)).toContain('--no-require-gpu');
+  });
+
   it('without GPU passthrough in the engine: no GPU device, the verify does not require one, and a note says why', async () => {
     const r = await cli([...args, '--host-facts', gpuHost(false)]);
     expect(r.code, r.stderr).toBe(0);
