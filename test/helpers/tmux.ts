@@ -51,7 +51,9 @@ export function startTmux(o: { argv: string[]; cwd: string; env?: Record<string,
     script,
     `cd ${shq(o.cwd)}\nenv -i ${envArgs} ${o.argv.map(shq).join(' ')}\necho $? > ${shq(exitFile)}.tmp && mv ${shq(exitFile)}.tmp ${shq(exitFile)}\nsleep 600\n`,
   );
-  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  // The server's socket dir inside the test's temp dir (tmux otherwise leaves /tmp/tmux-UID behind).
+  const tmuxEnv = { ...process.env, TMUX_TMPDIR: dir };
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: tmuxEnv });
   tmux('-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', String(o.cols ?? 120), '-y', String(o.rows ?? 45), `sh ${shq(script)}`);
   tmux('set-option', '-t', 't', 'history-limit', '5000');
   const capture = (): string => tmux('capture-pane', '-p', '-J', '-t', 't', '-S', '-5000');
